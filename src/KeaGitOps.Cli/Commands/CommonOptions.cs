@@ -1,0 +1,26 @@
+using System.CommandLine;
+using KeaGitOps.Cli.Output;
+
+namespace KeaGitOps.Cli.Commands;
+
+/// <summary>Options every command shares, defined once so their names, defaults and help never drift.</summary>
+public static class CommonOptions
+{
+    public static Option<DirectoryInfo> Inventory() => new("--inventory", "-i")
+    {
+        Description = "Inventory folder: its *.yaml files plus the reservation files they name.",
+        DefaultValueFactory = _ => new DirectoryInfo("inventory"),
+        HelpName = "DIR",
+    };
+
+    public static Option<OutputFormat> Format() => new("--format", "-f")
+    {
+        Description = "How diagnostics are printed: text (file:line:col: error CODE: message), json, or github (workflow annotations).",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        HelpName = "text|json|github",
+    };
+
+    /// <summary>Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).</summary>
+    public static bool UseColor() =>
+        !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+}

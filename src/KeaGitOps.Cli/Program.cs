@@ -1,0 +1,22 @@
+using System.CommandLine;
+using KeaGitOps.Cli;
+using KeaGitOps.Cli.Commands;
+
+var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers from one YAML inventory in git.")
+{
+    new ValidateCommand().Build(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"keagitops: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'keagitops --help' (or 'keagitops COMMAND --help') for usage.");
+    return ExitCodes.UsageError;
+}
+
+return parse.Invoke();

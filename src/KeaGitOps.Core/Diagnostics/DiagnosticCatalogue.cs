@@ -1,0 +1,128 @@
+namespace KeaGitOps.Core.Diagnostics;
+
+/// <summary>What the README says about a code: its severity, a title and why it matters.</summary>
+public sealed record RuleInfo(string Code, Severity Severity, string Title, string Why);
+
+/// <summary>
+/// The one place where findings are made. Every code has one severity, one message shape that says
+/// what is wrong and what to do, and one entry in <see cref="Rules"/> (which the README documents and a
+/// test keeps in step). Call sites never build messages themselves.
+/// </summary>
+public static partial class DiagnosticCatalogue
+{
+    private static readonly Dictionary<string, RuleInfo> ByCode = [];
+
+    // ---- Loading: KGO0xx ------------------------------------------------------------------------
+    public static readonly RuleInfo YamlSyntax = Rule("KGO001", Severity.Error, "YAML syntax error",
+        "The file is not valid YAML; nothing in it can be trusted.");
+    public static readonly RuleInfo DuplicateKey = Rule("KGO002", Severity.Error, "Duplicate key",
+        "YAML parsers disagree on which of two equal keys wins; one of the values would be lost silently.");
+    public static readonly RuleInfo UnreadableInventory = Rule("KGO003", Severity.Error, "Inventory cannot be read",
+        "The inventory folder or one of its files is missing or unreadable.");
+    public static readonly RuleInfo WrongDocumentShape = Rule("KGO004", Severity.Error, "Wrong file shape",
+        "Top-level inventory files hold a mapping; reservation files hold a list; one YAML document per file.");
+    public static readonly RuleInfo IncludeNotFound = Rule("KGO005", Severity.Error, "reservations-from target not found",
+        "A reservations file or folder named in the inventory does not exist, so its reservations would be missing.");
+
+    // ---- Schema: KGO1xx -------------------------------------------------------------------------
+    public static readonly RuleInfo UnknownKey = Rule("KGO101", Severity.Error, "Unknown key",
+        "Typos must not be ignored: an unknown key is almost always a setting the user believes is applied.");
+    public static readonly RuleInfo MissingKey = Rule("KGO102", Severity.Error, "Missing required key",
+        "The inventory lacks something every rendered config needs.");
+    public static readonly RuleInfo WrongType = Rule("KGO103", Severity.Error, "Wrong value type",
+        "A value of the wrong type (a quoted number, a list where one value goes) would render a config Kea rejects.");
+    public static readonly RuleInfo InvalidValue = Rule("KGO104", Severity.Error, "Value not allowed",
+        "The value is outside what the schema allows (enumeration, range, format or pattern).");
+    public static readonly RuleInfo SecretInInventory = Rule("KGO105", Severity.Error, "Secret in the inventory",
+        "Secrets never live in git: reference a file on the server (password-file) or an environment variable.");
+
+    // ---- Addressing and reservations: KGO2xx ----------------------------------------------------
+    public static readonly RuleInfo DuplicateReservedAddress = Rule("KGO201", Severity.Error, "Address reserved twice",
+        "Two devices would be promised one address (the user's 192.168.1.74 incident); Kea also refuses to load it.");
+    public static readonly RuleInfo DuplicateIdentifier = Rule("KGO202", Severity.Error, "Identifier reserved twice",
+        "The same hw-address or client-id twice in a subnet: Kea refuses to load the config.");
+    public static readonly RuleInfo ReservationOutsideSubnet = Rule("KGO203", Severity.Error, "Reservation outside its subnet",
+        "Kea refuses a reservation whose address is not in the subnet it is declared in.");
+    public static readonly RuleInfo ReservationsInPool = Rule("KGO204", Severity.Warning, "Reservations inside a dynamic pool",
+        "Kea honours in-pool reservations, but an address leased dynamically before its reservation was added stays with that other client until the lease expires.");
+    public static readonly RuleInfo PoolOutsideSubnet = Rule("KGO205", Severity.Error, "Pool outside its subnet",
+        "Kea refuses a pool that is not inside its subnet.");
+    public static readonly RuleInfo OverlappingPools = Rule("KGO206", Severity.Error, "Overlapping pools",
+        "Two pools share addresses; Kea refuses the config.");
+    public static readonly RuleInfo OverlappingSubnets = Rule("KGO207", Severity.Error, "Overlapping subnets",
+        "Two subnets share addresses: which one a client lands in depends on Kea's selection order.");
+    public static readonly RuleInfo NonCanonicalPrefix = Rule("KGO208", Severity.Error, "Non-canonical prefix",
+        "A prefix with host bits set (192.168.1.5/24) is almost always a typo for the network address.");
+    public static readonly RuleInfo DuplicateSubnetId = Rule("KGO209", Severity.Error, "Subnet id used twice",
+        "Subnet ids tie leases to subnets on both HA peers; duplicates break lease updates and Kea refuses them.");
+    public static readonly RuleInfo MalformedMac = Rule("KGO210", Severity.Error, "Malformed hw-address",
+        "A MAC with hyphens or the wrong length stopped Kea from starting elsewhere (opnsense/core#8683).");
+    public static readonly RuleInfo DuplicateHostname = Rule("KGO211", Severity.Warning, "Hostname reserved twice",
+        "Two reservations with one hostname make DNS updates and log searches ambiguous.");
+    public static readonly RuleInfo MalformedPool = Rule("KGO212", Severity.Error, "Malformed pool",
+        "A pool is written 'FIRST - LAST' or as a prefix inside the subnet, with FIRST not after LAST.");
+    public static readonly RuleInfo ReservationIdentifier = Rule("KGO213", Severity.Error, "Reservation needs exactly one identifier",
+        "Kea matches a reservation by exactly one identifier: give hw-address or client-id, not both, not neither.");
+    public static readonly RuleInfo InvalidHostname = Rule("KGO214", Severity.Error, "Invalid hostname",
+        "Hostnames are DNS labels (letters, digits, hyphens; 63 characters a label); anything else breaks DNS updates.");
+    public static readonly RuleInfo ReservedNetworkOrBroadcast = Rule("KGO215", Severity.Error, "Reservation on the network or broadcast address",
+        "The first and last address of a subnet cannot be given to a host.");
+    public static readonly RuleInfo ReservedInfrastructureAddress = Rule("KGO216", Severity.Error, "Reservation on an infrastructure address",
+        "The address is a DHCP server's own or the subnet's router: a device given it would take that host off the network.");
+    public static readonly RuleInfo EmptySubnet = Rule("KGO217", Severity.Warning, "Subnet with no pools and no reservations",
+        "Kea would never hand out an address in it.");
+    public static readonly RuleInfo MalformedClientId = Rule("KGO218", Severity.Error, "Malformed client-id",
+        "Kea reads a client-id as hexadecimal bytes separated by colons, or a quoted string in single quotes.");
+
+    // ---- High availability and control: KGO3xx --------------------------------------------------
+    public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",
+        "load-balancing needs one primary and one secondary; hot-standby one primary and one standby; passive-backup one primary and backups.");
+    public static readonly RuleInfo PortClash = Rule("KGO302", Severity.Error, "HA port clashes with the control channel",
+        "The HA listener and the Control Agent cannot bind the same port; one of them fails to start.");
+    public static readonly RuleInfo DuplicateServer = Rule("KGO304", Severity.Error, "Server name or address used twice",
+        "this-server-name and each peer URL are derived from servers[]; duplicates make a server bind its partner's address (the user's incident).");
+    public static readonly RuleInfo PoolTooSmallToSplit = Rule("KGO305", Severity.Error, "Pool too small to split",
+        "In load-balancing mode every pool is split between the two servers; a one-address pool cannot be.");
+    public static readonly RuleInfo HaTiming = Rule("KGO306", Severity.Warning, "HA timing out of order",
+        "max-response-delay should be greater than heartbeat-delay, or a partner is declared down between two heartbeats.");
+
+    // ---- Timers and options: KGO4xx -------------------------------------------------------------
+    public static readonly RuleInfo TimerOrder = Rule("KGO401", Severity.Error, "Timers out of order",
+        "Clients renew at renew-timer, rebind at rebind-timer, and lose the lease at valid-lifetime: renew < rebind < valid-lifetime. Kea only warns and ignores renew.");
+    public static readonly RuleInfo UnknownOption = Rule("KGO402", Severity.Error, "Unknown option",
+        "Kea rejects an option name it has no definition for.");
+    public static readonly RuleInfo InvalidOptionValue = Rule("KGO403", Severity.Error, "Option value does not fit its type",
+        "Kea rejects option data that does not parse as the option's type; it is caught here with its line.");
+    public static readonly RuleInfo OptionNotArray = Rule("KGO404", Severity.Error, "Several values for a single-valued option",
+        "The option carries one value; a list would be refused by Kea.");
+
+    // ---- Kea version: KGO5xx --------------------------------------------------------------------
+    public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 3.0 allows",
+        "Kea 3.0 (and 2.6.3+) only loads sockets, hooks, leases and logs from their default directories.");
+    public static readonly RuleInfo RenamedKeaKey = Rule("KGO502", Severity.Error, "Renamed Kea parameter",
+        "The key is an older Kea name; the inventory uses the current one.");
+
+    // ---- Rendering: KGO6xx ----------------------------------------------------------------------
+    public static readonly RuleInfo TemplateError = Rule("KGO601", Severity.Error, "Template error",
+        "A Scriban template failed to parse or run: a bug in the template, reported with its line.");
+    public static readonly RuleInfo TemplateInvalidJson = Rule("KGO602", Severity.Error, "Template produced invalid JSON",
+        "A template emitted text that is not JSON: a bug in the template, reported with its line.");
+    public static readonly RuleInfo RenderedIdentity = Rule("KGO603", Severity.Error, "Rendered HA identity is wrong",
+        "A server's this-server-name must be its own name and its own peer URL must carry its own address, or the HA listener cannot bind (the user's incident).");
+    public static readonly RuleInfo RenderedConfigsDiverge = Rule("KGO604", Severity.Error, "Rendered configs differ beyond per-server facts",
+        "The pair's kea-dhcp4.conf files may differ only in this-server-name and the facts declared under servers.");
+
+    public static IReadOnlyCollection<RuleInfo> Rules => ByCode.Values;
+
+    public static RuleInfo Find(string code) => ByCode[code];
+
+    private static Diagnostic Create(RuleInfo rule, SourceLocation location, string message, params SourceLocation[] related) =>
+        new(rule.Code, rule.Severity, location, message) { Related = related };
+
+    private static RuleInfo Rule(string code, Severity severity, string title, string why)
+    {
+        var info = new RuleInfo(code, severity, title, why);
+        ByCode.Add(code, info);
+        return info;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using System.Text;
+using KeaGitOps.Core.Diagnostics;
+
+namespace KeaGitOps.Core.Inventory;
+
+/// <summary>One file the inventory was read from, kept for the digest and for messages.</summary>
+public sealed record InventoryFile(string FullPath, string RelativePath, string DisplayPath, byte[] Sha256);
+
+/// <summary>The inventory's files merged into one tree, reservations files already spliced into their subnets.</summary>
+public sealed record LoadedInventory(string Folder, MappingNode Root, IReadOnlyList<InventoryFile> Files, string Digest);
+
+/// <summary>
+/// Reads an inventory folder: every top-level <c>*.yaml</c>/<c>*.yml</c> file is a part of one mapping
+/// (a key may appear in one file only), and each subnet's <c>reservations-from</c> names files or
+/// folders whose lists of reservations are appended to the subnet's own <c>reservations</c>.
+/// </summary>
+public sealed class InventoryLoader
+{
+    public const string ReservationsFromKey = "reservations-from";
+    private const string ReservationsKey = "reservations";
+    private const string SubnetsKey = "subnets";
+
+    private readonly string _workingDirectory;
+
+    public InventoryLoader(string? workingDirectory = null)
+    {
+        _workingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+    }
+
+    public LoadedInventory? Load(string folder, DiagnosticBag diagnostics)
+    {
+        var root = Path.GetFullPath(folder);
+        if (!Directory.Exists(root))
+        {
+            diagnostics.Add(DiagnosticCatalogue.InventoryFolderMissing(Display(root)));
+            return null;
+        }
+
+        var files = new List<InventoryFile>();
+        var parts = YamlFilesIn(root, recursive: false);
+        if (parts.Count == 0)
+        {
+            diagnostics.Add(DiagnosticCatalogue.InventoryFolderEmpty(Display(root)));
+            return null;
+        }
+
+        var entries = new List<MappingEntry>();
+        var firstPlace = new Dictionary<string, ScalarNode>(StringComparer.Ordinal);
+        var partUnreadable = false;
+        foreach (var path in parts)
+        {
+            var before = diagnostics.Items.Count;
+            var node = ReadFile(root, path, files, diagnostics);
+            partUnreadable |= diagnostics.Items.Count > before && node is null;
+            if (node is null)
+            {
+                continue;
+            }
+
+            if (node is not MappingNode mapping)
+            {
+                diagnostics.Add(DiagnosticCatalogue.ExpectedMappingFile(node.Location, node.KindName));
+                continue;
+            }
+
+            foreach (var entry in mapping.Entries)
+            {
+                if (firstPlace.TryGetValue(entry.Key.Value, out var first))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.DuplicateKeyFound(entry.Key.Location, entry.Key.Value, first.Location));
+                    continue;
+                }
+
+                firstPlace.Add(entry.Key.Value, entry.Key);
+                entries.Add(entry.Key.Value == SubnetsKey ? SpliceReservations(root, entry, files, diagnostics) : entry);
+            }
+        }
+
+        if (partUnreadable)
+        {
+            // Whole sections of the inventory are missing: schema and rules would only add noise.
+            return null;
+        }
+
+        var merged = new MappingNode(entries, entries.Count > 0 ? entries[0].Key.Location with { Line = 1, Column = 1 } : SourceLocation.StartOf(Display(parts[0])));
+        return new LoadedInventory(root, merged, files, Digest(files));
+    }
+
+    private MappingEntry SpliceReservations(string root, MappingEntry subnets, List<InventoryFile> files, DiagnosticBag diagnostics)
+    {
+        if (subnets.Value is not SequenceNode list)
+        {
+            return subnets;
+        }
+
+        var items = new List<Node>(list.Items.Count);
+        foreach (var item in list.Items)
+        {
+            items.Add(item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from
+                ? WithReservationsFrom(root, subnet, from, files, diagnostics)
+                : item);
+        }
+
+        return subnets with { Value = new SequenceNode(items, list.Location) };
+    }
+
+    private MappingNode WithReservationsFrom(string root, MappingNode subnet, MappingEntry from, List<InventoryFile> files, DiagnosticBag diagnostics)
+    {
+        var sources = from.Value switch
+        {
+            ScalarNode { Kind: ScalarKind.String } one => [one],
+            SequenceNode many => many.Items.OfType<ScalarNode>().Where(s => s.Kind == ScalarKind.String).ToList(),
+            _ => new List<ScalarNode>(), // the schema reports the wrong type
+        };
+
+        var inline = subnet.Find(ReservationsKey);
+        var reservations = new List<Node>();
+        if (inline?.Value is SequenceNode inlineList)
+        {
+            reservations.AddRange(inlineList.Items);
+        }
+
+        foreach (var source in sources)
+        {
+            foreach (var path in ResolveSource(root, source, diagnostics))
+            {
+                var node = ReadFile(root, path, files, diagnostics);
+                switch (node)
+                {
+                    case null:
+                        break;
+                    case SequenceNode sequence:
+                        reservations.AddRange(sequence.Items);
+                        break;
+                    default:
+                        diagnostics.Add(DiagnosticCatalogue.ExpectedReservationList(node.Location, node.KindName));
+                        break;
+                }
+            }
+        }
+
+        var entries = subnet.Entries.Where(e => e.Key.Value != ReservationsKey).ToList();
+        var key = inline?.Key ?? new ScalarNode(ReservationsKey, isPlain: false, from.Key.Location);
+        entries.Add(new MappingEntry(key, new SequenceNode(reservations, inline?.Value.Location ?? from.Value.Location)));
+        return new MappingNode(entries, subnet.Location);
+    }
+
+    private List<string> ResolveSource(string root, ScalarNode source, DiagnosticBag diagnostics)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, source.Value));
+        var inside = full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (!inside)
+        {
+            diagnostics.Add(DiagnosticCatalogue.IncludeOutsideInventory(source.Location, source.Value));
+            return [];
+        }
+
+        if (File.Exists(full))
+        {
+            return [full];
+        }
+
+        if (Directory.Exists(full))
+        {
+            return YamlFilesIn(full, recursive: true);
+        }
+
+        diagnostics.Add(DiagnosticCatalogue.IncludeMissing(source.Location, source.Value, Display(full)));
+        return [];
+    }
+
+    private Node? ReadFile(string root, string path, List<InventoryFile> files, DiagnosticBag diagnostics)
+    {
+        var display = Display(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalogue.FileUnreadable(display, e.Message));
+            return null;
+        }
+
+        files.Add(new InventoryFile(path, Path.GetRelativePath(root, path).Replace('\\', '/'), display, SHA256.HashData(bytes)));
+        return YamlReader.Read(new UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF'), display, diagnostics);
+    }
+
+    private static List<string> YamlFilesIn(string folder, bool recursive) =>
+        Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Paths as the user typed them: relative to the working folder when inside it.</summary>
+    private string Display(string fullPath)
+    {
+        var relative = Path.GetRelativePath(_workingDirectory, fullPath);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? fullPath : relative.Replace('\\', '/');
+    }
+
+    /// <summary>SHA-256 over each file's path (relative to the inventory) and content hash, in a fixed order.</summary>
+    private static string Digest(IEnumerable<InventoryFile> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file.RelativePath + "\0"));
+            hash.AppendData(file.Sha256);
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,209 @@
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diagnostics;
+
+namespace KeaGitOps.Core.Inventory;
+
+/// <summary>The YAML key a model property is read from. Every bound property has one (a test checks).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class KeyAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>A value read from a YAML list, with its place.</summary>
+public readonly record struct Located<T>(T Value, SourceLocation Location);
+
+/// <summary>
+/// Base of every object read from a YAML mapping: remembers where the mapping and each of its keys
+/// were, so a rule can point at the exact value it complains about.
+/// </summary>
+public abstract class ModelObject
+{
+    private (string Property, SourceLocation Location)[] _fields = [];
+
+    public SourceLocation Location { get; internal set; }
+
+    /// <summary>Where the value of <paramref name="property"/> (a C# property name: use nameof) was written.</summary>
+    public SourceLocation LocationOf(string property)
+    {
+        foreach (var (name, location) in _fields)
+        {
+            if (name == property)
+            {
+                return location;
+            }
+        }
+
+        return Location;
+    }
+
+    internal void SetFieldLocations((string Property, SourceLocation Location)[] fields) => _fields = fields;
+}
+
+public enum KeaVersion
+{
+    V2_2,
+    V3_0,
+}
+
+public enum HaMode
+{
+    LoadBalancing,
+    HotStandby,
+    PassiveBackup,
+}
+
+public enum HaRole
+{
+    Primary,
+    Secondary,
+    Standby,
+    Backup,
+}
+
+public enum LogOutput
+{
+    Stdout,
+    Syslog,
+    File,
+}
+
+/// <summary>The whole inventory: the pair (or fleet) of servers and everything they serve.</summary>
+public sealed class InventoryModel : ModelObject
+{
+    [Key("kea")] public KeaSettings Kea { get; set; } = new();
+    [Key("servers")] public List<Server> Servers { get; set; } = [];
+    [Key("ssh")] public SshSettings Ssh { get; set; } = new();
+    [Key("high-availability")] public HighAvailability HighAvailability { get; set; } = new();
+    [Key("control-agent")] public ControlAgent ControlAgent { get; set; } = new();
+    [Key("control-socket")] public ControlSocket ControlSocket { get; set; } = new();
+    [Key("lease-database")] public LeaseDatabase LeaseDatabase { get; set; } = new();
+    [Key("logging")] public Logging Logging { get; set; } = new();
+    [Key("renew-timer")] public long? RenewTimer { get; set; }
+    [Key("rebind-timer")] public long? RebindTimer { get; set; }
+    [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
+    [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+    [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
+}
+
+public sealed class KeaSettings : ModelObject
+{
+    [Key("version")] public KeaVersion Version { get; set; } = KeaVersion.V3_0;
+
+    /// <summary>Only used for Kea 2.2, which needs full hook paths (3.0 takes bare names from its own directory).</summary>
+    [Key("hooks-directory")] public string HooksDirectory { get; set; } = "/usr/lib/x86_64-linux-gnu/kea/hooks";
+
+    /// <summary>Only used for Kea 2.2, which needs a full socket path (3.0 resolves bare names in its socket directory).</summary>
+    [Key("socket-directory")] public string SocketDirectory { get; set; } = "/run/kea";
+}
+
+public sealed class Server : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("address")] public Ipv4Address? Address { get; set; }
+    [Key("role")] public HaRole? Role { get; set; }
+    [Key("interfaces")] public List<Located<string>> Interfaces { get; set; } = [];
+    [Key("ssh")] public SshSettings? Ssh { get; set; }
+}
+
+public sealed class SshSettings : ModelObject
+{
+    [Key("host")] public string? Host { get; set; }
+    [Key("user")] public string? User { get; set; }
+    [Key("port")] public long? Port { get; set; }
+    [Key("known-hosts")] public string? KnownHosts { get; set; }
+    [Key("key-file")] public string? KeyFile { get; set; }
+}
+
+public sealed class HighAvailability : ModelObject
+{
+    [Key("mode")] public HaMode Mode { get; set; } = HaMode.LoadBalancing;
+    [Key("port")] public long Port { get; set; } = 8000;
+    [Key("heartbeat-delay")] public long HeartbeatDelay { get; set; } = 10000;
+    [Key("max-response-delay")] public long MaxResponseDelay { get; set; } = 60000;
+    [Key("max-ack-delay")] public long MaxAckDelay { get; set; } = 10000;
+    [Key("max-unacked-clients")] public long MaxUnackedClients { get; set; } = 10;
+    [Key("auto-failover")] public bool AutoFailover { get; set; } = true;
+}
+
+public sealed class ControlAgent : ModelObject
+{
+    [Key("host")] public string Host { get; set; } = "127.0.0.1";
+    [Key("port")] public long Port { get; set; } = 8000;
+    [Key("authentication")] public ControlAgentAuthentication? Authentication { get; set; }
+}
+
+/// <summary>Basic authentication for the Control Agent. The password lives in a file on the server, never here.</summary>
+public sealed class ControlAgentAuthentication : ModelObject
+{
+    [Key("user")] public string User { get; set; } = "kea-api";
+    [Key("password-file")] public string PasswordFile { get; set; } = "kea-api-password";
+}
+
+public sealed class ControlSocket : ModelObject
+{
+    [Key("socket-name")] public string SocketName { get; set; } = "kea4-ctrl-socket";
+}
+
+public sealed class LeaseDatabase : ModelObject
+{
+    [Key("type")] public string Type { get; set; } = "memfile";
+    [Key("lfc-interval")] public long LfcInterval { get; set; } = 3600;
+}
+
+public sealed class Logging : ModelObject
+{
+    [Key("severity")] public string Severity { get; set; } = "INFO";
+    [Key("debuglevel")] public long DebugLevel { get; set; }
+    [Key("output")] public LogOutput Output { get; set; } = LogOutput.Stdout;
+}
+
+public sealed class Subnet : ModelObject
+{
+    [Key("id")] public long? Id { get; set; }
+    [Key("subnet")] public string Prefix { get; set; } = string.Empty;
+    [Key("comment")] public string? Comment { get; set; }
+    [Key("pools")] public List<Located<string>> Pools { get; set; } = [];
+    [Key("renew-timer")] public long? RenewTimer { get; set; }
+    [Key("rebind-timer")] public long? RebindTimer { get; set; }
+    [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
+    [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+    [Key("reservations")] public List<Reservation> Reservations { get; set; } = [];
+
+    /// <summary>Already spliced into <see cref="Reservations"/> by the loader; kept so the key is known.</summary>
+    [Key(InventoryLoader.ReservationsFromKey)] public List<Located<string>> ReservationsFrom { get; set; } = [];
+}
+
+public sealed class Reservation : ModelObject
+{
+    [Key("hw-address")] public string? HwAddress { get; set; }
+    [Key("client-id")] public string? ClientId { get; set; }
+    [Key("ip-address")] public Ipv4Address? IpAddress { get; set; }
+    [Key("hostname")] public string? Hostname { get; set; }
+    [Key("comment")] public string? Comment { get; set; }
+    [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+
+    /// <summary>A short name for messages: the hostname, else the identifier.</summary>
+    public string Describe() => Hostname ?? HwAddress ?? ClientId ?? "reservation";
+}
+
+/// <summary>
+/// One entry of an option-data mapping: <c>routers: 192.168.1.1</c>, <c>domain-name-servers: [a, b]</c>,
+/// or the long form <c>{ data: …, code: …, always-send: true }</c>.
+/// </summary>
+public sealed class OptionValue : ModelObject
+{
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The values as written (scalars as text): the short form's value or the long form's data.</summary>
+    [Key("data")] public List<Located<string>> Values { get; set; } = [];
+
+    /// <summary>True when the values were written as a YAML list.</summary>
+    public bool IsList { get; set; }
+
+    [Key("code")] public long? Code { get; set; }
+    [Key("space")] public string? Space { get; set; }
+    [Key("csv-format")] public bool? CsvFormat { get; set; }
+    [Key("always-send")] public bool? AlwaysSend { get; set; }
+    [Key("never-send")] public bool? NeverSend { get; set; }
+}

@@ -1,0 +1,165 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diagnostics;
+
+namespace KeaGitOps.Core.Inventory;
+
+/// <summary>
+/// Turns the located YAML tree into the typed model. It is lenient by design: a value of the wrong
+/// shape is skipped and left at its default, because the schema has already reported it with its
+/// location; binding never throws on user input, so the semantic rules can still run on the rest.
+/// </summary>
+public static class ModelBinder
+{
+    private const string OptionDataKey = "option-data";
+
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> KeyedProperties = new();
+
+    public static InventoryModel Bind(MappingNode root) => (InventoryModel)BindObject(typeof(InventoryModel), root);
+
+    /// <summary>Every YAML key a model type reads, with its property: used by the binder and by the schema test.</summary>
+    public static IReadOnlyDictionary<string, PropertyInfo> KeysOf(Type type) =>
+        KeyedProperties.GetOrAdd(type, t => t.GetProperties()
+            .Select(p => (Property: p, Key: p.GetCustomAttribute<KeyAttribute>()))
+            .Where(x => x.Key is not null)
+            .ToDictionary(x => x.Key!.Name, x => x.Property, StringComparer.Ordinal));
+
+    private static ModelObject BindObject(Type type, MappingNode mapping)
+    {
+        var target = (ModelObject)Activator.CreateInstance(type)!;
+        target.Location = mapping.Location;
+        var keys = KeysOf(type);
+        var fields = new (string, SourceLocation)[mapping.Entries.Count];
+        var count = 0;
+        foreach (var (key, valueNode) in mapping.Entries)
+        {
+            if (!keys.TryGetValue(key.Value, out var property))
+            {
+                continue;
+            }
+
+            fields[count++] = (property.Name, valueNode.Location);
+            var value = key.Value == OptionDataKey ? BindOptionData(valueNode) : Convert(property.PropertyType, valueNode);
+            if (value is not null)
+            {
+                property.SetValue(target, value);
+            }
+        }
+
+        target.SetFieldLocations(count == fields.Length ? fields : fields[..count]);
+        return target;
+    }
+
+    private static object? Convert(Type type, Node node)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        if (node is MappingNode mapping)
+        {
+            return typeof(ModelObject).IsAssignableFrom(underlying) ? BindObject(underlying, mapping) : null;
+        }
+
+        if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(List<>))
+        {
+            return BindList(underlying, node);
+        }
+
+        if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(Located<>))
+        {
+            var inner = Convert(underlying.GetGenericArguments()[0], node);
+            return inner is null ? null : Activator.CreateInstance(underlying, inner, node.Location);
+        }
+
+        return node is ScalarNode scalar ? ConvertScalar(underlying, scalar) : null;
+    }
+
+    private static IList? BindList(Type listType, Node node)
+    {
+        var itemType = listType.GetGenericArguments()[0];
+        var list = (IList)Activator.CreateInstance(listType)!;
+        // A single scalar where a list of scalars is expected (reservations-from: reservations/) is one item.
+        IEnumerable<Node> items = node switch
+        {
+            SequenceNode sequence => sequence.Items,
+            ScalarNode scalar when itemType.IsGenericType && scalar.Kind != ScalarKind.Null => [scalar],
+            _ => [],
+        };
+        foreach (var item in items)
+        {
+            if (Convert(itemType, item) is { } value)
+            {
+                list.Add(value);
+            }
+        }
+
+        return list;
+    }
+
+    private static object? ConvertScalar(Type type, ScalarNode scalar)
+    {
+        if (type == typeof(string))
+        {
+            // Option values are text whatever YAML typed them as; everything else must be a string.
+            return scalar.Kind == ScalarKind.String ? scalar.Value : null;
+        }
+
+        if (type == typeof(long))
+        {
+            return scalar.TryGetInteger(out var number) ? number : null;
+        }
+
+        if (type == typeof(bool))
+        {
+            return scalar.TryGetBoolean(out var flag) ? flag : null;
+        }
+
+        if (type == typeof(Ipv4Address))
+        {
+            return Ipv4Address.TryParse(scalar.Value, out var address) ? address : null;
+        }
+
+        if (type == typeof(KeaVersion))
+        {
+            return scalar.Value switch { "2.2" => KeaVersion.V2_2, "3.0" => KeaVersion.V3_0, _ => null };
+        }
+
+        if (type.IsEnum)
+        {
+            return Enum.TryParse(type, scalar.Value.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var member)
+                && scalar.Value.All(c => char.IsAsciiLetterLower(c) || c == '-')
+                ? member
+                : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>option-data is a mapping from option name to a value, a list, or the long form.</summary>
+    private static List<OptionValue>? BindOptionData(Node node)
+    {
+        if (node is not MappingNode mapping)
+        {
+            return null;
+        }
+
+        var options = new List<OptionValue>(mapping.Entries.Count);
+        foreach (var (key, value) in mapping.Entries)
+        {
+            var option = value is MappingNode longForm ? (OptionValue)BindObject(typeof(OptionValue), longForm) : new OptionValue { Location = key.Location };
+            option.Name = key.Value;
+            option.Location = key.Location;
+            var data = value is MappingNode form ? form.Find("data")?.Value : value;
+            option.IsList = data is SequenceNode;
+            option.Values = data switch
+            {
+                ScalarNode { Kind: not ScalarKind.Null } one => [new Located<string>(one.Value, one.Location)],
+                SequenceNode many => many.Items.OfType<ScalarNode>().Select(s => new Located<string>(s.Value, s.Location)).ToList(),
+                _ => option.Values,
+            };
+            options.Add(option);
+        }
+
+        return options;
+    }
+}

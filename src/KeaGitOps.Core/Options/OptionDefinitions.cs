@@ -1,0 +1,127 @@
+namespace KeaGitOps.Core.Options;
+
+public enum OptionType
+{
+    Ipv4Address,
+    Uint8,
+    Uint16,
+    Uint32,
+    Int32,
+    Boolean,
+    String,
+    Fqdn,
+    Binary,
+
+    /// <summary>Records and other compound types: passed through to Kea unchecked.</summary>
+    Record,
+}
+
+public sealed record OptionDefinition(int Code, string Name, OptionType Type, bool IsArray);
+
+/// <summary>
+/// Kea's standard DHCPv4 option definitions (name, code, type, array), as in Kea's std_option_defs.h
+/// and the ARM's "List of standard DHCPv4 options". Options that only the server sets (lease time,
+/// message type, server identifier…) are left out: configuring them is a mistake.
+/// </summary>
+public static class OptionDefinitions
+{
+    private static readonly OptionDefinition[] All =
+    [
+        new(1, "subnet-mask", OptionType.Ipv4Address, false),
+        new(2, "time-offset", OptionType.Int32, false),
+        new(3, "routers", OptionType.Ipv4Address, true),
+        new(4, "time-servers", OptionType.Ipv4Address, true),
+        new(5, "name-servers", OptionType.Ipv4Address, true),
+        new(6, "domain-name-servers", OptionType.Ipv4Address, true),
+        new(7, "log-servers", OptionType.Ipv4Address, true),
+        new(8, "cookie-servers", OptionType.Ipv4Address, true),
+        new(9, "lpr-servers", OptionType.Ipv4Address, true),
+        new(10, "impress-servers", OptionType.Ipv4Address, true),
+        new(11, "resource-location-servers", OptionType.Ipv4Address, true),
+        new(12, "host-name", OptionType.String, false),
+        new(13, "boot-size", OptionType.Uint16, false),
+        new(14, "merit-dump", OptionType.String, false),
+        new(15, "domain-name", OptionType.Fqdn, false),
+        new(16, "swap-server", OptionType.Ipv4Address, false),
+        new(17, "root-path", OptionType.String, false),
+        new(18, "extensions-path", OptionType.String, false),
+        new(19, "ip-forwarding", OptionType.Boolean, false),
+        new(20, "non-local-source-routing", OptionType.Boolean, false),
+        new(21, "policy-filter", OptionType.Ipv4Address, true),
+        new(22, "max-dgram-reassembly", OptionType.Uint16, false),
+        new(23, "default-ip-ttl", OptionType.Uint8, false),
+        new(24, "path-mtu-aging-timeout", OptionType.Uint32, false),
+        new(25, "path-mtu-plateau-table", OptionType.Uint16, true),
+        new(26, "interface-mtu", OptionType.Uint16, false),
+        new(27, "all-subnets-local", OptionType.Boolean, false),
+        new(28, "broadcast-address", OptionType.Ipv4Address, false),
+        new(29, "perform-mask-discovery", OptionType.Boolean, false),
+        new(30, "mask-supplier", OptionType.Boolean, false),
+        new(31, "router-discovery", OptionType.Boolean, false),
+        new(32, "router-solicitation-address", OptionType.Ipv4Address, false),
+        new(33, "static-routes", OptionType.Ipv4Address, true),
+        new(34, "trailer-encapsulation", OptionType.Boolean, false),
+        new(35, "arp-cache-timeout", OptionType.Uint32, false),
+        new(36, "ieee802-3-encapsulation", OptionType.Boolean, false),
+        new(37, "default-tcp-ttl", OptionType.Uint8, false),
+        new(38, "tcp-keepalive-interval", OptionType.Uint32, false),
+        new(39, "tcp-keepalive-garbage", OptionType.Boolean, false),
+        new(40, "nis-domain", OptionType.String, false),
+        new(41, "nis-servers", OptionType.Ipv4Address, true),
+        new(42, "ntp-servers", OptionType.Ipv4Address, true),
+        new(43, "vendor-encapsulated-options", OptionType.Record, false),
+        new(44, "netbios-name-servers", OptionType.Ipv4Address, true),
+        new(45, "netbios-dd-server", OptionType.Ipv4Address, true),
+        new(46, "netbios-node-type", OptionType.Uint8, false),
+        new(47, "netbios-scope", OptionType.String, false),
+        new(48, "font-servers", OptionType.Ipv4Address, true),
+        new(49, "x-display-manager", OptionType.Ipv4Address, true),
+        new(60, "vendor-class-identifier", OptionType.String, false),
+        new(62, "nwip-domain-name", OptionType.String, false),
+        new(64, "nisplus-domain-name", OptionType.String, false),
+        new(65, "nisplus-servers", OptionType.Ipv4Address, true),
+        new(66, "tftp-server-name", OptionType.String, false),
+        new(67, "boot-file-name", OptionType.String, false),
+        new(68, "mobile-ip-home-agent", OptionType.Ipv4Address, true),
+        new(69, "smtp-server", OptionType.Ipv4Address, true),
+        new(70, "pop-server", OptionType.Ipv4Address, true),
+        new(71, "nntp-server", OptionType.Ipv4Address, true),
+        new(72, "www-server", OptionType.Ipv4Address, true),
+        new(73, "finger-server", OptionType.Ipv4Address, true),
+        new(74, "irc-server", OptionType.Ipv4Address, true),
+        new(75, "streettalk-server", OptionType.Ipv4Address, true),
+        new(76, "streettalk-directory-assistance-server", OptionType.Ipv4Address, true),
+        new(77, "user-class", OptionType.Binary, false),
+        new(85, "nds-server", OptionType.Ipv4Address, true),
+        new(86, "nds-tree-name", OptionType.String, false),
+        new(87, "nds-context", OptionType.String, false),
+        new(88, "bcms-controller-names", OptionType.Fqdn, true),
+        new(89, "bcms-controller-address", OptionType.Ipv4Address, true),
+        new(92, "associated-ip", OptionType.Ipv4Address, true),
+        new(93, "client-system", OptionType.Uint16, true),
+        new(98, "uap-servers", OptionType.String, false),
+        new(100, "pcode", OptionType.String, false),
+        new(101, "tcode", OptionType.String, false),
+        new(108, "v6-only-preferred", OptionType.Uint32, false),
+        new(112, "netinfo-server-address", OptionType.Ipv4Address, true),
+        new(113, "netinfo-server-tag", OptionType.String, false),
+        new(114, "v4-captive-portal", OptionType.String, false),
+        new(116, "auto-config", OptionType.Uint8, false),
+        new(117, "name-service-search", OptionType.Uint16, true),
+        new(118, "subnet-selection", OptionType.Ipv4Address, false),
+        new(119, "domain-search", OptionType.Fqdn, true),
+        new(124, "vivco-suboptions", OptionType.Record, false),
+        new(125, "vivso-suboptions", OptionType.Uint32, false),
+        new(136, "pana-agent", OptionType.Ipv4Address, true),
+        new(137, "v4-lost", OptionType.Fqdn, false),
+        new(138, "capwap-ac-v4", OptionType.Ipv4Address, true),
+        new(141, "sip-ua-cs-domains", OptionType.Fqdn, true),
+        new(213, "v4-access-domain", OptionType.Fqdn, false),
+    ];
+
+    private static readonly Dictionary<string, OptionDefinition> ByName = All.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    public static OptionDefinition? Find(string name) => ByName.GetValueOrDefault(name);
+
+    public static IReadOnlyList<OptionDefinition> Standard => All;
+}

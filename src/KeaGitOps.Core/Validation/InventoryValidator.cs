@@ -1,0 +1,37 @@
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Validation.Rules;
+
+namespace KeaGitOps.Core.Validation;
+
+/// <summary>What validation produced: the model (when the files could be read at all) and every finding.</summary>
+public sealed record ValidationResult(LoadedInventory? Source, InventoryModel? Model, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Model is null || Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>Loads an inventory folder and runs both layers (schema, then semantic rules), reporting all findings at once.</summary>
+public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IInventoryRule> rules, InventoryLoader loader)
+{
+    public static IReadOnlyList<IInventoryRule> DefaultRules { get; } =
+        [new ServerRules(), new SubnetRules(), new ReservationRules(), new TimerRules(), new OptionRules(), new KeaVersionRules()];
+
+    public ValidationResult Validate(string inventoryFolder)
+    {
+        var diagnostics = new DiagnosticBag();
+        var loaded = loader.Load(inventoryFolder, diagnostics);
+        if (loaded is null)
+        {
+            return new ValidationResult(null, null, diagnostics.Sorted());
+        }
+
+        schema.Validate(loaded.Root, diagnostics);
+        var model = ModelBinder.Bind(loaded.Root);
+        foreach (var rule in rules)
+        {
+            rule.Check(model, diagnostics);
+        }
+
+        return new ValidationResult(loaded, model, diagnostics.Sorted());
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Options;
+
+namespace KeaGitOps.Core.Validation.Rules;
+
+/// <summary>Option data at every level: known names, list-ness, and each value against the option's type.</summary>
+public sealed class OptionRules : IInventoryRule
+{
+    public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        CheckAll(inventory.OptionData, diagnostics);
+        foreach (var subnet in inventory.Subnets)
+        {
+            CheckAll(subnet.OptionData, diagnostics);
+            foreach (var reservation in subnet.Reservations)
+            {
+                CheckAll(reservation.OptionData, diagnostics);
+            }
+        }
+    }
+
+    private static void CheckAll(List<OptionValue> options, DiagnosticBag diagnostics)
+    {
+        foreach (var option in options)
+        {
+            Check(option, diagnostics);
+        }
+    }
+
+    private static void Check(OptionValue option, DiagnosticBag diagnostics)
+    {
+        if (option.Space is { } space && space != "dhcp4")
+        {
+            return; // vendor and custom spaces need option definitions Kea reads elsewhere: not ours to judge
+        }
+
+        if (OptionDefinitions.Find(option.Name) is not { } definition)
+        {
+            diagnostics.Add(DiagnosticCatalogue.OptionUnknown(option.Location, option.Name));
+            return;
+        }
+
+        if (option.Code is { } code && code != definition.Code)
+        {
+            diagnostics.Add(DiagnosticCatalogue.OptionCodeMismatch(option.LocationOf(nameof(OptionValue.Code)), option.Name, code, definition.Code));
+        }
+
+        var values = Expand(option);
+        if (values.Count == 0)
+        {
+            diagnostics.Add(DiagnosticCatalogue.OptionValueInvalid(option.Location, option.Name, string.Empty, "a value is required"));
+            return;
+        }
+
+        if (values.Count > 1 && !definition.IsArray)
+        {
+            diagnostics.Add(DiagnosticCatalogue.OptionTakesOneValue(option.Location, option.Name, values.Count));
+            return;
+        }
+
+        if (option.CsvFormat == false)
+        {
+            return; // raw hex data: Kea checks it
+        }
+
+        foreach (var value in values)
+        {
+            if (Problem(definition.Type, value.Value) is { } problem)
+            {
+                diagnostics.Add(DiagnosticCatalogue.OptionValueInvalid(value.Location, option.Name, value.Value, problem));
+            }
+        }
+    }
+
+    /// <summary>"a, b" in one string is also a list, as Kea reads it.</summary>
+    private static List<Located<string>> Expand(OptionValue option)
+    {
+        var definition = OptionDefinitions.Find(option.Name);
+        if (definition is null || !definition.IsArray || definition.Type is OptionType.String)
+        {
+            return option.Values;
+        }
+
+        return option.Values
+            .SelectMany(v => v.Value.Split(',').Select(part => v with { Value = part.Trim() }))
+            .ToList();
+    }
+
+    private static string? Problem(OptionType type, string value) => type switch
+    {
+        _ when value.Length == 0 => "the value is empty",
+        OptionType.Ipv4Address => Ipv4Address.TryParse(value, out _) ? null : "expected an IPv4 address such as 192.168.1.1",
+        OptionType.Uint8 => InRange(value, 0, byte.MaxValue),
+        OptionType.Uint16 => InRange(value, 0, ushort.MaxValue),
+        OptionType.Uint32 => InRange(value, 0, uint.MaxValue),
+        OptionType.Int32 => InRange(value, int.MinValue, int.MaxValue),
+        OptionType.Boolean => value is "true" or "false" or "1" or "0" ? null : "expected true or false",
+        OptionType.Fqdn => ReservationRules.IsDnsName(value) ? null : "expected a domain name (letters, digits, hyphens and dots)",
+        OptionType.Binary => value.Replace(":", string.Empty, StringComparison.Ordinal).All(char.IsAsciiHexDigit) ? null : "expected hexadecimal bytes",
+        OptionType.String => value.Any(char.IsControl) ? "control characters are not allowed" : null,
+        _ => null,
+    };
+
+    private static string? InRange(string value, long min, long max) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? null
+            : $"expected a whole number from {min} to {max}";
+}

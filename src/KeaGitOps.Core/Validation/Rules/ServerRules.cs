@@ -1,0 +1,82 @@
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+
+namespace KeaGitOps.Core.Validation.Rules;
+
+/// <summary>The servers and their HA relationship: the identity facts behind the user's incident.</summary>
+public sealed class ServerRules : IInventoryRule
+{
+    public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        CheckUniqueness(inventory.Servers, diagnostics);
+        CheckRoles(inventory, diagnostics);
+        CheckPorts(inventory, diagnostics);
+        CheckTiming(inventory.HighAvailability, diagnostics);
+    }
+
+    private static void CheckUniqueness(List<Server> servers, DiagnosticBag diagnostics)
+    {
+        var names = new Dictionary<string, Server>(StringComparer.OrdinalIgnoreCase);
+        var addresses = new Dictionary<Ipv4Address, Server>();
+        foreach (var server in servers)
+        {
+            if (server.Name.Length > 0 && !names.TryAdd(server.Name, server))
+            {
+                var first = names[server.Name];
+                diagnostics.Add(DiagnosticCatalogue.ServerNameTwice(server.LocationOf(nameof(Server.Name)), server.Name, first.LocationOf(nameof(Server.Name))));
+            }
+
+            if (server.Address is { } address && !addresses.TryAdd(address, server))
+            {
+                var first = addresses[address];
+                diagnostics.Add(DiagnosticCatalogue.ServerAddressTwice(server.LocationOf(nameof(Server.Address)), address, server.Name, first.Name, first.LocationOf(nameof(Server.Address))));
+            }
+        }
+    }
+
+    private static void CheckRoles(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        var ha = inventory.HighAvailability;
+        var roles = inventory.Servers.Where(s => s.Role is not null).Select(s => s.Role!.Value).ToList();
+        if (roles.Count != inventory.Servers.Count)
+        {
+            return; // the schema reported the missing or invalid role
+        }
+
+        var primaries = roles.Count(r => r == HaRole.Primary);
+        var fits = ha.Mode switch
+        {
+            HaMode.LoadBalancing => roles.Count == 2 && primaries == 1 && roles.Count(r => r == HaRole.Secondary) == 1,
+            HaMode.HotStandby => roles.Count == 2 && primaries == 1 && roles.Count(r => r == HaRole.Standby) == 1,
+            _ => roles.Count >= 2 && primaries == 1 && roles.Count(r => r == HaRole.Backup) == roles.Count - 1,
+        };
+        if (!fits)
+        {
+            var found = string.Join(", ", inventory.Servers.Select(s => $"{s.Name} {Kebab(s.Role!.Value)}"));
+            diagnostics.Add(DiagnosticCatalogue.RolesDoNotFit(ha.LocationOf(nameof(HighAvailability.Mode)), Kebab(ha.Mode), found));
+        }
+    }
+
+    private static void CheckPorts(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        var haPort = inventory.HighAvailability.Port;
+        if (haPort == inventory.ControlAgent.Port)
+        {
+            diagnostics.Add(DiagnosticCatalogue.HaPortClash(
+                inventory.HighAvailability.LocationOf(nameof(HighAvailability.Port)), haPort, inventory.ControlAgent.LocationOf(nameof(ControlAgent.Port))));
+        }
+    }
+
+    private static void CheckTiming(HighAvailability ha, DiagnosticBag diagnostics)
+    {
+        if (ha.MaxResponseDelay <= ha.HeartbeatDelay)
+        {
+            diagnostics.Add(DiagnosticCatalogue.HaTimingOutOfOrder(ha.LocationOf(nameof(HighAvailability.MaxResponseDelay)), ha.MaxResponseDelay, ha.HeartbeatDelay));
+        }
+    }
+
+    internal static string Kebab<T>(T value)
+        where T : struct, Enum =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

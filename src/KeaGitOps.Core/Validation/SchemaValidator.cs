@@ -1,0 +1,236 @@
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace KeaGitOps.Core.Validation;
+
+/// <summary>
+/// Applies <c>schemas/inventory.schema.json</c> with NJsonSchema to the merged inventory tree and maps
+/// each error back to the YAML file, line and column of the value it is about.
+/// </summary>
+public sealed class SchemaValidator
+{
+    private readonly JsonSchema _schema;
+
+    private SchemaValidator(JsonSchema schema) => _schema = schema;
+
+    /// <summary>The schema built into the binary (the repository's schemas/inventory.schema.json).</summary>
+    public static SchemaValidator BuiltIn { get; } = new(JsonSchema.FromJsonAsync(BuiltInText()).GetAwaiter().GetResult());
+
+    public static string BuiltInText()
+    {
+        using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("schemas/inventory.schema.json")
+            ?? throw new InvalidOperationException("the inventory schema is not embedded in this build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public void Validate(MappingNode root, DiagnosticBag diagnostics)
+    {
+        var places = new Dictionary<JToken, SourceLocation>(ReferenceEqualityComparer.Instance);
+        var json = ToJson(root, places);
+        var validator = new JsonSchemaValidator();
+        foreach (var error in Flatten(validator.Validate(json, _schema)))
+        {
+            diagnostics.Add(ToDiagnostic(error, places));
+        }
+    }
+
+    /// <summary>Renamed Kea parameters that users carry over from hand-written configs.</summary>
+    private static readonly Dictionary<string, string> RenamedKeys = new(StringComparer.Ordinal)
+    {
+        ["client-class"] = "client-classes",
+        ["require-client-classes"] = "evaluate-additional-classes",
+        ["only-if-required"] = "only-in-additional-list",
+        ["output_options"] = "output-options",
+        ["renew"] = "renew-timer",
+        ["rebind"] = "rebind-timer",
+        ["reservation-mode"] = "reservations-global / reservations-in-subnet / reservations-out-of-pool",
+    };
+
+    private static Diagnostic ToDiagnostic(ValidationError error, Dictionary<JToken, SourceLocation> places)
+    {
+        var at = LocationOf(error.Token, places);
+        var path = DisplayPath(error.Path);
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+                var key = error.Property ?? "?";
+                var allowed = (error.Schema?.ActualSchema.ActualProperties.Keys ?? []).Order(StringComparer.Ordinal).ToList();
+                if (RenamedKeys.TryGetValue(key, out var current))
+                {
+                    return DiagnosticCatalogue.RenamedKey(at, key, current);
+                }
+
+                return IsSecretLike(key)
+                    ? DiagnosticCatalogue.SecretKey(at, key)
+                    : DiagnosticCatalogue.UnknownKeyFound(at, key, ParentPath(path), allowed);
+            case ValidationErrorKind.PropertyRequired:
+                return DiagnosticCatalogue.MissingKeyFound(at, error.Property ?? "?", ParentPath(path));
+            case ValidationErrorKind.StringExpected:
+            case ValidationErrorKind.IntegerExpected:
+            case ValidationErrorKind.NumberExpected:
+            case ValidationErrorKind.BooleanExpected:
+            case ValidationErrorKind.ArrayExpected:
+            case ValidationErrorKind.ObjectExpected:
+            case ValidationErrorKind.NullExpected:
+                return DiagnosticCatalogue.WrongTypeFound(at, path, ExpectedOf(error.Kind, error.Schema), Describe(error.Token));
+            default:
+                return DiagnosticCatalogue.InvalidValueFound(at, path, Describe(error.Token), Explain(error));
+        }
+    }
+
+    private static string Explain(ValidationError error)
+    {
+        var schema = error.Schema?.ActualSchema;
+        return error.Kind switch
+        {
+            ValidationErrorKind.NotInEnumeration => "allowed: " + string.Join(", ", schema?.Enumeration.Select(e => e?.ToString()) ?? []),
+            ValidationErrorKind.IpV4Expected => "expected an IPv4 address such as 192.168.1.10",
+            ValidationErrorKind.PatternMismatch => $"it must match {schema?.Pattern}",
+            ValidationErrorKind.NumberTooSmall => $"the minimum is {schema?.Minimum}",
+            ValidationErrorKind.NumberTooBig => $"the maximum is {schema?.Maximum}",
+            ValidationErrorKind.StringTooShort => "it must not be empty",
+            ValidationErrorKind.StringTooLong => $"it may have at most {schema?.MaxLength} characters",
+            ValidationErrorKind.TooFewItems => $"give at least {schema?.MinItems} item(s)",
+            ValidationErrorKind.TooManyItems => $"give at most {schema?.MaxItems} item(s)",
+            _ => error.Kind.ToString(),
+        };
+    }
+
+    private static string ExpectedOf(ValidationErrorKind kind, JsonSchema? schema)
+    {
+        var type = schema?.ActualSchema.Type ?? JsonObjectType.None;
+        if (type != JsonObjectType.None && (type & (type - 1)) != 0)
+        {
+            return string.Join(" or ", Enum.GetValues<JsonObjectType>().Where(t => t != JsonObjectType.None && type.HasFlag(t)).Select(Article));
+        }
+
+        return kind switch
+        {
+            ValidationErrorKind.StringExpected => "a string",
+            ValidationErrorKind.IntegerExpected => "an integer",
+            ValidationErrorKind.NumberExpected => "a number",
+            ValidationErrorKind.BooleanExpected => "true or false",
+            ValidationErrorKind.ArrayExpected => "a list",
+            ValidationErrorKind.ObjectExpected => "a mapping",
+            _ => "null",
+        };
+    }
+
+    private static string Article(JsonObjectType type) => type switch
+    {
+        JsonObjectType.Array => "a list",
+        JsonObjectType.Object => "a mapping",
+        JsonObjectType.Integer => "an integer",
+        JsonObjectType.Boolean => "a boolean",
+        _ => "a " + type.ToString().ToLowerInvariant(),
+    };
+
+    private static bool IsSecretLike(string key) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) && !key.EndsWith("-file", StringComparison.Ordinal)
+        || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("token", StringComparison.OrdinalIgnoreCase)
+        || key is "passphrase" or "private-key";
+
+    private static string Describe(JToken? token) => token switch
+    {
+        null => "nothing",
+        JValue { Type: JTokenType.String } s => $"'{s.Value}'",
+        JValue { Type: JTokenType.Null } => "null",
+        JValue v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "null",
+        JArray => "a list",
+        JObject => "a mapping",
+        JProperty p => $"'{p.Name}'",
+        _ => token.Type.ToString(),
+    };
+
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            if (error is ChildSchemaValidationError child && child.Errors.Count > 0)
+            {
+                foreach (var nested in Flatten(child.Errors.SelectMany(e => e.Value)))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
+        }
+    }
+
+    private static SourceLocation LocationOf(JToken? token, Dictionary<JToken, SourceLocation> places)
+    {
+        for (var current = token; current is not null; current = current.Parent)
+        {
+            if (places.TryGetValue(current, out var location))
+            {
+                return location;
+            }
+        }
+
+        return SourceLocation.None;
+    }
+
+    private static string DisplayPath(string? path)
+    {
+        var trimmed = (path ?? string.Empty).TrimStart('#').TrimStart('/');
+        return trimmed.Length == 0 ? "the inventory" : trimmed;
+    }
+
+    private static string ParentPath(string path)
+    {
+        var cut = path.LastIndexOf('.');
+        return cut < 0 ? "the inventory" : path[..cut];
+    }
+
+    /// <summary>YAML scalars become JSON values by their YAML 1.2 type, so a quoted "8000" is a string.</summary>
+    private static JToken ToJson(Node node, Dictionary<JToken, SourceLocation> places)
+    {
+        JToken token;
+        switch (node)
+        {
+            case MappingNode mapping:
+                var obj = new JObject();
+                foreach (var (key, value) in mapping.Entries)
+                {
+                    var property = new JProperty(key.Value, ToJson(value, places));
+                    places[property] = key.Location;
+                    obj.Add(property);
+                }
+
+                token = obj;
+                break;
+            case SequenceNode sequence:
+                var array = new JArray();
+                foreach (var item in sequence.Items)
+                {
+                    array.Add(ToJson(item, places));
+                }
+
+                token = array;
+                break;
+            case ScalarNode scalar:
+                token = scalar.Kind switch
+                {
+                    ScalarKind.Integer when scalar.TryGetInteger(out var number) => new JValue(number),
+                    ScalarKind.Float => new JValue(double.Parse(scalar.Value, System.Globalization.CultureInfo.InvariantCulture)),
+                    ScalarKind.Boolean when scalar.TryGetBoolean(out var flag) => new JValue(flag),
+                    ScalarKind.Null => JValue.CreateNull(),
+                    _ => new JValue(scalar.Value),
+                };
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected node {node.GetType().Name}");
+        }
+
+        places[token] = node.Location;
+        return token;
+    }
+}
