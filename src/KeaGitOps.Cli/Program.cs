@@ -5,6 +5,7 @@ using KeaGitOps.Cli.Commands;
 var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers from one YAML inventory in git.")
 {
     new ValidateCommand().Build(),
+    new RenderCommand().Build(),
 };
 
 var parse = root.Parse(args);

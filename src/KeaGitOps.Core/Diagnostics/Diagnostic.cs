@@ -44,9 +44,13 @@ public sealed class DiagnosticBag
         }
     }
 
-    /// <summary>Stable order: by file, line, column, then code, so output and golden files never flap.</summary>
+    /// <summary>
+    /// Stable order (file, line, column, code) so output and golden files never flap; a finding made
+    /// twice (the same template bug hit for each server) is reported once.
+    /// </summary>
     public IReadOnlyList<Diagnostic> Sorted() =>
         _items
+            .DistinctBy(d => (d.Code, d.Location, d.Message))
             .OrderBy(d => d.Location.File, StringComparer.Ordinal)
             .ThenBy(d => d.Location.Line)
             .ThenBy(d => d.Location.Column)

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using KeaGitOps.Cli.Output;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Git;
+
+namespace KeaGitOps.Cli.Commands;
+
+/// <summary><c>keagitops render</c>: validate, then write OUT/SERVER/kea-dhcp4.conf and kea-ctrl-agent.conf.</summary>
+public sealed class RenderCommand
+{
+    public const string DefaultOut = "rendered";
+    public const string DefaultTemplates = "templates";
+
+    private readonly Option<DirectoryInfo> _inventory = CommonOptions.Inventory();
+    private readonly Option<OutputFormat> _format = CommonOptions.Format();
+    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
+    {
+        Description = $"Folder to write one sub-folder per server into (default: {DefaultOut}/).",
+        DefaultValueFactory = _ => new DirectoryInfo(DefaultOut),
+        HelpName = "DIR",
+    };
+
+    private readonly Option<DirectoryInfo?> _templates = new("--templates", "-t")
+    {
+        Description = $"Scriban templates folder (default: ./{DefaultTemplates}/ when it exists, else the templates built into keagitops).",
+        HelpName = "DIR",
+    };
+
+    public Command Build()
+    {
+        var command = new Command("render", "Validate the inventory, then render each server's Kea configs as canonical JSON into OUT/SERVER/. Exit 0: rendered; 1: errors (nothing written).")
+        {
+            _inventory,
+            _format,
+            _out,
+            _templates,
+        };
+        command.SetAction(parse => Run(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_out)!, parse.GetValue(_templates), Console.Out));
+        return command;
+    }
+
+    public static int Run(DirectoryInfo inventory, OutputFormat format, DirectoryInfo output, DirectoryInfo? templates, TextWriter console)
+    {
+        var templatesFolder = templates?.FullName ?? (Directory.Exists(DefaultTemplates) ? Path.GetFullPath(DefaultTemplates) : null);
+        var result = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
+        if (!result.Succeeded)
+        {
+            writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: nothing rendered");
+            return ExitCodes.Failure;
+        }
+
+        var written = new List<string>();
+        foreach (var server in result.Servers!)
+        {
+            var folder = Path.Combine(output.FullName, server.Name);
+            Directory.CreateDirectory(folder);
+            foreach (var file in server.Files)
+            {
+                var path = Path.Combine(folder, file.Name);
+                AtomicFile.Write(path, file.Text);
+                written.Add(Path.GetRelativePath(Directory.GetCurrentDirectory(), path));
+            }
+        }
+
+        var summary = $"{DiagnosticWriter.Summary(result.Diagnostics)}; rendered {result.Servers!.Count} server(s):" + Environment.NewLine + string.Join(Environment.NewLine, written.Select(w => "  " + w));
+        writer.Write(result.Diagnostics, summary);
+        return ExitCodes.Success;
+    }
+}

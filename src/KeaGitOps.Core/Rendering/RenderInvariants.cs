@@ -1,0 +1,97 @@
+using System.Text.Json;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Inventory;
+
+namespace KeaGitOps.Core.Rendering;
+
+/// <summary>
+/// Checks on rendered output that make the user's incident impossible to ship: a server whose
+/// this-server-name or own peer URL is not its own, or two configs that drifted apart.
+/// </summary>
+public static class RenderInvariants
+{
+    /// <summary>Paths that may differ between the servers' kea-dhcp4.conf: the per-server facts.</summary>
+    private static readonly string[] PerServerPaths = ["Dhcp4.interfaces-config.interfaces"];
+
+    private const string ThisServerNameSuffix = ".this-server-name";
+
+    public static void Check(InventoryModel inventory, IReadOnlyList<RenderedServer> servers, TemplateSet templates, DiagnosticBag diagnostics)
+    {
+        var template = templates.Files.First(f => f.OutputName == TemplateSet.Dhcp4);
+        var documents = new List<JsonDocument>();
+        try
+        {
+            for (var i = 0; i < servers.Count; i++)
+            {
+                var document = JsonDocument.Parse(servers[i].File(TemplateSet.Dhcp4).Text);
+                documents.Add(document);
+                CheckIdentity(inventory.Servers[i], inventory.HighAvailability.Port, document.RootElement, template, diagnostics);
+            }
+
+            for (var i = 1; i < documents.Count; i++)
+            {
+                var unexpected = JsonDiff.Compare(documents[0].RootElement, documents[i].RootElement)
+                    .Where(c => !c.Path.EndsWith(ThisServerNameSuffix, StringComparison.Ordinal) && !PerServerPaths.Any(p => c.Path.StartsWith(p, StringComparison.Ordinal)))
+                    .ToList();
+                if (unexpected.Count > 0)
+                {
+                    diagnostics.Add(DiagnosticCatalogue.ConfigsDiverge(SourceLocation.StartOf(template.DisplayPath), servers[0].Name, servers[i].Name, unexpected.Take(5).Select(c => c.Path).ToList(), unexpected.Count));
+                }
+            }
+        }
+        finally
+        {
+            documents.ForEach(d => d.Dispose());
+        }
+    }
+
+    private static void CheckIdentity(Server server, long haPort, JsonElement root, TemplateFile template, DiagnosticBag diagnostics)
+    {
+        var at = SourceLocation.StartOf(template.DisplayPath);
+        var relationship = HaRelationship(root);
+        if (relationship is not { } ha)
+        {
+            diagnostics.Add(DiagnosticCatalogue.IdentityWrong(at, server.Name, "no high-availability relationship was rendered in Dhcp4.hooks-libraries"));
+            return;
+        }
+
+        var name = ha.TryGetProperty("this-server-name", out var n) ? n.GetString() : null;
+        if (name != server.Name)
+        {
+            diagnostics.Add(DiagnosticCatalogue.IdentityWrong(at, server.Name, $"this-server-name is '{name}'"));
+            return;
+        }
+
+        var own = ha.TryGetProperty("peers", out var peers)
+            ? peers.EnumerateArray().FirstOrDefault(p => p.TryGetProperty("name", out var pn) && pn.GetString() == server.Name)
+            : default;
+        var url = own.ValueKind == JsonValueKind.Object && own.TryGetProperty("url", out var u) ? u.GetString() : null;
+        var expected = RenderModelBuilder.PeerUrl(server, haPort);
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Host != server.Address?.ToString())
+        {
+            diagnostics.Add(DiagnosticCatalogue.IdentityWrong(at, server.Name, $"its own peer URL is '{url}', expected {expected}"));
+        }
+    }
+
+    private static JsonElement? HaRelationship(JsonElement root)
+    {
+        if (!root.TryGetProperty("Dhcp4", out var dhcp4) || !dhcp4.TryGetProperty("hooks-libraries", out var hooks))
+        {
+            return null;
+        }
+
+        foreach (var hook in hooks.EnumerateArray())
+        {
+            if (hook.TryGetProperty("parameters", out var parameters)
+                && parameters.TryGetProperty("high-availability", out var list)
+                && list.ValueKind == JsonValueKind.Array
+                && list.GetArrayLength() > 0)
+            {
+                return list[0];
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+namespace KeaGitOps.Core.Rendering;
+
+// What the Scriban templates see, per server. Templates reach these as snake_case members
+// (ThisServer.Name is this_server.name). Every string here is already a complete JSON literal
+// (quoted and escaped by CanonicalJson.Quote): templates emit it as is, never inside quotes, so no
+// inventory text can change the structure of the JSON. Numbers and booleans are plain values;
+// optional values are null and tested with `if`.
+
+/// <summary>The root object of a template: the inventory as rendered for one server.</summary>
+public sealed record RenderModel(
+    KeaTarget Kea,
+    ServerView ThisServer,
+    IReadOnlyList<ServerView> Servers,
+    HaView Ha,
+    ControlAgentView ControlAgent,
+    string ControlSocketName,
+    LeaseDatabaseView LeaseDatabase,
+    LoggingView Logging,
+    TimersView Timers,
+    IReadOnlyList<OptionView> OptionData,
+    IReadOnlyList<SubnetView> Subnets,
+    ProvenanceView Provenance);
+
+/// <summary>Version-specific syntax, decided once so templates only ask yes/no questions.</summary>
+public sealed record KeaTarget(
+    string Version,
+    bool Is3,
+    string LeaseCmdsLibrary,
+    string HaLibrary);
+
+public sealed record ServerView(string Name, string Address, string Role, string PeerUrl, IReadOnlyList<string> Interfaces, bool IsThisServer);
+
+public sealed record HaView(
+    string Mode,
+    bool IsLoadBalancing,
+    long Port,
+    long HeartbeatDelay,
+    long MaxResponseDelay,
+    long MaxAckDelay,
+    long MaxUnackedClients,
+    bool AutoFailover);
+
+public sealed record ControlAgentView(string Host, long Port, ControlAgentAuthenticationView? Authentication);
+
+public sealed record ControlAgentAuthenticationView(string User, string PasswordFile, string Directory);
+
+public sealed record LeaseDatabaseView(long LfcInterval);
+
+public sealed record LoggingView(string Severity, long DebugLevel, string Output);
+
+public sealed record TimersView(long? RenewTimer, long? RebindTimer, long? ValidLifetime);
+
+public sealed record OptionView(string Name, long? Code, string? Space, string Data, bool? CsvFormat, bool? AlwaysSend, bool? NeverSend);
+
+/// <summary>A pool as Kea writes it; in load-balancing mode one half of a split pool, with its server's scope class.</summary>
+public sealed record PoolView(string Pool, string? ClientClass);
+
+public sealed record SubnetView(
+    long Id,
+    string Subnet,
+    string? Comment,
+    IReadOnlyList<PoolView> Pools,
+    TimersView Timers,
+    IReadOnlyList<OptionView> OptionData,
+    IReadOnlyList<ReservationView> Reservations);
+
+public sealed record ReservationView(string? HwAddress, string? ClientId, string IpAddress, string? Hostname, string? Comment, IReadOnlyList<OptionView> OptionData);
+
+/// <summary>Where the config came from, kept in Dhcp4.user-context so a live config can be traced to a commit.</summary>
+public sealed record ProvenanceView(string Generator, string InventoryDigest, string? SourceCommit, bool? SourceDirty);

@@ -1,0 +1,177 @@
+using System.Globalization;
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Validation.Rules;
+using static KeaGitOps.Core.Rendering.CanonicalJson;
+
+namespace KeaGitOps.Core.Rendering;
+
+/// <summary>
+/// Builds the template model for one server from a validated inventory. Everything the two servers
+/// share is built once (<see cref="Shared"/>); per server only the identity changes, which is what
+/// makes "the configs differ only in this-server-name" true by construction.
+/// </summary>
+public sealed class RenderModelBuilder
+{
+    public const string Generator = "keagitops";
+
+    private readonly InventoryModel _inventory;
+    private readonly RenderModel _shared;
+
+    public RenderModelBuilder(InventoryModel inventory, string inventoryDigest, SourceRevision? revision)
+    {
+        _inventory = inventory;
+        _shared = Shared(inventory, inventoryDigest, revision);
+    }
+
+    public RenderModel For(Server server) => _shared with
+    {
+        ThisServer = View(_inventory, server),
+        Servers = _inventory.Servers.Select(s => View(_inventory, s) with { IsThisServer = ReferenceEquals(s, server) }).ToList(),
+    };
+
+    private static RenderModel Shared(InventoryModel inventory, string digest, SourceRevision? revision)
+    {
+        var is3 = inventory.Kea.Version == KeaVersion.V3_0;
+        var ha = inventory.HighAvailability;
+        var kea = new KeaTarget(
+            Quote(is3 ? "3.0" : "2.2"),
+            is3,
+            Quote(Library(inventory.Kea, "libdhcp_lease_cmds.so")),
+            Quote(Library(inventory.Kea, "libdhcp_ha.so")));
+        var auth = inventory.ControlAgent.Authentication;
+        var scopes = LoadBalancingScopes(inventory);
+        return new RenderModel(
+            kea,
+            ThisServer: null!,
+            Servers: [],
+            new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover),
+            new ControlAgentView(Quote(inventory.ControlAgent.Host), inventory.ControlAgent.Port, auth is null ? null : AuthenticationView(auth)),
+            Quote(is3 ? inventory.ControlSocket.SocketName : SocketPath(inventory)),
+            new LeaseDatabaseView(inventory.LeaseDatabase.LfcInterval),
+            new LoggingView(Quote(inventory.Logging.Severity), inventory.Logging.DebugLevel, Quote(LogOutput(inventory.Logging.Output))),
+            new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
+            Options(inventory.OptionData),
+            inventory.Subnets.Select(s => SubnetViewOf(s, scopes)).ToList(),
+            new ProvenanceView(
+                Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
+                Quote(digest),
+                revision is null ? null : Quote(revision.Commit),
+                revision?.Dirty));
+    }
+
+    private static ServerView View(InventoryModel inventory, Server server) => new(
+        Quote(server.Name),
+        Quote(server.Address?.ToString() ?? string.Empty),
+        Quote(server.Role is { } role ? ServerRules.Kebab(role) : string.Empty),
+        Quote(PeerUrl(server, inventory.HighAvailability.Port)),
+        server.Interfaces.Select(i => Quote(i.Value)).ToList(),
+        IsThisServer: true);
+
+    /// <summary>The HA URL is derived from the server's own address: never typed, so never the partner's.</summary>
+    public static string PeerUrl(Server server, long port) =>
+        string.Create(CultureInfo.InvariantCulture, $"http://{server.Address}:{port}/");
+
+    /// <summary>Kea 3.0 loads hooks only from its hooks directory and resolves bare names there; 2.2 needs the full path.</summary>
+    private static string Library(KeaSettings kea, string name) =>
+        kea.Version == KeaVersion.V3_0 ? name : $"{kea.HooksDirectory.TrimEnd('/')}/{name}";
+
+    private static string SocketPath(InventoryModel inventory) =>
+        inventory.ControlSocket.SocketName.Contains('/', StringComparison.Ordinal)
+            ? inventory.ControlSocket.SocketName
+            : $"{inventory.Kea.SocketDirectory.TrimEnd('/')}/{inventory.ControlSocket.SocketName}";
+
+    private static string LogOutput(Inventory.LogOutput output) => output switch
+    {
+        Inventory.LogOutput.Syslog => "syslog:kea-dhcp4",
+        Inventory.LogOutput.File => "/var/log/kea/kea-dhcp4.log",
+        _ => "stdout",
+    };
+
+    /// <summary>
+    /// Kea 2.2 joins relative password files to "directory" and 3.0 too, even for absolute names, so an
+    /// absolute password-file is split into directory and file name.
+    /// </summary>
+    private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth)
+    {
+        var directory = auth.PasswordFile.StartsWith('/') ? Path.GetDirectoryName(auth.PasswordFile)! : "/etc/kea";
+        return new ControlAgentAuthenticationView(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordFile)), Quote(directory));
+    }
+
+    /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
+    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory)
+    {
+        if (inventory.HighAvailability.Mode != HaMode.LoadBalancing)
+        {
+            return null;
+        }
+
+        var primary = inventory.Servers.First(s => s.Role == HaRole.Primary);
+        var secondary = inventory.Servers.First(s => s.Role == HaRole.Secondary);
+        return ("HA_" + primary.Name, "HA_" + secondary.Name);
+    }
+
+    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes) => new(
+        subnet.Id ?? 0,
+        Quote(subnet.Prefix),
+        subnet.Comment is null ? null : Quote(subnet.Comment),
+        Pools(subnet, scopes),
+        new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
+        Options(subnet.OptionData),
+        subnet.Reservations.Select(ReservationViewOf).ToList());
+
+    /// <summary>
+    /// Load-balancing needs every pool split between the two servers' scopes (Kea ARM, hooks-ha): the
+    /// primary serves the lower half (the larger one when the size is odd), the secondary the upper.
+    /// Both configs carry both halves, so they stay identical.
+    /// </summary>
+    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes)
+    {
+        var pools = new List<PoolView>();
+        foreach (var (range, _) in SubnetPlan.Pools(subnet))
+        {
+            if (scopes is not { } classes)
+            {
+                pools.Add(new PoolView(Quote(range.ToString()), null));
+                continue;
+            }
+
+            var firstHalfLast = new Ipv4Address((uint)(range.First.Value + ((range.Size + 1) / 2) - 1));
+            pools.Add(new PoolView(Quote(new Ipv4Range(range.First, firstHalfLast).ToString()), Quote(classes.First)));
+            pools.Add(new PoolView(Quote(new Ipv4Range(new Ipv4Address(firstHalfLast.Value + 1), range.Last).ToString()), Quote(classes.Second)));
+        }
+
+        return pools;
+    }
+
+    private static ReservationView ReservationViewOf(Reservation reservation) => new(
+        reservation.HwAddress is null ? null : Quote(HardwareAddress.NormaliseMac(reservation.HwAddress) ?? reservation.HwAddress),
+        reservation.ClientId is null ? null : Quote(reservation.ClientId),
+        Quote(reservation.IpAddress?.ToString() ?? string.Empty),
+        reservation.Hostname is null ? null : Quote(reservation.Hostname),
+        reservation.Comment is null ? null : Quote(reservation.Comment),
+        Options(reservation.OptionData));
+
+    private static List<OptionView> Options(List<OptionValue> options)
+    {
+        if (options.Count == 0)
+        {
+            return [];
+        }
+
+        var views = new List<OptionView>(options.Count);
+        foreach (var option in options)
+        {
+            views.Add(new OptionView(
+                Quote(option.Name),
+                option.Code,
+                option.Space is null ? null : Quote(option.Space),
+                Quote(string.Join(", ", option.Values.Select(v => v.Value))),
+                option.CsvFormat,
+                option.AlwaysSend,
+                option.NeverSend));
+        }
+
+        return views;
+    }
+}

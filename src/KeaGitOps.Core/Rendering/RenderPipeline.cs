@@ -1,0 +1,42 @@
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Validation;
+
+namespace KeaGitOps.Core.Rendering;
+
+public sealed record RenderResult(IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<RenderedServer>? Servers)
+{
+    public bool Succeeded => Servers is not null;
+}
+
+/// <summary>
+/// validate → render, the path every command that produces configs takes. An inventory with errors is
+/// never rendered: its diagnostics are returned instead.
+/// </summary>
+public sealed class RenderPipeline(InventoryValidator validator)
+{
+    public static RenderPipeline Default(string? workingDirectory = null) =>
+        new(new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader(workingDirectory)));
+
+    /// <param name="templatesFolder">null for the built-in templates.</param>
+    /// <param name="revision">reads the source revision once validation passed (null outside git).</param>
+    public RenderResult Run(string inventoryFolder, string? templatesFolder, Func<SourceRevision?> revision)
+    {
+        var validation = validator.Validate(inventoryFolder);
+        if (validation.HasErrors)
+        {
+            return new RenderResult(validation.Diagnostics, null);
+        }
+
+        var diagnostics = new DiagnosticBag();
+        diagnostics.AddRange(validation.Diagnostics);
+        var templates = TemplateSet.Load(templatesFolder, diagnostics);
+        if (templates is null)
+        {
+            return new RenderResult(diagnostics.Sorted(), null);
+        }
+
+        var servers = new InventoryRenderer(templates).Render(validation.Model!, validation.Source!.Digest, revision(), diagnostics);
+        return new RenderResult(diagnostics.Sorted(), servers);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using KeaGitOps.Core.Diagnostics;
+using Scriban;
+using Scriban.Runtime;
+
+namespace KeaGitOps.Core.Rendering;
+
+/// <summary>One Kea file and the template that renders it.</summary>
+public sealed record TemplateFile(string OutputName, string DisplayPath, string Text, Template Parsed);
+
+/// <summary>
+/// The Scriban templates, parsed once per run (never per server or per reservation). They come from a
+/// templates folder when one is given, else from the copies built into the binary.
+/// </summary>
+public sealed partial class TemplateSet
+{
+    public const string Dhcp4 = "kea-dhcp4.conf";
+    public const string ControlAgent = "kea-ctrl-agent.conf";
+    private static readonly string[] OutputNames = [Dhcp4, ControlAgent];
+
+    private TemplateSet(IReadOnlyList<TemplateFile> files) => Files = files;
+
+    public IReadOnlyList<TemplateFile> Files { get; }
+
+    public static TemplateSet? Load(string? folder, DiagnosticBag diagnostics)
+    {
+        var files = new List<TemplateFile>();
+        foreach (var name in OutputNames)
+        {
+            var (text, display) = folder is null ? (BuiltIn(name), $"<built-in>/{name}.scriban") : ReadFrom(folder, name);
+            var parsed = Template.Parse(text, display);
+            if (parsed.HasErrors)
+            {
+                foreach (var message in parsed.Messages)
+                {
+                    var at = new SourceLocation(display, message.Span.Start.Line + 1, message.Span.Start.Column + 1);
+                    diagnostics.Add(DiagnosticCatalogue.TemplateSyntax(at, message.Message));
+                }
+
+                continue;
+            }
+
+            files.Add(new TemplateFile(name, display, text, parsed));
+        }
+
+        return diagnostics.HasErrors ? null : new TemplateSet(files);
+    }
+
+    public static string BuiltIn(string outputName)
+    {
+        using var stream = typeof(TemplateSet).Assembly.GetManifestResourceStream($"templates/{outputName}.scriban")
+            ?? throw new InvalidOperationException($"template {outputName}.scriban is not embedded in this build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static (string Text, string Display) ReadFrom(string folder, string name)
+    {
+        var path = Path.Combine(folder, name + ".scriban");
+        return (File.ReadAllText(path), Path.GetRelativePath(Directory.GetCurrentDirectory(), path).Replace('\\', '/'));
+    }
+
+    /// <summary>Runs a template on a model. Scriban's own runtime errors become diagnostics with the template line.</summary>
+    public static string? Run(TemplateFile template, RenderModel model, DiagnosticBag diagnostics)
+    {
+        var globals = new ScriptObject();
+        globals.Import(model, renamer: StandardMemberRenamer.Default);
+        var context = new TemplateContext { StrictVariables = true, LoopLimit = 0, RecursiveLimit = 64, MemberRenamer = StandardMemberRenamer.Default };
+        context.PushGlobal(globals);
+        try
+        {
+            return template.Parsed.Render(context);
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException e)
+        {
+            var at = new SourceLocation(template.DisplayPath, e.Span.Start.Line + 1, e.Span.Start.Column + 1);
+            diagnostics.Add(DiagnosticCatalogue.TemplateRuntime(at, e.OriginalMessage));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Finds the template line that produced a line of output: the line whose literal text (with every
+    /// {{ … }} as a wildcard) matches it. Good enough to point a template author at the bug.
+    /// </summary>
+    public static int GuessTemplateLine(TemplateFile template, string outputLine)
+    {
+        var wanted = outputLine.Trim();
+        var lines = template.Text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var literal = lines[i].Trim();
+            if (literal.Length == 0 || literal.StartsWith("{{~##", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var parts = TagPattern().Split(literal).Select(part => part.Trim()).ToList();
+            if (parts.All(part => part.Length == 0))
+            {
+                continue; // a line of tags only matches anything
+            }
+
+            var pattern = "^" + string.Join(".*", parts.Select(part => Regex.Escape(part))) + "$";
+            if (Regex.IsMatch(wanted, pattern, RegexOptions.None, TimeSpan.FromMilliseconds(50)))
+            {
+                return i + 1;
+            }
+        }
+
+        return 1;
+    }
+
+    [GeneratedRegex(@"\{\{.*?\}\}")]
+    private static partial Regex TagPattern();
+}
