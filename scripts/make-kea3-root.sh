@@ -7,7 +7,13 @@ set -euo pipefail
 root=${1:-${KEA3_ROOT:-/var/cache/keagitops/kea3-root}}
 marker="$root/.keagitops-complete"
 
+# The folders Kea's packaging creates at boot (systemd-tmpfiles), which a chroot never boots into.
+lay_out_runtime_folders() {
+  chroot "$1" sh -c 'for d in /var/lib/kea /var/log/kea /run/kea; do mkdir -p "$d"; chown _kea:_kea "$d"; chmod 0750 "$d"; done'
+}
+
 if [ -f "$marker" ] && [ -x "$root/usr/sbin/kea-dhcp4" ]; then
+  lay_out_runtime_folders "$root"
   echo "kea3 root: reusing $root ($(cat "$marker"))"
   exit 0
 fi
@@ -26,6 +32,7 @@ debootstrap --variant=minbase --include=kea-dhcp4-server,kea-ctrl-agent \
   forky "$root.partial" "$mirror" /usr/share/debootstrap/scripts/sid >"$root.log" 2>&1 \
   || { echo "debootstrap failed; last lines of $root.log:" >&2; tail -n 20 "$root.log" >&2; exit 1; }
 
+lay_out_runtime_folders "$root.partial"
 version=$(chroot "$root.partial" /usr/sbin/kea-dhcp4 -v)
 rm -rf "$root"
 mv "$root.partial" "$root"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KeaGitOps.Cli.Output;
+using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Git;
 
@@ -59,7 +60,7 @@ public sealed class RenderCommand
             {
                 var path = Path.Combine(folder, file.Name);
                 AtomicFile.Write(path, file.Text);
-                written.Add(Path.GetRelativePath(Directory.GetCurrentDirectory(), path));
+                written.Add(DisplayPath.Of(path));
             }
         }
 
@@ -67,4 +68,5 @@ public sealed class RenderCommand
         writer.Write(result.Diagnostics, summary);
         return ExitCodes.Success;
     }
+
 }

@@ -30,7 +30,7 @@ public sealed class InventoryLoader
 
     public LoadedInventory? Load(string folder, DiagnosticBag diagnostics)
     {
-        var root = Path.GetFullPath(folder);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(root))
         {
             diagnostics.Add(DiagnosticCatalogue.InventoryFolderMissing(Display(root)));
@@ -194,12 +194,7 @@ public sealed class InventoryLoader
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>Paths as the user typed them: relative to the working folder when inside it.</summary>
-    private string Display(string fullPath)
-    {
-        var relative = Path.GetRelativePath(_workingDirectory, fullPath);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? fullPath : relative.Replace('\\', '/');
-    }
+    private string Display(string fullPath) => DisplayPath.Of(fullPath, _workingDirectory);
 
     /// <summary>SHA-256 over each file's path (relative to the inventory) and content hash, in a fixed order.</summary>
     private static string Digest(IEnumerable<InventoryFile> files)

@@ -57,7 +57,7 @@ public sealed partial class TemplateSet
     private static (string Text, string Display) ReadFrom(string folder, string name)
     {
         var path = Path.Combine(folder, name + ".scriban");
-        return (File.ReadAllText(path), Path.GetRelativePath(Directory.GetCurrentDirectory(), path).Replace('\\', '/'));
+        return (File.ReadAllText(path), DisplayPath.Of(path));
     }
 
     /// <summary>Runs a template on a model. Scriban's own runtime errors become diagnostics with the template line.</summary>
@@ -65,7 +65,7 @@ public sealed partial class TemplateSet
     {
         var globals = new ScriptObject();
         globals.Import(model, renamer: StandardMemberRenamer.Default);
-        var context = new TemplateContext { StrictVariables = true, LoopLimit = 0, RecursiveLimit = 64, MemberRenamer = StandardMemberRenamer.Default };
+        var context = new TemplateContext { StrictVariables = true, EnableRelaxedMemberAccess = false, LoopLimit = 0, RecursiveLimit = 64, MemberRenamer = StandardMemberRenamer.Default };
         context.PushGlobal(globals);
         try
         {

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Tests.Support;
+
+namespace KeaGitOps.Tests.Rendering;
+
+public sealed class RenderingTests
+{
+    private static IReadOnlyList<RenderedServer> Render(string inventory, string? templates = null, SourceRevision? revision = null)
+    {
+        var result = RenderPipeline.Default(inventory).Run(inventory, templates, () => revision);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return result.Servers!;
+    }
+
+    private static JsonElement Json(RenderedServer server, string file = TemplateSet.Dhcp4) =>
+        JsonDocument.Parse(server.File(file).Text).RootElement;
+
+    private static JsonElement Ha(JsonElement root) =>
+        root.GetProperty("Dhcp4").GetProperty("hooks-libraries")[1].GetProperty("parameters").GetProperty("high-availability")[0];
+
+    [Fact]
+    public void Example_configs_differ_only_in_this_server_name()
+    {
+        var servers = Render(RepositoryPaths.ExampleInventory);
+
+        var changes = JsonDiff.Compare(Json(servers[0]), Json(servers[1]));
+
+        var change = Assert.Single(changes);
+        Assert.Equal("Dhcp4.hooks-libraries[1].parameters.high-availability[0].this-server-name", change.Path);
+        Assert.Equal(("\"kea-dhcp-1\"", "\"kea-dhcp-2\""), (change.Before, change.After));
+        Assert.Empty(JsonDiff.Compare(Json(servers[0], TemplateSet.ControlAgent), Json(servers[1], TemplateSet.ControlAgent)));
+    }
+
+    [Fact]
+    public void Each_server_names_itself_and_its_own_peer_url_carries_its_own_address()
+    {
+        var servers = Render(RepositoryPaths.ExampleInventory);
+
+        foreach (var (server, address) in servers.Zip(["192.168.1.133", "192.168.1.134"]))
+        {
+            var ha = Ha(Json(server));
+            Assert.Equal(server.Name, ha.GetProperty("this-server-name").GetString());
+            var own = ha.GetProperty("peers").EnumerateArray().Single(p => p.GetProperty("name").GetString() == server.Name);
+            Assert.Equal($"http://{address}:8000/", own.GetProperty("url").GetString());
+        }
+    }
+
+    [Fact]
+    public void Rendering_twice_gives_byte_identical_output_with_two_space_indent_and_a_trailing_newline()
+    {
+        var first = Render(RepositoryPaths.ExampleInventory);
+        var second = Render(RepositoryPaths.ExampleInventory);
+
+        foreach (var (a, b) in first.SelectMany(s => s.Files).Zip(second.SelectMany(s => s.Files)))
+        {
+            Assert.Equal(a.Text, b.Text);
+            Assert.EndsWith("}\n", a.Text, StringComparison.Ordinal);
+            Assert.StartsWith("{\n  \"", a.Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Load_balancing_splits_the_pool_into_halves_scoped_to_each_server_in_both_configs()
+    {
+        foreach (var server in Render(RepositoryPaths.ExampleInventory))
+        {
+            var pools = Json(server).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools").EnumerateArray()
+                .Select(p => (p.GetProperty("pool").GetString(), p.GetProperty("client-classes")[0].GetString()))
+                .ToList();
+            Assert.Equal([("192.168.1.10 - 192.168.1.130", "HA_kea-dhcp-1"), ("192.168.1.131 - 192.168.1.250", "HA_kea-dhcp-2")], pools);
+        }
+    }
+
+    [Fact]
+    public void Hot_standby_keeps_pools_whole_and_lets_only_interfaces_and_identity_differ()
+    {
+        var servers = Render(RepositoryPaths.Fixture("render/hot-standby"));
+
+        var pools = Json(servers[0]).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools");
+        Assert.Equal("172.16.0.128 - 172.16.0.255", Assert.Single(pools.EnumerateArray()).GetProperty("pool").GetString());
+        var paths = JsonDiff.Compare(Json(servers[0]), Json(servers[1])).Select(c => c.Path).ToList();
+        Assert.All(paths, p => Assert.True(p.StartsWith("Dhcp4.interfaces-config.interfaces", StringComparison.Ordinal) || p.EndsWith(".this-server-name", StringComparison.Ordinal), p));
+        Assert.Contains(paths, p => p.StartsWith("Dhcp4.interfaces-config", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Kea_22_gets_full_hook_paths_and_its_own_key_names()
+    {
+        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory, "2.2");
+        var text = Render(copy.Folder)[0].File(TemplateSet.Dhcp4).Text;
+
+        Assert.Contains("\"library\": \"/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"client-class\": \"HA_kea-dhcp-1\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"output_options\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"socket-name\": \"/run/kea/kea4-ctrl-socket\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("client-classes", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kea_30_gets_bare_names_that_resolve_inside_its_restricted_directories()
+    {
+        var text = Render(RepositoryPaths.ExampleInventory)[0].File(TemplateSet.Dhcp4).Text;
+
+        Assert.Contains("\"library\": \"libdhcp_ha.so\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"socket-name\": \"kea4-ctrl-socket\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"output-options\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"name\": \"/", text, StringComparison.Ordinal); // no lease or log file path
+    }
+
+    [Fact]
+    public void Hostile_strings_stay_inside_their_values()
+    {
+        var servers = Render(RepositoryPaths.Fixture("render/hostile-strings"));
+        var dhcp4 = Json(servers[0]).GetProperty("Dhcp4");
+
+        var subnet = Assert.Single(dhcp4.GetProperty("subnet4").EnumerateArray());
+        Assert.Equal("line one\nline two \"}]}, {\"subnet\": \"6.6.6.0/24\" \\ café 中文 😀", subnet.GetProperty("user-context").GetProperty("comment").GetString());
+        var reservation = Assert.Single(subnet.GetProperty("reservations").EnumerateArray());
+        Assert.Equal("\"},{\"ip-address\":\"10.0.0.11\"}", reservation.GetProperty("user-context").GetProperty("comment").GetString());
+        Assert.Equal("10.0.0.10", reservation.GetProperty("ip-address").GetString());
+        var bootFile = dhcp4.GetProperty("option-data").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "boot-file-name");
+        Assert.Equal("x\", \"injected\": {\"evil\": true}, \"y\": \"\\\\", bootFile.GetProperty("data").GetString());
+        Assert.DoesNotContain("\"injected\":", servers[0].File(TemplateSet.Dhcp4).Text.Replace("\\\"injected\\\":", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        // Kea reads \u escapes only up to \u00FF: non-ASCII must be written as raw UTF-8.
+        Assert.Contains("café 中文 😀", servers[0].File(TemplateSet.Dhcp4).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", servers[0].File(TemplateSet.Dhcp4).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Provenance_carries_generator_inventory_digest_and_the_source_commit()
+    {
+        var withoutGit = Json(Render(RepositoryPaths.ExampleInventory)[0]).GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops");
+        var withGit = Json(Render(RepositoryPaths.ExampleInventory, revision: new SourceRevision("0123abcd", Dirty: true))[0])
+            .GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops");
+
+        Assert.StartsWith("keagitops ", withoutGit.GetProperty("generator").GetString(), StringComparison.Ordinal);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", withoutGit.GetProperty("inventory-digest").GetString());
+        Assert.False(withoutGit.TryGetProperty("source-commit", out _));
+        Assert.Equal("0123abcd", withGit.GetProperty("source-commit").GetString());
+        Assert.True(withGit.GetProperty("source-dirty").GetBoolean());
+    }
+
+    [Fact]
+    public void The_inventory_digest_changes_when_any_inventory_file_changes()
+    {
+        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory);
+        string Digest() => Json(Render(copy.Folder)[0]).GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops").GetProperty("inventory-digest").GetString()!;
+        var before = Digest();
+
+        copy.Edit("reservations/lights.yaml", text => text + "\n# a comment changes the digest too\n");
+
+        Assert.NotEqual(before, Digest());
+    }
+
+    [Fact]
+    public void An_inventory_with_errors_is_never_rendered()
+    {
+        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory);
+        copy.Edit("reservations/lights.yaml", text => text + "- { hw-address: \"a8:29:48:c0:01:61\", ip-address: 192.168.1.74, hostname: eap773 }\n");
+
+        var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Diagnostics, d => d.Code == "KGO201");
+    }
+}
