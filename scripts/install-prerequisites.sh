@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian 12 machine (as root), idempotently:
+#   - Debian 12's Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) from apt;
+#   - iproute2 and util-linux (namespaces for the config checks), openssh-server, debootstrap;
+#   - a Debian testing root with Kea 3.0 (scripts/make-kea3-root.sh), never installed on the host.
+# A package that cannot be installed is an error: the tests never skip a missing prerequisite.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+packages=(kea-dhcp4-server kea-ctrl-agent kea-admin debootstrap openssh-server iproute2 util-linux time)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "prerequisites: installing ${missing[*]}"
+  apt-get update -qq
+  # policy-rc.d keeps the packages from starting Kea or sshd services on this machine.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$here/make-kea3-root.sh"
+command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is required" >&2; exit 1; }
