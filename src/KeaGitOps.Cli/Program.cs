@@ -6,6 +6,7 @@ var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers f
 {
     new ValidateCommand().Build(),
     new RenderCommand().Build(),
+    RulesCommand.Build(),
 };
 
 var parse = root.Parse(args);

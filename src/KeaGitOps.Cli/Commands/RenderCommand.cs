@@ -16,7 +16,7 @@ public sealed class RenderCommand
     private readonly Option<OutputFormat> _format = CommonOptions.Format();
     private readonly Option<DirectoryInfo> _out = new("--out", "-o")
     {
-        Description = $"Folder to write one sub-folder per server into (default: {DefaultOut}/).",
+        Description = "Folder to write one sub-folder per server into.",
         DefaultValueFactory = _ => new DirectoryInfo(DefaultOut),
         HelpName = "DIR",
     };

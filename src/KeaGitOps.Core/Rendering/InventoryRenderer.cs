@@ -16,39 +16,68 @@ public sealed record RenderedServer(string Name, IReadOnlyList<RenderedFile> Fil
 /// Renders every server's Kea files from a validated inventory: template → strict JSON parse →
 /// canonical JSON, then checks the pair's invariants on the result (each server's HA identity is its
 /// own; the dhcp4 configs differ only in per-server facts). Templates are the user's to edit, so these
-/// checks guard the output, not just the code.
+/// checks guard the output, not just the code. Servers render in parallel: they share nothing mutable.
 /// </summary>
 public sealed class InventoryRenderer(TemplateSet templates)
 {
     public IReadOnlyList<RenderedServer>? Render(InventoryModel inventory, string inventoryDigest, SourceRevision? revision, DiagnosticBag diagnostics)
     {
         var builder = new RenderModelBuilder(inventory, inventoryDigest, revision);
-        var servers = new List<RenderedServer>();
-        foreach (var server in inventory.Servers)
+        var results = new (RenderedServer Server, JsonDocument? Dhcp4, DiagnosticBag Findings)[inventory.Servers.Count];
+        try
         {
-            var model = builder.For(server);
-            var files = new List<RenderedFile>();
-            foreach (var template in templates.Files)
+            Parallel.For(0, results.Length, i => results[i] = RenderServer(inventory.Servers[i], builder));
+            foreach (var result in results)
             {
-                if (RenderOne(template, model, diagnostics) is { } text)
-                {
-                    files.Add(new RenderedFile(template.OutputName, text));
-                }
+                diagnostics.AddRange(result.Findings.Items);
             }
 
-            servers.Add(new RenderedServer(server.Name, files));
-        }
+            if (diagnostics.HasErrors)
+            {
+                return null;
+            }
 
-        if (diagnostics.HasErrors)
+            RenderInvariants.Check(inventory, results.Select(r => r.Dhcp4!.RootElement).ToList(), templates, diagnostics);
+            return diagnostics.HasErrors ? null : results.Select(r => r.Server).ToList();
+        }
+        finally
         {
-            return null;
+            foreach (var result in results)
+            {
+                result.Dhcp4?.Dispose();
+            }
         }
-
-        RenderInvariants.Check(inventory, servers, templates, diagnostics);
-        return diagnostics.HasErrors ? null : servers;
     }
 
-    private static string? RenderOne(TemplateFile template, RenderModel model, DiagnosticBag diagnostics)
+    private (RenderedServer, JsonDocument?, DiagnosticBag) RenderServer(Server server, RenderModelBuilder builder)
+    {
+        var findings = new DiagnosticBag();
+        var model = builder.For(server);
+        var files = new List<RenderedFile>();
+        JsonDocument? dhcp4 = null;
+        foreach (var template in templates.Files)
+        {
+            var document = RenderOne(template, model, findings);
+            if (document is null)
+            {
+                continue;
+            }
+
+            files.Add(new RenderedFile(template.OutputName, CanonicalJson.Write(document.RootElement)));
+            if (template.OutputName == TemplateSet.Dhcp4)
+            {
+                dhcp4 = document; // kept for the invariant checks, disposed by Render
+            }
+            else
+            {
+                document.Dispose();
+            }
+        }
+
+        return (new RenderedServer(server.Name, files), dhcp4, findings);
+    }
+
+    private static JsonDocument? RenderOne(TemplateFile template, RenderModel model, DiagnosticBag diagnostics)
     {
         var output = TemplateSet.Run(template, model, diagnostics);
         if (output is null)
@@ -58,8 +87,7 @@ public sealed class InventoryRenderer(TemplateSet templates)
 
         try
         {
-            using var document = CanonicalJson.Parse(output);
-            return CanonicalJson.Write(document.RootElement);
+            return CanonicalJson.Parse(output);
         }
         catch (JsonException e)
         {

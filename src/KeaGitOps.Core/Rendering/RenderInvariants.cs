@@ -16,33 +16,24 @@ public static class RenderInvariants
 
     private const string ThisServerNameSuffix = ".this-server-name";
 
-    public static void Check(InventoryModel inventory, IReadOnlyList<RenderedServer> servers, TemplateSet templates, DiagnosticBag diagnostics)
+    /// <param name="dhcp4">each server's rendered kea-dhcp4.conf, in the order of inventory.Servers.</param>
+    public static void Check(InventoryModel inventory, IReadOnlyList<JsonElement> dhcp4, TemplateSet templates, DiagnosticBag diagnostics)
     {
         var template = templates.Files.First(f => f.OutputName == TemplateSet.Dhcp4);
-        var documents = new List<JsonDocument>();
-        try
+        for (var i = 0; i < dhcp4.Count; i++)
         {
-            for (var i = 0; i < servers.Count; i++)
-            {
-                var document = JsonDocument.Parse(servers[i].File(TemplateSet.Dhcp4).Text);
-                documents.Add(document);
-                CheckIdentity(inventory.Servers[i], inventory.HighAvailability.Port, document.RootElement, template, diagnostics);
-            }
-
-            for (var i = 1; i < documents.Count; i++)
-            {
-                var unexpected = JsonDiff.Compare(documents[0].RootElement, documents[i].RootElement)
-                    .Where(c => !c.Path.EndsWith(ThisServerNameSuffix, StringComparison.Ordinal) && !PerServerPaths.Any(p => c.Path.StartsWith(p, StringComparison.Ordinal)))
-                    .ToList();
-                if (unexpected.Count > 0)
-                {
-                    diagnostics.Add(DiagnosticCatalogue.ConfigsDiverge(SourceLocation.StartOf(template.DisplayPath), servers[0].Name, servers[i].Name, unexpected.Take(5).Select(c => c.Path).ToList(), unexpected.Count));
-                }
-            }
+            CheckIdentity(inventory.Servers[i], inventory.HighAvailability.Port, dhcp4[i], template, diagnostics);
         }
-        finally
+
+        for (var i = 1; i < dhcp4.Count; i++)
         {
-            documents.ForEach(d => d.Dispose());
+            var unexpected = JsonDiff.Compare(dhcp4[0], dhcp4[i])
+                .Where(c => !c.Path.EndsWith(ThisServerNameSuffix, StringComparison.Ordinal) && !PerServerPaths.Any(p => c.Path.StartsWith(p, StringComparison.Ordinal)))
+                .ToList();
+            if (unexpected.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalogue.ConfigsDiverge(SourceLocation.StartOf(template.DisplayPath), inventory.Servers[0].Name, inventory.Servers[i].Name, unexpected.Take(5).Select(c => c.Path).ToList(), unexpected.Count));
+            }
         }
     }
 

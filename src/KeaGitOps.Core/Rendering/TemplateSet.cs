@@ -65,7 +65,7 @@ public sealed partial class TemplateSet
     {
         var globals = new ScriptObject();
         globals.Import(model, renamer: StandardMemberRenamer.Default);
-        var context = new TemplateContext { StrictVariables = true, EnableRelaxedMemberAccess = false, LoopLimit = 0, RecursiveLimit = 64, MemberRenamer = StandardMemberRenamer.Default };
+        var context = new TemplateContext { StrictVariables = true, EnableRelaxedMemberAccess = false, LimitToString = 0, LoopLimit = 0, RecursiveLimit = 64, MemberRenamer = StandardMemberRenamer.Default };
         context.PushGlobal(globals);
         try
         {
