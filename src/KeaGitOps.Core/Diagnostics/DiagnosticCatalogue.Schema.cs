@@ -3,22 +3,22 @@ namespace KeaGitOps.Core.Diagnostics;
 public static partial class DiagnosticCatalogue
 {
     public static Diagnostic UnknownKeyFound(SourceLocation at, string key, string where, IReadOnlyCollection<string> allowed) =>
-        Create(UnknownKey, at, allowed.Count == 0
+        CreatePrintable(UnknownKey, at, allowed.Count == 0
             ? $"unknown key '{key}' in {where}; nothing may be added here."
             : $"unknown key '{key}' in {where}; allowed keys: {string.Join(", ", allowed)}.");
 
     public static Diagnostic RenamedKey(SourceLocation at, string key, string current) =>
-        Create(RenamedKeaKey, at, $"'{key}' is an older Kea name; the inventory uses '{current}'. Rename the key.");
+        CreatePrintable(RenamedKeaKey, at, $"'{key}' is an older Kea name; the inventory uses '{current}'. Rename the key.");
 
     public static Diagnostic SecretKey(SourceLocation at, string key) =>
-        Create(SecretInInventory, at, $"'{key}' looks like a secret, and secrets never go into the inventory (it lives in git). Keep it in a file on the server (control-agent.authentication.password-file) or an environment variable.");
+        CreatePrintable(SecretInInventory, at, $"'{key}' looks like a secret, and secrets never go into the inventory (it lives in git). Keep it in a file on the server (control-agent.authentication.password-file) or an environment variable.");
 
     public static Diagnostic MissingKeyFound(SourceLocation at, string key, string where) =>
-        Create(MissingKey, at, $"'{key}' is required in {where}; add it.");
+        CreatePrintable(MissingKey, at, $"'{key}' is required in {where}; add it.");
 
     public static Diagnostic WrongTypeFound(SourceLocation at, string path, string expected, string found) =>
-        Create(WrongType, at, $"{path} must be {expected}, not {found}" + (found.StartsWith('\'') && expected.Contains("integer", StringComparison.Ordinal) ? " (remove the quotes)." : "."));
+        CreatePrintable(WrongType, at, $"{path} must be {expected}, not {found}" + (found.StartsWith('\'') && expected.Contains("integer", StringComparison.Ordinal) ? " (remove the quotes)." : "."));
 
     public static Diagnostic InvalidValueFound(SourceLocation at, string path, string value, string explanation) =>
-        Create(InvalidValue, at, $"{path} has the value {value}, which is not allowed: {explanation}.");
+        CreatePrintable(InvalidValue, at, $"{path} has the value {value}, which is not allowed: {explanation}.");
 }

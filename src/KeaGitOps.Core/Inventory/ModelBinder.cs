@@ -16,6 +16,7 @@ public static class ModelBinder
     private const string OptionDataKey = "option-data";
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> KeyedProperties = new();
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Sections = new();
 
     public static InventoryModel Bind(MappingNode root) => (InventoryModel)BindObject(typeof(InventoryModel), root);
 
@@ -49,8 +50,27 @@ public static class ModelBinder
         }
 
         target.SetFieldLocations(count == fields.Length ? fields : fields[..count]);
+        PlaceOmittedSections(target, mapping.Location);
         return target;
     }
+
+    /// <summary>
+    /// A section left out keeps its defaults (control-agent's port 8000, say); a finding about such a
+    /// default points at the mapping the section would be written in, never at an empty location.
+    /// </summary>
+    private static void PlaceOmittedSections(ModelObject target, SourceLocation parent)
+    {
+        foreach (var property in SectionsOf(target.GetType()))
+        {
+            if (property.GetValue(target) is ModelObject { Location.File: null } omitted)
+            {
+                omitted.Location = parent;
+            }
+        }
+    }
+
+    private static PropertyInfo[] SectionsOf(Type type) =>
+        Sections.GetOrAdd(type, t => KeysOf(t).Values.Where(p => typeof(ModelObject).IsAssignableFrom(p.PropertyType)).ToArray());
 
     private static object? Convert(Type type, Node node)
     {

@@ -31,7 +31,9 @@ public sealed class SchemaValidator
     {
         var places = new Dictionary<JToken, SourceLocation>(ReferenceEqualityComparer.Instance);
         var json = ToJson(root, places);
-        var validator = new JsonSchemaValidator();
+        // The settings overload: the parameterless call binds to the params IFormatValidator[] overload
+        // with no validators, which silently skips "format": "ipv4".
+        var validator = new JsonSchemaValidator(new JsonSchemaValidatorSettings());
         foreach (var error in Flatten(validator.Validate(json, _schema)))
         {
             diagnostics.Add(ToDiagnostic(error, places));

@@ -15,7 +15,12 @@ public sealed partial class ReservationRules : IInventoryRule
     {
         var byAddress = new Dictionary<Ipv4Address, Reservation>();
         var byHostname = new Dictionary<string, Reservation>(StringComparer.OrdinalIgnoreCase);
-        var serverAddresses = inventory.Servers.Where(s => s.Address is not null).ToDictionary(s => s.Address!.Value, s => s.Name);
+        var serverAddresses = new Dictionary<Ipv4Address, string>();
+        foreach (var server in inventory.Servers.Where(s => s.Address is not null))
+        {
+            serverAddresses.TryAdd(server.Address!.Value, server.Name); // two servers with one address are ServerRules' finding
+        }
+
         var globalRouters = Routers(inventory.OptionData);
 
         foreach (var subnet in inventory.Subnets)
