@@ -30,8 +30,8 @@ public sealed class RealKeaAcceptanceTests
     public void Rendered_configs_pass_the_real_Kea_config_checks(string inventory, string version)
     {
         var kea = KeaInstallation.For(version);
-        var source = inventory == "inventory" ? RepositoryPaths.ExampleInventory : RepositoryPaths.Fixture(inventory);
-        using var copy = InventoryCopy.Of(source, version);
+        var source = inventory == "inventory" ? RepositoryLayout.ExampleInventory : RepositoryLayout.Fixture(inventory);
+        using var copy = TempInventory.FromFolder(source, version);
         var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
 

@@ -23,7 +23,7 @@ public sealed class RenderingTests
     [Fact]
     public void Example_configs_differ_only_in_this_server_name()
     {
-        var servers = Render(RepositoryPaths.ExampleInventory);
+        var servers = Render(RepositoryLayout.ExampleInventory);
 
         var changes = JsonDiff.Compare(Json(servers[0]), Json(servers[1]));
 
@@ -36,7 +36,7 @@ public sealed class RenderingTests
     [Fact]
     public void Each_server_names_itself_and_its_own_peer_url_carries_its_own_address()
     {
-        var servers = Render(RepositoryPaths.ExampleInventory);
+        var servers = Render(RepositoryLayout.ExampleInventory);
 
         foreach (var (server, address) in servers.Zip(["192.168.1.133", "192.168.1.134"]))
         {
@@ -50,8 +50,8 @@ public sealed class RenderingTests
     [Fact]
     public void Rendering_twice_gives_byte_identical_output_with_two_space_indent_and_a_trailing_newline()
     {
-        var first = Render(RepositoryPaths.ExampleInventory);
-        var second = Render(RepositoryPaths.ExampleInventory);
+        var first = Render(RepositoryLayout.ExampleInventory);
+        var second = Render(RepositoryLayout.ExampleInventory);
 
         foreach (var (a, b) in first.SelectMany(s => s.Files).Zip(second.SelectMany(s => s.Files)))
         {
@@ -64,7 +64,7 @@ public sealed class RenderingTests
     [Fact]
     public void Load_balancing_splits_the_pool_into_halves_scoped_to_each_server_in_both_configs()
     {
-        foreach (var server in Render(RepositoryPaths.ExampleInventory))
+        foreach (var server in Render(RepositoryLayout.ExampleInventory))
         {
             var pools = Json(server).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools").EnumerateArray()
                 .Select(p => (p.GetProperty("pool").GetString(), p.GetProperty("client-classes")[0].GetString()))
@@ -76,7 +76,7 @@ public sealed class RenderingTests
     [Fact]
     public void Hot_standby_keeps_pools_whole_and_lets_only_interfaces_and_identity_differ()
     {
-        var servers = Render(RepositoryPaths.Fixture("render/hot-standby"));
+        var servers = Render(RepositoryLayout.Fixture("render/hot-standby"));
 
         var pools = Json(servers[0]).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools");
         Assert.Equal("172.16.0.128 - 172.16.0.255", Assert.Single(pools.EnumerateArray()).GetProperty("pool").GetString());
@@ -88,7 +88,7 @@ public sealed class RenderingTests
     [Fact]
     public void Kea_22_gets_full_hook_paths_and_its_own_key_names()
     {
-        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory, "2.2");
+        using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory, "2.2");
         var text = Render(copy.Folder)[0].File(TemplateSet.Dhcp4).Text;
 
         Assert.Contains("\"library\": \"/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so\"", text, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class RenderingTests
     [Fact]
     public void Kea_30_gets_bare_names_that_resolve_inside_its_restricted_directories()
     {
-        var text = Render(RepositoryPaths.ExampleInventory)[0].File(TemplateSet.Dhcp4).Text;
+        var text = Render(RepositoryLayout.ExampleInventory)[0].File(TemplateSet.Dhcp4).Text;
 
         Assert.Contains("\"library\": \"libdhcp_ha.so\"", text, StringComparison.Ordinal);
         Assert.Contains("\"socket-name\": \"kea4-ctrl-socket\"", text, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed class RenderingTests
     [Fact]
     public void Hostile_strings_stay_inside_their_values()
     {
-        var servers = Render(RepositoryPaths.Fixture("render/hostile-strings"));
+        var servers = Render(RepositoryLayout.Fixture("render/hostile-strings"));
         var dhcp4 = Json(servers[0]).GetProperty("Dhcp4");
 
         var subnet = Assert.Single(dhcp4.GetProperty("subnet4").EnumerateArray());
@@ -131,8 +131,8 @@ public sealed class RenderingTests
     [Fact]
     public void Provenance_carries_generator_inventory_digest_and_the_source_commit()
     {
-        var withoutGit = Json(Render(RepositoryPaths.ExampleInventory)[0]).GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops");
-        var withGit = Json(Render(RepositoryPaths.ExampleInventory, revision: new SourceRevision("0123abcd", Dirty: true))[0])
+        var withoutGit = Json(Render(RepositoryLayout.ExampleInventory)[0]).GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops");
+        var withGit = Json(Render(RepositoryLayout.ExampleInventory, revision: new SourceRevision("0123abcd", Dirty: true))[0])
             .GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops");
 
         Assert.StartsWith("keagitops ", withoutGit.GetProperty("generator").GetString(), StringComparison.Ordinal);
@@ -145,11 +145,11 @@ public sealed class RenderingTests
     [Fact]
     public void The_inventory_digest_changes_when_any_inventory_file_changes()
     {
-        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory);
+        using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory);
         string Digest() => Json(Render(copy.Folder)[0]).GetProperty("Dhcp4").GetProperty("user-context").GetProperty("keagitops").GetProperty("inventory-digest").GetString()!;
         var before = Digest();
 
-        copy.Edit("reservations/lights.yaml", text => text + "\n# a comment changes the digest too\n");
+        copy.Append("reservations/lights.yaml", "\n# a comment changes the digest too\n");
 
         Assert.NotEqual(before, Digest());
     }
@@ -157,8 +157,8 @@ public sealed class RenderingTests
     [Fact]
     public void An_inventory_with_errors_is_never_rendered()
     {
-        using var copy = InventoryCopy.Of(RepositoryPaths.ExampleInventory);
-        copy.Edit("reservations/lights.yaml", text => text + "- { hw-address: \"a8:29:48:c0:01:61\", ip-address: 192.168.1.74, hostname: eap773 }\n");
+        using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory);
+        copy.Append("reservations/lights.yaml", "- { hw-address: \"a8:29:48:c0:01:61\", ip-address: 192.168.1.74, hostname: eap773 }\n");
 
         var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
 

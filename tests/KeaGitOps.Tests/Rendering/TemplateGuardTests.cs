@@ -10,7 +10,7 @@ public sealed class TemplateGuardTests : IDisposable
 
     public TemplateGuardTests()
     {
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Templates, "*.scriban"))
+        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.Templates, "*.scriban"))
         {
             File.Copy(file, Path.Combine(_templates, Path.GetFileName(file)));
         }
@@ -24,7 +24,7 @@ public sealed class TemplateGuardTests : IDisposable
         var text = File.ReadAllText(path);
         Assert.Contains(find, text, StringComparison.Ordinal);
         File.WriteAllText(path, text.Replace(find, replace, StringComparison.Ordinal));
-        return RenderPipeline.Default(RepositoryPaths.Root).Run(RepositoryPaths.ExampleInventory, _templates, () => null);
+        return RenderPipeline.Default(RepositoryLayout.Root).Run(RepositoryLayout.ExampleInventory, _templates, () => null);
     }
 
     private static int LineOf(string text, string fragment) =>

@@ -9,6 +9,10 @@ public static class RepositoryLayout
 
     public static string ExampleInventory => Path.Combine(Root, "inventory");
 
+    public static string Templates => Path.Combine(Root, "templates");
+
+    public static string Fixture(string name) => Path.Combine(FixturesFolder, name);
+
     public static string TestProject => Path.Combine(Root, "tests", "KeaGitOps.Tests");
 
     public static string GoldenFolder => Path.Combine(TestProject, "Golden");

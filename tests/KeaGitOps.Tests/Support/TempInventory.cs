@@ -1,6 +1,7 @@
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Validation;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace KeaGitOps.Tests.Support;
@@ -10,7 +11,7 @@ namespace KeaGitOps.Tests.Support;
 /// "site.yaml:12:7". Most rule tests start from the shipped example and make one edit: that proves the
 /// rule fires, and where, on an otherwise valid inventory.
 /// </summary>
-public sealed class TempInventory : IDisposable
+public sealed partial class TempInventory : IDisposable
 {
     private TempInventory()
     {
@@ -33,13 +34,23 @@ public sealed class TempInventory : IDisposable
     }
 
     /// <summary>A copy of the repository's example inventory (inventory/), ready to be edited.</summary>
-    public static TempInventory FromExample()
+    public static TempInventory FromExample() => FromFolder(RepositoryLayout.ExampleInventory);
+
+    /// <summary>A copy of an inventory folder, retargeted to <paramref name="keaVersion"/> when one is given.</summary>
+    public static TempInventory FromFolder(string source, string? keaVersion = null)
     {
         var inventory = new TempInventory();
-        var source = RepositoryLayout.ExampleInventory;
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             inventory.Write(Path.GetRelativePath(source, file), File.ReadAllText(file));
+        }
+
+        if (keaVersion is not null)
+        {
+            var site = inventory.Read("site.yaml");
+            inventory.Write("site.yaml", KeaVersionLine().IsMatch(site)
+                ? KeaVersionLine().Replace(site, $"version: \"{keaVersion}\"", 1)
+                : $"kea: {{ version: \"{keaVersion}\" }}\n" + site);
         }
 
         return inventory;
@@ -101,4 +112,7 @@ public sealed class TempInventory : IDisposable
     }
 
     private string FullPath(string path) => Path.Combine(Folder, path);
+
+    [GeneratedRegex("version: \"(2\\.2|3\\.0)\"")]
+    private static partial Regex KeaVersionLine();
 }
