@@ -9,7 +9,7 @@ public static partial class DiagnosticCatalogue
         Create(TemplateError, at, $"template failed while rendering: {message}. Check the member names against RenderModel.cs (snake_case).");
 
     public static Diagnostic TemplateJson(SourceLocation at, int outputLine, string outputText, string parserMessage) =>
-        Create(TemplateInvalidJson, at, $"the template produced invalid JSON at output line {outputLine} ('{Printable(outputText)}'): {parserMessage}. Strings in the model are already quoted: emit them without surrounding quotes.");
+        Create(TemplateInvalidJson, at, $"the template produced invalid JSON at output line {outputLine} ('{outputText}'): {parserMessage}. Strings in the model are already quoted: emit them without surrounding quotes.");
 
     public static Diagnostic IdentityWrong(SourceLocation at, string server, string problem) =>
         Create(RenderedIdentity, at, $"in {server}'s rendered kea-dhcp4.conf, {problem}; its HA listener would bind the wrong address. The template must use this_server.name and each server's peer_url.");

@@ -6,102 +6,102 @@ public static partial class DiagnosticCatalogue
 {
     // ---- Addressing and reservations ------------------------------------------------------------
     public static Diagnostic AddressReservedTwice(SourceLocation at, Ipv4Address address, string who, string firstWho, SourceLocation first) =>
-        CreatePrintable(DuplicateReservedAddress, at, $"{address} is reserved for {who} here and for {firstWho} at {first}; one address can go to one device only. Give one of them another address.", first);
+        Create(DuplicateReservedAddress, at, $"{address} is reserved for {who} here and for {firstWho} at {first}; one address can go to one device only. Give one of them another address.", first);
 
     public static Diagnostic IdentifierTwice(SourceLocation at, string identifier, string firstWho, SourceLocation first) =>
-        CreatePrintable(DuplicateIdentifier, at, $"{identifier} already has a reservation in this subnet ({firstWho} at {first}); Kea refuses two. Merge them into one.", first);
+        Create(DuplicateIdentifier, at, $"{identifier} already has a reservation in this subnet ({firstWho} at {first}); Kea refuses two. Merge them into one.", first);
 
     public static Diagnostic ReservationNotInSubnet(SourceLocation at, Ipv4Address address, string prefix) =>
-        CreatePrintable(ReservationOutsideSubnet, at, $"{address} is not inside subnet {prefix}; move the reservation to the subnet that holds the address.");
+        Create(ReservationOutsideSubnet, at, $"{address} is not inside subnet {prefix}; move the reservation to the subnet that holds the address.");
 
     public static Diagnostic ReservationsInsidePool(SourceLocation at, string pool, int count, string first) =>
-        CreatePrintable(ReservationsInPool, at, $"{count} reservation(s) lie inside dynamic pool '{pool}' (first: {first}). Kea honours them, but an address leased to another client before its reservation existed stays with it until the lease ends; move the reservations out of the pool or shrink the pool.");
+        Create(ReservationsInPool, at, $"{count} reservation(s) lie inside dynamic pool '{pool}' (first: {first}). Kea honours them, but an address leased to another client before its reservation existed stays with it until the lease ends; move the reservations out of the pool or shrink the pool.");
 
     public static Diagnostic PoolOutside(SourceLocation at, string pool, string prefix) =>
-        CreatePrintable(PoolOutsideSubnet, at, $"pool '{pool}' is not inside subnet {prefix}; Kea refuses it. Keep the pool within the subnet.");
+        Create(PoolOutsideSubnet, at, $"pool '{pool}' is not inside subnet {prefix}; Kea refuses it. Keep the pool within the subnet.");
 
     public static Diagnostic PoolsOverlap(SourceLocation at, string pool, string other, SourceLocation otherAt) =>
-        CreatePrintable(OverlappingPools, at, $"pool '{pool}' overlaps pool '{other}' at {otherAt}; make the ranges disjoint.", otherAt);
+        Create(OverlappingPools, at, $"pool '{pool}' overlaps pool '{other}' at {otherAt}; make the ranges disjoint.", otherAt);
 
     public static Diagnostic SubnetsOverlap(SourceLocation at, string prefix, string other, SourceLocation otherAt) =>
-        CreatePrintable(OverlappingSubnets, at, $"subnet {prefix} overlaps subnet {other} at {otherAt}; subnets must not share addresses.", otherAt);
+        Create(OverlappingSubnets, at, $"subnet {prefix} overlaps subnet {other} at {otherAt}; subnets must not share addresses.", otherAt);
 
     public static Diagnostic PrefixNotCanonical(SourceLocation at, string written, Ipv4Prefix meant) =>
-        CreatePrintable(NonCanonicalPrefix, at, $"'{written}' has host bits set; the network is {meant}. Write '{meant}'.");
+        Create(NonCanonicalPrefix, at, $"'{written}' has host bits set; the network is {meant}. Write '{meant}'.");
 
     public static Diagnostic PrefixMalformed(SourceLocation at, string written) =>
-        CreatePrintable(InvalidValue, at, $"subnet '{written}' is not an IPv4 prefix; write it as NETWORK/LENGTH, e.g. 192.168.1.0/24.");
+        Create(InvalidValue, at, $"subnet '{written}' is not an IPv4 prefix; write it as NETWORK/LENGTH, e.g. 192.168.1.0/24.");
 
     public static Diagnostic SubnetIdTwice(SourceLocation at, long id, SourceLocation first) =>
-        CreatePrintable(DuplicateSubnetId, at, $"subnet id {id} is already used at {first}; every subnet needs its own stable id.", first);
+        Create(DuplicateSubnetId, at, $"subnet id {id} is already used at {first}; every subnet needs its own stable id.", first);
 
     public static Diagnostic MacMalformed(SourceLocation at, string mac, string problem) =>
-        CreatePrintable(MalformedMac, at, $"hw-address '{mac}' {problem}.");
+        Create(MalformedMac, at, $"hw-address '{mac}' {problem}.");
 
     public static Diagnostic ClientIdMalformed(SourceLocation at, string clientId) =>
-        CreatePrintable(MalformedClientId, at, $"client-id '{clientId}' is neither hex octets (01:aa:bb:cc:dd:ee:ff) nor a quoted string ('text'); Kea would refuse it.");
+        Create(MalformedClientId, at, $"client-id '{clientId}' is neither hex octets (01:aa:bb:cc:dd:ee:ff) nor a quoted string ('text'); Kea would refuse it.");
 
     public static Diagnostic HostnameTwice(SourceLocation at, string hostname, SourceLocation first) =>
-        CreatePrintable(DuplicateHostname, at, $"hostname '{hostname}' is already reserved at {first}; give each device its own name.", first);
+        Create(DuplicateHostname, at, $"hostname '{hostname}' is already reserved at {first}; give each device its own name.", first);
 
     public static Diagnostic PoolMalformed(SourceLocation at, string pool) =>
-        CreatePrintable(MalformedPool, at, $"pool '{pool}' is not 'FIRST - LAST' (FIRST not after LAST) or a network prefix such as 192.168.1.128/25.");
+        Create(MalformedPool, at, $"pool '{pool}' is not 'FIRST - LAST' (FIRST not after LAST) or a network prefix such as 192.168.1.128/25.");
 
     public static Diagnostic IdentifierCount(SourceLocation at, bool hasBoth) =>
-        CreatePrintable(ReservationIdentifier, at, hasBoth
+        Create(ReservationIdentifier, at, hasBoth
             ? "this reservation has both hw-address and client-id; Kea matches on one identifier. Keep one."
             : "this reservation has no identifier; add hw-address (or client-id) so Kea knows which client it is for.");
 
     public static Diagnostic HostnameInvalid(SourceLocation at, string hostname) =>
-        CreatePrintable(InvalidHostname, at, $"hostname '{hostname}' is not a valid DNS name; use letters, digits and inner hyphens, labels separated by dots.");
+        Create(InvalidHostname, at, $"hostname '{hostname}' is not a valid DNS name; use letters, digits and inner hyphens, labels separated by dots.");
 
     public static Diagnostic ReservationOnNetworkOrBroadcast(SourceLocation at, Ipv4Address address, string which, string prefix) =>
-        CreatePrintable(ReservedNetworkOrBroadcast, at, $"{address} is the {which} address of {prefix} and cannot be given to a host; pick another address.");
+        Create(ReservedNetworkOrBroadcast, at, $"{address} is the {which} address of {prefix} and cannot be given to a host; pick another address.");
 
     public static Diagnostic ReservationOnInfrastructure(SourceLocation at, Ipv4Address address, string what) =>
-        CreatePrintable(ReservedInfrastructureAddress, at, $"{address} is {what}; a device given it would clash with that host. Pick another address.");
+        Create(ReservedInfrastructureAddress, at, $"{address} is {what}; a device given it would clash with that host. Pick another address.");
 
     public static Diagnostic SubnetEmpty(SourceLocation at, string prefix) =>
-        CreatePrintable(EmptySubnet, at, $"subnet {prefix} has no pools and no reservations, so Kea never hands out an address in it; add a pool or remove the subnet.");
+        Create(EmptySubnet, at, $"subnet {prefix} has no pools and no reservations, so Kea never hands out an address in it; add a pool or remove the subnet.");
 
     // ---- High availability ----------------------------------------------------------------------
     public static Diagnostic RolesDoNotFit(SourceLocation at, string mode, string found) =>
-        CreatePrintable(HaRoles, at, $"mode {mode} needs {ExpectedRoles(mode)}, but the servers are: {found}. Fix the servers' roles or the mode.");
+        Create(HaRoles, at, $"mode {mode} needs {ExpectedRoles(mode)}, but the servers are: {found}. Fix the servers' roles or the mode.");
 
     public static Diagnostic HaPortClash(SourceLocation at, long port, SourceLocation agentAt) =>
-        CreatePrintable(PortClash, at, $"high-availability port {port} is also the control agent's port ({agentAt}); the HA listener and the agent cannot share it. Use another port for one of them (e.g. HA 8000, agent 8001).", agentAt);
+        Create(PortClash, at, $"high-availability port {port} is also the control agent's port ({agentAt}); the HA listener and the agent cannot share it. Use another port for one of them (e.g. HA 8000, agent 8001).", agentAt);
 
     public static Diagnostic ServerNameTwice(SourceLocation at, string name, SourceLocation first) =>
-        CreatePrintable(DuplicateServer, at, $"server name '{name}' is already used at {first}; each server needs its own name (it becomes its this-server-name).", first);
+        Create(DuplicateServer, at, $"server name '{name}' is already used at {first}; each server needs its own name (it becomes its this-server-name).", first);
 
     public static Diagnostic ServerAddressTwice(SourceLocation at, Ipv4Address address, string name, string firstName, SourceLocation first) =>
-        CreatePrintable(DuplicateServer, at, $"{name} has address {address}, which is already {firstName}'s ({first}); its HA listener would try to bind its partner's address (the 'Cannot assign requested address' failure). Give each server its own address.", first);
+        Create(DuplicateServer, at, $"{name} has address {address}, which is already {firstName}'s ({first}); its HA listener would try to bind its partner's address (the 'Cannot assign requested address' failure). Give each server its own address.", first);
 
     public static Diagnostic PoolCannotSplit(SourceLocation at, string pool) =>
-        CreatePrintable(PoolTooSmallToSplit, at, $"pool '{pool}' has one address, but load-balancing splits every pool between the two servers; widen the pool or make it a reservation.");
+        Create(PoolTooSmallToSplit, at, $"pool '{pool}' has one address, but load-balancing splits every pool between the two servers; widen the pool or make it a reservation.");
 
     public static Diagnostic HaTimingOutOfOrder(SourceLocation at, long maxResponse, long heartbeat) =>
-        CreatePrintable(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");
+        Create(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");
 
     // ---- Timers and options ---------------------------------------------------------------------
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>
-        CreatePrintable(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");
+        Create(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");
 
     public static Diagnostic OptionUnknown(SourceLocation at, string name) =>
-        CreatePrintable(UnknownOption, at, $"'{name}' is not a standard DHCPv4 option name; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4).");
+        Create(UnknownOption, at, $"'{name}' is not a standard DHCPv4 option name; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4).");
 
     public static Diagnostic OptionCodeMismatch(SourceLocation at, string name, long code, int expected) =>
-        CreatePrintable(InvalidOptionValue, at, $"option {name} has code {expected}, not {code}; remove the code or fix it.");
+        Create(InvalidOptionValue, at, $"option {name} has code {expected}, not {code}; remove the code or fix it.");
 
     public static Diagnostic OptionValueInvalid(SourceLocation at, string name, string value, string problem) =>
-        CreatePrintable(InvalidOptionValue, at, $"'{value}' is not a valid value for option {name}: {problem}.");
+        Create(InvalidOptionValue, at, $"'{value}' is not a valid value for option {name}: {problem}.");
 
     public static Diagnostic OptionTakesOneValue(SourceLocation at, string name, int count) =>
-        CreatePrintable(OptionNotArray, at, $"option {name} takes one value, but {count} are given; keep one.");
+        Create(OptionNotArray, at, $"option {name} takes one value, but {count} are given; keep one.");
 
     // ---- Kea version ----------------------------------------------------------------------------
     public static Diagnostic SocketPathRestricted(SourceLocation at, string path, string bare) =>
-        CreatePrintable(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
+        Create(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
 
     private static string ExpectedRoles(string mode) => mode switch
     {
@@ -109,14 +109,4 @@ public static partial class DiagnosticCatalogue
         "hot-standby" => "exactly two servers, one primary and one standby",
         _ => "one primary and at least one backup",
     };
-
-    /// <summary>
-    /// Every message here quotes inventory text (keys, hostnames, paths, server names), so control
-    /// characters are shown as escapes: a hostile value cannot forge an output line.
-    /// </summary>
-    private static Diagnostic CreatePrintable(RuleInfo rule, SourceLocation location, string message, params SourceLocation[] related) =>
-        Create(rule, location, Printable(message), related);
-
-    internal static string Printable(string value) =>
-        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

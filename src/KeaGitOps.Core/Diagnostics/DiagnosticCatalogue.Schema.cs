@@ -3,22 +3,22 @@ namespace KeaGitOps.Core.Diagnostics;
 public static partial class DiagnosticCatalogue
 {
     public static Diagnostic UnknownKeyFound(SourceLocation at, string key, string where, IReadOnlyCollection<string> allowed) =>
-        CreatePrintable(UnknownKey, at, allowed.Count == 0
+        Create(UnknownKey, at, allowed.Count == 0
             ? $"unknown key '{key}' in {where}; nothing may be added here."
             : $"unknown key '{key}' in {where}; allowed keys: {string.Join(", ", allowed)}.");
 
     public static Diagnostic RenamedKey(SourceLocation at, string key, string current) =>
-        CreatePrintable(RenamedKeaKey, at, $"'{key}' is an older Kea name; the inventory uses '{current}'. Rename the key.");
+        Create(RenamedKeaKey, at, $"'{key}' is an older Kea name; the inventory uses '{current}'. Rename the key.");
 
     public static Diagnostic SecretKey(SourceLocation at, string key) =>
-        CreatePrintable(SecretInInventory, at, $"'{key}' looks like a secret, and secrets never go into the inventory (it lives in git). Keep it in a file on the server (control-agent.authentication.password-file) or an environment variable.");
+        Create(SecretInInventory, at, $"'{key}' looks like a secret, and secrets never go into the inventory (it lives in git). Keep it in a file on the server (control-agent.authentication.password-file) or an environment variable.");
 
     public static Diagnostic MissingKeyFound(SourceLocation at, string key, string where) =>
-        CreatePrintable(MissingKey, at, $"'{key}' is required in {where}; add it.");
+        Create(MissingKey, at, $"'{key}' is required in {where}; add it.");
 
     public static Diagnostic WrongTypeFound(SourceLocation at, string path, string expected, string found) =>
-        CreatePrintable(WrongType, at, $"{path} must be {expected}, not {found}" + (found.StartsWith('\'') && expected.Contains("integer", StringComparison.Ordinal) ? " (remove the quotes)." : "."));
+        Create(WrongType, at, $"{path} must be {expected}, not {found}" + (found.StartsWith('\'') && expected.Contains("integer", StringComparison.Ordinal) ? " (remove the quotes)." : "."));
 
     public static Diagnostic InvalidValueFound(SourceLocation at, string path, string value, string explanation) =>
-        CreatePrintable(InvalidValue, at, $"{path} has the value {value}, which is not allowed: {explanation}.");
+        Create(InvalidValue, at, $"{path} has the value {value}, which is not allowed: {explanation}.");
 }

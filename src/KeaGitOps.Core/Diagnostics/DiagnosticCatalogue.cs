@@ -116,8 +116,15 @@ public static partial class DiagnosticCatalogue
 
     public static RuleInfo Find(string code) => ByCode[code];
 
+    /// <summary>
+    /// Every finding is made here. Messages quote inventory and template text, so control characters are
+    /// shown as escapes: a hostile value must not be able to forge a line of output or an annotation.
+    /// </summary>
     private static Diagnostic Create(RuleInfo rule, SourceLocation location, string message, params SourceLocation[] related) =>
-        new(rule.Code, rule.Severity, location, message) { Related = related };
+        new(rule.Code, rule.Severity, location, Printable(message)) { Related = related };
+
+    private static string Printable(string value) =>
+        value.Any(char.IsControl) ? string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : value;
 
     private static RuleInfo Rule(string code, Severity severity, string title, string why)
     {
