@@ -12,9 +12,18 @@ namespace KeaGitOps.Core.Validation;
 /// </summary>
 public sealed class SchemaValidator
 {
-    private readonly JsonSchema _schema;
+    private const string ReservationDefinition = "reservation";
 
-    private SchemaValidator(JsonSchema schema) => _schema = schema;
+    private readonly JsonSchema _schema;
+    private readonly JsonSchema _reservation;
+    private readonly SchemaShortcut? _reservationShortcut;
+
+    private SchemaValidator(JsonSchema schema)
+    {
+        _schema = schema;
+        _reservation = schema.Definitions[ReservationDefinition];
+        _reservationShortcut = SchemaShortcut.Compile(_reservation);
+    }
 
     /// <summary>The schema built into the binary (the repository's schemas/inventory.schema.json).</summary>
     public static SchemaValidator BuiltIn { get; } = new(JsonSchema.FromJsonAsync(BuiltInText()).GetAwaiter().GetResult());
@@ -27,16 +36,31 @@ public sealed class SchemaValidator
         return reader.ReadToEnd();
     }
 
+    /// <summary>
+    /// Validates the whole tree. Reservations are taken out of it and judged one by one: those the
+    /// schema-derived shortcut cannot vouch for go to NJsonSchema against the reservation definition,
+    /// with their path, so messages read exactly as if the whole tree had been validated at once.
+    /// </summary>
     public void Validate(MappingNode root, DiagnosticBag diagnostics)
     {
         var places = new Dictionary<JToken, SourceLocation>(ReferenceEqualityComparer.Instance);
-        var json = ToJson(root, places);
+        var doubtful = new List<(Node Reservation, string Path)>();
+        var json = ToJson(root, places, doubtful);
         // The settings overload: the parameterless call binds to the params IFormatValidator[] overload
         // with no validators, which silently skips "format": "ipv4".
         var validator = new JsonSchemaValidator(new JsonSchemaValidatorSettings());
         foreach (var error in Flatten(validator.Validate(json, _schema)))
         {
             diagnostics.Add(ToDiagnostic(error, places));
+        }
+
+        foreach (var (reservation, path) in doubtful)
+        {
+            var token = ToJson(reservation, places, null);
+            foreach (var error in Flatten(validator.Validate(token, _reservation, SchemaType.JsonSchema)))
+            {
+                diagnostics.Add(ToDiagnostic(error, places, path));
+            }
         }
     }
 
@@ -52,10 +76,11 @@ public sealed class SchemaValidator
         ["reservation-mode"] = "reservations-global / reservations-in-subnet / reservations-out-of-pool",
     };
 
-    private static Diagnostic ToDiagnostic(ValidationError error, Dictionary<JToken, SourceLocation> places)
+    /// <param name="pathPrefix">where the validated token sits in the inventory, when it was validated on its own.</param>
+    private static Diagnostic ToDiagnostic(ValidationError error, Dictionary<JToken, SourceLocation> places, string? pathPrefix = null)
     {
         var at = LocationOf(error.Token, places);
-        var path = DisplayPath(error.Path);
+        var path = DisplayPath(error.Path, pathPrefix);
         switch (error.Kind)
         {
             case ValidationErrorKind.NoAdditionalPropertiesAllowed:
@@ -180,9 +205,14 @@ public sealed class SchemaValidator
         return SourceLocation.None;
     }
 
-    private static string DisplayPath(string? path)
+    private static string DisplayPath(string? path, string? prefix)
     {
         var trimmed = (path ?? string.Empty).TrimStart('#').TrimStart('/');
+        if (prefix is not null)
+        {
+            trimmed = trimmed.Length == 0 ? prefix : $"{prefix}.{trimmed}";
+        }
+
         return trimmed.Length == 0 ? "the inventory" : trimmed;
     }
 
@@ -193,7 +223,44 @@ public sealed class SchemaValidator
     }
 
     /// <summary>YAML scalars become JSON values by their YAML 1.2 type, so a quoted "8000" is a string.</summary>
-    private static JToken ToJson(Node node, Dictionary<JToken, SourceLocation> places)
+    /// <param name="doubtful">when given, subnets' reservations are left out of the tree and the ones
+    /// the shortcut cannot vouch for are collected here with their path.</param>
+    private JToken ToJson(Node node, Dictionary<JToken, SourceLocation> places, List<(Node, string)>? doubtful)
+    {
+        if (doubtful is not null && node is MappingNode root && root.Find("subnets")?.Value is SequenceNode subnets)
+        {
+            var kept = new List<MappingEntry>(root.Entries.Count);
+            foreach (var entry in root.Entries)
+            {
+                kept.Add(entry.Value == subnets ? entry with { Value = new SequenceNode(subnets.Items.Select((s, i) => WithoutReservations(s, i, doubtful)).ToList(), subnets.Location) } : entry);
+            }
+
+            return ToToken(new MappingNode(kept, root.Location), places);
+        }
+
+        return ToToken(node, places);
+    }
+
+    private Node WithoutReservations(Node subnet, int index, List<(Node, string)> doubtful)
+    {
+        if (subnet is not MappingNode mapping || mapping.Find("reservations") is not { Value: SequenceNode reservations } entry)
+        {
+            return subnet;
+        }
+
+        for (var i = 0; i < reservations.Items.Count; i++)
+        {
+            if (_reservationShortcut?.CertainlyValid(reservations.Items[i]) != true)
+            {
+                doubtful.Add((reservations.Items[i], $"subnets[{index}].reservations[{i}]"));
+            }
+        }
+
+        var entries = mapping.Entries.Select(e => e == entry ? e with { Value = new SequenceNode([], reservations.Location) } : e).ToList();
+        return new MappingNode(entries, mapping.Location);
+    }
+
+    private static JToken ToToken(Node node, Dictionary<JToken, SourceLocation> places)
     {
         JToken token;
         switch (node)
@@ -202,7 +269,7 @@ public sealed class SchemaValidator
                 var obj = new JObject();
                 foreach (var (key, value) in mapping.Entries)
                 {
-                    var property = new JProperty(key.Value, ToJson(value, places));
+                    var property = new JProperty(key.Value, ToToken(value, places));
                     places[property] = key.Location;
                     obj.Add(property);
                 }
@@ -213,7 +280,7 @@ public sealed class SchemaValidator
                 var array = new JArray();
                 foreach (var item in sequence.Items)
                 {
-                    array.Add(ToJson(item, places));
+                    array.Add(ToToken(item, places));
                 }
 
                 token = array;
