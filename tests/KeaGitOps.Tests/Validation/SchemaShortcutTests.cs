@@ -24,7 +24,7 @@ public sealed class SchemaShortcutTests
         { "{ hw-address: aa:bb:cc:dd:ee:01, ip-address: 10.0.0.5, comment: \"a \\\"quoted\\\" note\" }", true },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 10.0.0.256 }", false },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 010.0.0.5 }", false },
-        { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: \"10.0.0.5\" }", false },
+        { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: \"10.0.0.5\" }", true },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 10.0.0 }", false },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\" }", false },
         { "{ hw-address: 12, ip-address: 10.0.0.5 }", false },
