@@ -2,10 +2,13 @@ namespace KeaGitOps.Core.Diagnostics;
 
 public static partial class DiagnosticCatalogue
 {
-    public static Diagnostic UnknownKeyFound(SourceLocation at, string key, string where, IReadOnlyCollection<string> allowed) =>
-        Create(UnknownKey, at, allowed.Count == 0
-            ? $"unknown key '{key}' in {where}; nothing may be added here."
-            : $"unknown key '{key}' in {where}; allowed keys: {string.Join(", ", allowed)}.");
+    /// <param name="derived">why the key is never typed, for Kea keys the inventory derives (this-server-name…).</param>
+    public static Diagnostic UnknownKeyFound(SourceLocation at, string key, string where, IReadOnlyCollection<string> allowed, string? derived = null) =>
+        Create(UnknownKey, at, derived is not null
+            ? $"'{key}' is not written in the inventory: {derived}."
+            : allowed.Count == 0
+                ? $"unknown key '{key}' in {where}; nothing may be added here."
+                : $"unknown key '{key}' in {where}; allowed keys: {string.Join(", ", allowed)}.");
 
     public static Diagnostic RenamedKey(SourceLocation at, string key, string current) =>
         Create(RenamedKeaKey, at, $"'{key}' is an older Kea name; the inventory uses '{current}'. Rename the key.");

@@ -203,15 +203,27 @@ public sealed class RuleTests
     public void Unknown_key_lists_the_allowed_keys()
     {
         using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "  max-unacked-clients: 5", "  max-unacked-clients: 5\n  max-unacked-client: 6");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO101", Severity.Error, inventory.At(Site, "  max-unacked-client: 6", "max-unacked-client"));
+        Assert.Equal(
+            "unknown key 'max-unacked-client' in high-availability; allowed keys: auto-failover, heartbeat-delay, max-ack-delay, max-response-delay, max-unacked-clients, mode, port.",
+            error.Message);
+        result.AssertCodes("KGO101", "KGO204");
+    }
+
+    [Fact]
+    public void A_hand_typed_this_server_name_is_refused_because_it_is_derived()
+    {
+        using var inventory = TempInventory.FromExample();
         inventory.Replace(Site, "  max-unacked-clients: 5", "  max-unacked-clients: 5\n  this-server-name: kea-dhcp-1");
 
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO101", Severity.Error, inventory.At(Site, "  this-server-name: kea-dhcp-1", "this-server-name"));
-        Assert.Equal(
-            "unknown key 'this-server-name' in high-availability; allowed keys: auto-failover, heartbeat-delay, max-ack-delay, max-response-delay, max-unacked-clients, mode, port.",
-            error.Message);
-        result.AssertCodes("KGO101", "KGO204");
+        Assert.Contains("each server's config names itself from servers[].name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
