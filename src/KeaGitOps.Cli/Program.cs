@@ -21,4 +21,6 @@ if (parse.Errors.Count > 0)
     return ExitCodes.UsageError;
 }
 
-return parse.Invoke();
+var exitCode = parse.Invoke();
+KeaGitOps.Core.PhaseTimer.Report(Console.Error);
+return exitCode;

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace KeaGitOps.Core.Diffing;
@@ -12,75 +13,137 @@ public enum ChangeKind
 /// <summary>One difference between two JSON documents, at a path such as Dhcp4.subnet4[0].pools[1].pool.</summary>
 public sealed record JsonChange(string Path, ChangeKind Kind, string? Before, string? After);
 
-/// <summary>Structural comparison of two JSON documents: key order and layout never count as changes.</summary>
+/// <summary>
+/// Structural comparison of two JSON documents: key order and layout never count as changes. Two
+/// renders of one template have their keys in the same order, so objects are walked in step and a
+/// path string is only built for a difference.
+/// </summary>
 public static class JsonDiff
 {
     public static List<JsonChange> Compare(JsonElement before, JsonElement after)
     {
         var changes = new List<JsonChange>();
-        Compare(before, after, string.Empty, changes);
+        Compare(before, after, [], changes);
         return changes;
     }
 
-    private static void Compare(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
+    private static void Compare(JsonElement before, JsonElement after, List<object> path, List<JsonChange> changes)
     {
         if (before.ValueKind != after.ValueKind)
         {
-            changes.Add(new JsonChange(path, ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
+            changes.Add(new JsonChange(Format(path), ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
             return;
         }
 
         switch (before.ValueKind)
         {
+            case JsonValueKind.Object when SameKeysInOrder(before, after):
+                using (var left = before.EnumerateObject())
+                using (var right = after.EnumerateObject())
+                {
+                    while (left.MoveNext() && right.MoveNext())
+                    {
+                        Descend(left.Current.Value, right.Current.Value, left.Current.Name, path, changes);
+                    }
+                }
+
+                break;
             case JsonValueKind.Object:
                 var afterMembers = after.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
                 foreach (var member in before.EnumerateObject())
                 {
-                    var childPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
                     if (afterMembers.Remove(member.Name, out var afterValue))
                     {
-                        Compare(member.Value, afterValue, childPath, changes);
+                        Descend(member.Value, afterValue, member.Name, path, changes);
                     }
                     else
                     {
-                        changes.Add(new JsonChange(childPath, ChangeKind.Removed, member.Value.GetRawText(), null));
+                        changes.Add(new JsonChange(Format(path, member.Name), ChangeKind.Removed, member.Value.GetRawText(), null));
                     }
                 }
 
                 foreach (var (name, value) in afterMembers)
                 {
-                    changes.Add(new JsonChange(path.Length == 0 ? name : $"{path}.{name}", ChangeKind.Added, null, value.GetRawText()));
+                    changes.Add(new JsonChange(Format(path, name), ChangeKind.Added, null, value.GetRawText()));
                 }
 
                 break;
             case JsonValueKind.Array:
-                var left = before.EnumerateArray().ToList();
-                var right = after.EnumerateArray().ToList();
-                for (var i = 0; i < Math.Max(left.Count, right.Count); i++)
+                var leftItems = before.EnumerateArray().ToList();
+                var rightItems = after.EnumerateArray().ToList();
+                for (var i = 0; i < Math.Max(leftItems.Count, rightItems.Count); i++)
                 {
-                    var childPath = $"{path}[{i}]";
-                    if (i >= left.Count)
+                    if (i >= leftItems.Count)
                     {
-                        changes.Add(new JsonChange(childPath, ChangeKind.Added, null, right[i].GetRawText()));
+                        changes.Add(new JsonChange(Format(path, i), ChangeKind.Added, null, rightItems[i].GetRawText()));
                     }
-                    else if (i >= right.Count)
+                    else if (i >= rightItems.Count)
                     {
-                        changes.Add(new JsonChange(childPath, ChangeKind.Removed, left[i].GetRawText(), null));
+                        changes.Add(new JsonChange(Format(path, i), ChangeKind.Removed, leftItems[i].GetRawText(), null));
                     }
                     else
                     {
-                        Compare(left[i], right[i], childPath, changes);
+                        Descend(leftItems[i], rightItems[i], i, path, changes);
                     }
                 }
 
                 break;
             default:
-                if (before.GetRawText() != after.GetRawText())
+                if (!JsonElement.DeepEquals(before, after))
                 {
-                    changes.Add(new JsonChange(path, ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
+                    changes.Add(new JsonChange(Format(path), ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
                 }
 
                 break;
+        }
+    }
+
+    private static void Descend(JsonElement before, JsonElement after, object segment, List<object> path, List<JsonChange> changes)
+    {
+        path.Add(segment);
+        Compare(before, after, path, changes);
+        path.RemoveAt(path.Count - 1);
+    }
+
+    private static string Format(List<object> path, object? last = null)
+    {
+        var text = new StringBuilder();
+        foreach (var segment in last is null ? path : path.Append(last))
+        {
+            if (segment is int index)
+            {
+                text.Append('[').Append(index).Append(']');
+            }
+            else
+            {
+                text.Append(text.Length == 0 ? string.Empty : ".").Append((string)segment);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool SameKeysInOrder(JsonElement before, JsonElement after)
+    {
+        using var left = before.EnumerateObject();
+        using var right = after.EnumerateObject();
+        while (true)
+        {
+            var more = left.MoveNext();
+            if (more != right.MoveNext())
+            {
+                return false;
+            }
+
+            if (!more)
+            {
+                return true;
+            }
+
+            if (!left.Current.NameEquals(right.Current.Name))
+            {
+                return false;
+            }
         }
     }
 }

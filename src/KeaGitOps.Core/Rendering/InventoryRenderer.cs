@@ -22,7 +22,12 @@ public sealed class InventoryRenderer(TemplateSet templates)
 {
     public IReadOnlyList<RenderedServer>? Render(InventoryModel inventory, string inventoryDigest, SourceRevision? revision, DiagnosticBag diagnostics)
     {
-        var builder = new RenderModelBuilder(inventory, inventoryDigest, revision);
+        RenderModelBuilder builder;
+        using (PhaseTimer.Measure("model"))
+        {
+            builder = new RenderModelBuilder(inventory, inventoryDigest, revision);
+        }
+
         var results = new (RenderedServer Server, JsonDocument? Dhcp4, DiagnosticBag Findings)[inventory.Servers.Count];
         try
         {
@@ -37,7 +42,11 @@ public sealed class InventoryRenderer(TemplateSet templates)
                 return null;
             }
 
-            RenderInvariants.Check(inventory, results.Select(r => r.Dhcp4!.RootElement).ToList(), templates, diagnostics);
+            using (PhaseTimer.Measure("invariants"))
+            {
+                RenderInvariants.Check(inventory, results.Select(r => r.Dhcp4!.RootElement).ToList(), templates, diagnostics);
+            }
+
             return diagnostics.HasErrors ? null : results.Select(r => r.Server).ToList();
         }
         finally
@@ -63,7 +72,11 @@ public sealed class InventoryRenderer(TemplateSet templates)
                 continue;
             }
 
-            files.Add(new RenderedFile(template.OutputName, CanonicalJson.Write(document.RootElement)));
+            using (PhaseTimer.Measure("canonical " + template.OutputName))
+            {
+                files.Add(new RenderedFile(template.OutputName, CanonicalJson.Write(document.RootElement)));
+            }
+
             if (template.OutputName == TemplateSet.Dhcp4)
             {
                 dhcp4 = document; // kept for the invariant checks, disposed by Render
@@ -79,7 +92,12 @@ public sealed class InventoryRenderer(TemplateSet templates)
 
     private static JsonDocument? RenderOne(TemplateFile template, RenderModel model, DiagnosticBag diagnostics)
     {
-        var output = TemplateSet.Run(template, model, diagnostics);
+        string? output;
+        using (PhaseTimer.Measure("template " + template.OutputName))
+        {
+            output = TemplateSet.Run(template, model, diagnostics);
+        }
+
         if (output is null)
         {
             return null;
@@ -87,6 +105,7 @@ public sealed class InventoryRenderer(TemplateSet templates)
 
         try
         {
+            using var timer = PhaseTimer.Measure("parse " + template.OutputName);
             return CanonicalJson.Parse(output);
         }
         catch (JsonException e)

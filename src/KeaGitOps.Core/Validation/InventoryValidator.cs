@@ -19,17 +19,34 @@ public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IIn
     public ValidationResult Validate(string inventoryFolder)
     {
         var diagnostics = new DiagnosticBag();
-        var loaded = loader.Load(inventoryFolder, diagnostics);
+        LoadedInventory? loaded;
+        using (PhaseTimer.Measure("load"))
+        {
+            loaded = loader.Load(inventoryFolder, diagnostics);
+        }
+
         if (loaded is null)
         {
             return new ValidationResult(null, null, diagnostics.Sorted());
         }
 
-        schema.Validate(loaded.Root, diagnostics);
-        var model = ModelBinder.Bind(loaded.Root);
-        foreach (var rule in rules)
+        using (PhaseTimer.Measure("schema"))
         {
-            rule.Check(model, diagnostics);
+            schema.Validate(loaded.Root, diagnostics);
+        }
+
+        InventoryModel model;
+        using (PhaseTimer.Measure("bind"))
+        {
+            model = ModelBinder.Bind(loaded.Root);
+        }
+
+        using (PhaseTimer.Measure("rules"))
+        {
+            foreach (var rule in rules)
+            {
+                rule.Check(model, diagnostics);
+            }
         }
 
         return new ValidationResult(loaded, model, diagnostics.Sorted());

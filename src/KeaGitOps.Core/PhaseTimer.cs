@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace KeaGitOps.Core;
+
+/// <summary>
+/// Wall-clock time per pipeline phase, printed to stderr at exit when KEAGITOPS_TIMINGS=1 (the benchmark
+/// uses it to show where the time goes). Off by default and then nearly free.
+/// </summary>
+public static class PhaseTimer
+{
+    public const string Variable = "KEAGITOPS_TIMINGS";
+
+    private static readonly bool Enabled = Environment.GetEnvironmentVariable(Variable) == "1";
+    private static readonly ConcurrentQueue<(string Phase, double Milliseconds)> Phases = new();
+
+    public static Scope Measure(string phase) => new(Enabled ? phase : null);
+
+    public static void Report(TextWriter output)
+    {
+        if (Enabled)
+        {
+            output.WriteLine(string.Join("  ", Phases.Select(p => $"{p.Phase} {p.Milliseconds:0}ms")));
+        }
+    }
+
+    public readonly struct Scope(string? phase) : IDisposable
+    {
+        private readonly long _start = phase is null ? 0 : Stopwatch.GetTimestamp();
+
+        public void Dispose()
+        {
+            if (phase is not null)
+            {
+                Phases.Enqueue((phase, Stopwatch.GetElapsedTime(_start).TotalMilliseconds));
+            }
+        }
+    }
+}
