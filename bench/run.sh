@@ -45,8 +45,8 @@ kea_check() { # VERSION FILE
 printf '\n%-13s %-10s %-22s %-10s %-16s %-16s %s\n' reservations validate "validate+render both" "peak MB" "kea-dhcp4 -t 2.2" "kea-dhcp4 -t 3.0" "keagitops / kea 3.0"
 declare -A render_seconds
 for n in "${sizes[@]}"; do
-  subnets=$(( n / 100 ))
-  for v in 3.0 2.2; do "$generate" "$work/inv-$n-$v" "$subnets" 100 "$v" >/dev/null; done
+  subnets=$(( n / 100 < 1000 ? n / 100 : 1000 ))
+  for v in 3.0 2.2; do "$generate" "$work/inv-$n-$v" "$subnets" $(( n / subnets )) "$v" >/dev/null; done
   read -r vs _ <<<"$(best_of "$keagitops" validate -i "$work/inv-$n-3.0")"
   read -r rs rmb <<<"$(best_of "$keagitops" render -i "$work/inv-$n-3.0" -o "$work/out-$n-3.0")"
   "$keagitops" render -i "$work/inv-$n-2.2" -o "$work/out-$n-2.2" >/dev/null
