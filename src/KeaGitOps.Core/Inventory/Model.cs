@@ -74,6 +74,7 @@ public sealed class InventoryModel : ModelObject
     [Key("kea")] public KeaSettings Kea { get; set; } = new();
     [Key("servers")] public List<Server> Servers { get; set; } = [];
     [Key("ssh")] public SshSettings Ssh { get; set; } = new();
+    [Key("deploy")] public DeploySettings Deploy { get; set; } = new();
     [Key("high-availability")] public HighAvailability HighAvailability { get; set; } = new();
     [Key("control-agent")] public ControlAgent ControlAgent { get; set; } = new();
     [Key("control-socket")] public ControlSocket ControlSocket { get; set; } = new();
@@ -104,6 +105,7 @@ public sealed class Server : ModelObject
     [Key("role")] public HaRole? Role { get; set; }
     [Key("interfaces")] public List<Located<string>> Interfaces { get; set; } = [];
     [Key("ssh")] public SshSettings? Ssh { get; set; }
+    [Key("deploy")] public DeploySettings? Deploy { get; set; }
 }
 
 public sealed class SshSettings : ModelObject
@@ -113,6 +115,43 @@ public sealed class SshSettings : ModelObject
     [Key("port")] public long? Port { get; set; }
     [Key("known-hosts")] public string? KnownHosts { get; set; }
     [Key("key-file")] public string? KeyFile { get; set; }
+}
+
+/// <summary>How deploy applies configs; unset values fall back to the inventory's, then to the defaults in <see cref="EffectiveDeploy"/>.</summary>
+public sealed class DeploySettings : ModelObject
+{
+    [Key("config-directory")] public string? ConfigDirectory { get; set; }
+    [Key("backups")] public long? Backups { get; set; }
+    [Key("config-test-command")] public string? ConfigTestCommand { get; set; }
+    [Key("restart-command")] public string? RestartCommand { get; set; }
+    [Key("status-command")] public string? StatusCommand { get; set; }
+    [Key("agent-restart-command")] public string? AgentRestartCommand { get; set; }
+    [Key("ha-timeout")] public long? HaTimeout { get; set; }
+}
+
+/// <summary>The deploy settings in force for one server: its own, else the inventory's, else Debian's packaging defaults.</summary>
+public sealed record EffectiveDeploy(
+    string ConfigDirectory,
+    int Backups,
+    string ConfigTestCommand,
+    string RestartCommand,
+    string StatusCommand,
+    string AgentRestartCommand,
+    TimeSpan HaTimeout)
+{
+    public static EffectiveDeploy For(InventoryModel inventory, Server server)
+    {
+        var own = server.Deploy;
+        var shared = inventory.Deploy;
+        return new EffectiveDeploy(
+            own?.ConfigDirectory ?? shared.ConfigDirectory ?? "/etc/kea",
+            (int)(own?.Backups ?? shared.Backups ?? 5),
+            own?.ConfigTestCommand ?? shared.ConfigTestCommand ?? "kea-dhcp4 -t",
+            own?.RestartCommand ?? shared.RestartCommand ?? "systemctl restart isc-kea-dhcp4-server",
+            own?.StatusCommand ?? shared.StatusCommand ?? "systemctl is-active --quiet isc-kea-dhcp4-server",
+            own?.AgentRestartCommand ?? shared.AgentRestartCommand ?? "systemctl restart isc-kea-ctrl-agent",
+            TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60));
+    }
 }
 
 public sealed class HighAvailability : ModelObject

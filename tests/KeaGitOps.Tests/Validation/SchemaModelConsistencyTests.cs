@@ -23,6 +23,7 @@ public sealed class SchemaModelConsistencyTests
         ("properties/kea", typeof(KeaSettings)),
         ("definitions/server", typeof(Server)),
         ("definitions/ssh", typeof(SshSettings)),
+        ("definitions/deploy", typeof(DeploySettings)),
         ("properties/high-availability", typeof(HighAvailability)),
         ("properties/control-agent", typeof(ControlAgent)),
         ("properties/control-agent/properties/authentication", typeof(ControlAgentAuthentication)),
