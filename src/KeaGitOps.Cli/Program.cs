@@ -6,6 +6,8 @@ var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers f
 {
     new ValidateCommand().Build(),
     new RenderCommand().Build(),
+    new DiffCommand().Build(),
+    new DeployCommand().Build(),
     RulesCommand.Build(),
 };
 

@@ -20,6 +20,18 @@ public static class CommonOptions
         HelpName = "text|json|github",
     };
 
+    public static Option<DirectoryInfo?> Templates() => new("--templates", "-t")
+    {
+        Description = "Scriban templates folder (default: ./templates/ when it exists, else the templates built into keagitops).",
+        HelpName = "DIR",
+    };
+
+    public static Option<string?> Server() => new("--server", "-s")
+    {
+        Description = "Only this server (its name in the inventory).",
+        HelpName = "NAME",
+    };
+
     /// <summary>Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).</summary>
     public static bool UseColor() =>
         !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));

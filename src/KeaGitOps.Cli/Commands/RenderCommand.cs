@@ -21,11 +21,7 @@ public sealed class RenderCommand
         HelpName = "DIR",
     };
 
-    private readonly Option<DirectoryInfo?> _templates = new("--templates", "-t")
-    {
-        Description = $"Scriban templates folder (default: ./{DefaultTemplates}/ when it exists, else the templates built into keagitops).",
-        HelpName = "DIR",
-    };
+    private readonly Option<DirectoryInfo?> _templates = CommonOptions.Templates();
 
     public Command Build()
     {

@@ -4,7 +4,7 @@ using KeaGitOps.Core.Validation;
 
 namespace KeaGitOps.Core.Rendering;
 
-public sealed record RenderResult(IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<RenderedServer>? Servers)
+public sealed record RenderResult(IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<RenderedServer>? Servers, InventoryModel? Inventory = null)
 {
     public bool Succeeded => Servers is not null;
 }
@@ -37,6 +37,6 @@ public sealed class RenderPipeline(InventoryValidator validator)
         }
 
         var servers = new InventoryRenderer(templates).Render(validation.Model!, validation.Source!.Digest, revision(), diagnostics);
-        return new RenderResult(diagnostics.Sorted(), servers);
+        return new RenderResult(diagnostics.Sorted(), servers, validation.Model);
     }
 }

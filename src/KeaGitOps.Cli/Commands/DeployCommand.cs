@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using KeaGitOps.Cli.Output;
+using KeaGitOps.Remote.Deploy;
+
+namespace KeaGitOps.Cli.Commands;
+
+/// <summary>
+/// <c>keagitops deploy</c>: plan, then apply server by server (secondary before primary), stopping at
+/// the first failure. Exit 0 applied or nothing to do; 2 --dry-run found changes; 1 failed.
+/// </summary>
+public sealed class DeployCommand
+{
+    private readonly Option<DirectoryInfo> _inventory = CommonOptions.Inventory();
+    private readonly Option<OutputFormat> _format = CommonOptions.Format();
+    private readonly Option<DirectoryInfo?> _templates = CommonOptions.Templates();
+    private readonly Option<string?> _server = CommonOptions.Server();
+    private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would change on each server and exit (2 when something would change)." };
+    private readonly Option<bool> _force = new("--force") { Description = "Restart a server even though its partner is not healthy: DHCP service goes down while it restarts." };
+
+    public Command Build()
+    {
+        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure.")
+        {
+            _inventory, _format, _templates, _server, _dryRun, _force,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_dryRun), parse.GetValue(_force), Console.Out, cancellation));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation)
+    {
+        var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console);
+        if (session is null)
+        {
+            return ExitCodes.Failure;
+        }
+
+        var owner = $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
+        var progress = new ConsoleProgress(format == OutputFormat.Json ? TextWriter.Null : console);
+        var deployer = new Deployer(session.ConnectAsync, progress);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<ServerReport> reports;
+        try
+        {
+            reports = await deployer.DeployAsync(session.Selected, session.All, new DeployOptions(dryRun, force, owner), cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            console.WriteLine("interrupted before any live config was replaced; every server keeps the config it had");
+            return ExitCodes.Failure;
+        }
+
+        if (format == OutputFormat.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new { servers = reports.Select(r => new { server = r.Server, outcome = r.Outcome.ToString(), step = r.Step, message = r.Message, seconds = Math.Round(r.Duration.TotalSeconds, 2), changed = r.ChangedFiles }) }, DiagnosticWriter.JsonOptions));
+        }
+        else
+        {
+            PrintSummary(console, reports, clock.Elapsed);
+        }
+
+        if (reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed))
+        {
+            return ExitCodes.Failure;
+        }
+
+        return reports.Any(r => r.Outcome == ServerOutcome.WouldChange) ? ExitCodes.Changes : ExitCodes.Success;
+    }
+
+    private static void PrintSummary(TextWriter console, IReadOnlyList<ServerReport> reports, TimeSpan elapsed)
+    {
+        var width = Math.Max(6, reports.Max(r => r.Server.Length));
+        console.WriteLine();
+        console.WriteLine($"{"server".PadRight(width)}  {"outcome",-14}  {"step",-18}  {"time",6}  message");
+        foreach (var r in reports)
+        {
+            console.WriteLine($"{r.Server.PadRight(width)}  {r.Outcome,-14}  {r.Step,-18}  {r.Duration.TotalSeconds,5:0.0}s  {r.Message}");
+        }
+
+        console.WriteLine($"total {elapsed.TotalSeconds:0.0}s");
+    }
+
+    /// <summary>One line per server and step, as it happens.</summary>
+    private sealed class ConsoleProgress(TextWriter output) : IDeployProgress
+    {
+        public void Step(string server, string step, string detail) => output.WriteLine($"{server}: {step}: {detail}");
+    }
+}

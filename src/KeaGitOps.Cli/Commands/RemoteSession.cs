@@ -1,0 +1,63 @@
+using KeaGitOps.Cli.Output;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Git;
+using KeaGitOps.Remote;
+using KeaGitOps.Remote.Deploy;
+using KeaGitOps.Remote.Ssh;
+
+namespace KeaGitOps.Cli.Commands;
+
+/// <summary>
+/// What diff and deploy share: validate and render (an invalid inventory never reaches a server),
+/// pick the servers, and connect to them over SSH with host keys checked against known_hosts.
+/// </summary>
+public sealed class RemoteSession
+{
+    private RemoteSession(InventoryModel inventory, IReadOnlyList<DeployTarget> all, IReadOnlyList<DeployTarget> selected)
+    {
+        Inventory = inventory;
+        All = all;
+        Selected = selected;
+    }
+
+    public InventoryModel Inventory { get; }
+
+    public IReadOnlyList<DeployTarget> All { get; }
+
+    public IReadOnlyList<DeployTarget> Selected { get; }
+
+    /// <summary>Validates and renders; null (after printing why) when the inventory has errors or --server names no server.</summary>
+    public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console)
+    {
+        var templatesFolder = templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null);
+        var result = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        if (!result.Succeeded)
+        {
+            writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: the inventory is invalid, no server was contacted");
+            return null;
+        }
+
+        var model = result.Inventory!;
+        var all = model.Servers.Zip(result.Servers!, (server, rendered) => DeployTarget.For(model, server, rendered)).ToList();
+        var selected = onlyServer is null ? all : all.Where(t => t.Name == onlyServer).ToList();
+        if (selected.Count == 0)
+        {
+            console.WriteLine($"keagitops: no server named '{onlyServer}' in the inventory (servers: {string.Join(", ", all.Select(t => t.Name))})");
+            return null;
+        }
+
+        return new RemoteSession(model, all, selected);
+    }
+
+    public Task<IRemoteHost> ConnectAsync(DeployTarget target, CancellationToken cancellation)
+    {
+        var workingDirectory = Directory.GetCurrentDirectory();
+        var endpoint = SshSettingsResolver.Endpoint(Inventory, target.Server, workingDirectory);
+        var knownHosts = SshSettingsResolver.KnownHostsFile(Inventory, target.Server, workingDirectory);
+        return ConnectAsync(endpoint, knownHosts, cancellation);
+    }
+
+    private static async Task<IRemoteHost> ConnectAsync(SshEndpoint endpoint, string knownHostsFile, CancellationToken cancellation) =>
+        await SshRemoteHost.ConnectAsync(endpoint, HostKeys.Gate(knownHostsFile), cancellation).ConfigureAwait(false);
+}

@@ -1,0 +1,42 @@
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Remote.Kea;
+
+namespace KeaGitOps.Remote.Deploy;
+
+/// <summary>One server as deploy sees it: who it is, what it should run, and how to apply it.</summary>
+public sealed record DeployTarget(
+    Server Server,
+    RenderedServer Rendered,
+    EffectiveDeploy Settings,
+    ControlAgentAccess ControlAgent,
+    IReadOnlyList<string> Interfaces,
+    long HaPort)
+{
+    public string Name => Server.Name;
+
+    public string LivePath(string file) => $"{Settings.ConfigDirectory.TrimEnd('/')}/{file}";
+
+    /// <summary>Deploy order: everything else before the primary, so the primary keeps serving while its partner restarts.</summary>
+    public static IReadOnlyList<DeployTarget> InSafeOrder(IEnumerable<DeployTarget> targets) =>
+        targets.OrderBy(t => t.Server.Role == HaRole.Primary ? 1 : 0).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+
+    public static DeployTarget For(InventoryModel inventory, Server server, RenderedServer rendered)
+    {
+        var agent = inventory.ControlAgent;
+        var settings = EffectiveDeploy.For(inventory, server);
+        string? passwordFile = null;
+        if (agent.Authentication is { } auth)
+        {
+            passwordFile = auth.PasswordFile.StartsWith('/') ? auth.PasswordFile : $"{settings.ConfigDirectory.TrimEnd('/')}/{auth.PasswordFile}";
+        }
+
+        return new DeployTarget(
+            server,
+            rendered,
+            settings,
+            new ControlAgentAccess(agent.Host, (int)agent.Port, agent.Authentication?.User, passwordFile),
+            server.Interfaces.Select(i => i.Value.Split('/')[0]).Where(i => i != "*").ToList(),
+            inventory.HighAvailability.Port);
+    }
+}

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Remote.Kea;
+using KeaGitOps.Remote.Ssh;
+
+namespace KeaGitOps.Remote.Deploy;
+
+public sealed record DeployOptions(bool DryRun, bool Force, string Owner);
+
+/// <summary>
+/// Applies rendered configs server by server, in a safe order, stopping at the first failure. Every
+/// step before the rename leaves the live config untouched; every failure after it restores the
+/// backup, restarts and verifies. See DESIGN.md, "Diff and deploy (safety contract)".
+/// </summary>
+public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteHost>> connect, IDeployProgress progress)
+{
+    public const string LockDirectory = "/run/lock/keagitops";
+    private const string NewSuffix = ".keagitops-new";
+    private const string BackupInfix = ".keagitops-backup-";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Deploys <paramref name="targets"/>; <paramref name="partners"/> are the other servers whose health gates a restart.</summary>
+    public async Task<IReadOnlyList<ServerReport>> DeployAsync(IReadOnlyList<DeployTarget> targets, IReadOnlyList<DeployTarget> partners, DeployOptions options, CancellationToken cancellation)
+    {
+        var reports = new List<ServerReport>();
+        var hosts = new Dictionary<string, IRemoteHost>(StringComparer.Ordinal);
+        try
+        {
+            var ordered = DeployTarget.InSafeOrder(targets);
+            foreach (var target in ordered)
+            {
+                if (reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested)
+                {
+                    reports.Add(new ServerReport(target.Name, ServerOutcome.NotAttempted, "-", cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed", TimeSpan.Zero, []));
+                    continue;
+                }
+
+                reports.Add(await DeployOneAsync(target, partners.Where(p => p.Name != target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            foreach (var host in hosts.Values)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return reports;
+    }
+
+    private async Task<IRemoteHost> HostAsync(DeployTarget target, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
+    {
+        if (!hosts.TryGetValue(target.Name, out var host))
+        {
+            host = await connect(target, cancellation).ConfigureAwait(false);
+            hosts.Add(target.Name, host);
+        }
+
+        return host;
+    }
+
+    private async Task<ServerReport> DeployOneAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var step = "connect";
+        ServerReport Report(ServerOutcome outcome, string message, IReadOnlyList<string>? changed = null) =>
+            new(target.Name, outcome, step, message, clock.Elapsed, changed ?? []);
+
+        IRemoteHost host;
+        try
+        {
+            progress.Step(target.Name, step, $"{target.Server.Address}");
+            host = await HostAsync(target, hosts, cancellation).ConfigureAwait(false);
+        }
+        catch (RemoteStepException e)
+        {
+            return Report(ServerOutcome.Refused, e.Message);
+        }
+
+        step = "lock";
+        progress.Step(target.Name, step, LockDirectory);
+        var locked = await host.RunAsync($"mkdir {LockDirectory} 2>/dev/null && printf '%s\\n' {ShellQuote.Quote(options.Owner)} > {LockDirectory}/owner", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        if (!locked.Succeeded)
+        {
+            var owner = await host.RunAsync($"cat {LockDirectory}/owner 2>/dev/null", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner.Output.Trim()}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
+        }
+
+        try
+        {
+            return await UnderLockAsync(target, host, partners, hosts, options, s => step = s, Report, cancellation).ConfigureAwait(false);
+        }
+        catch (RemoteStepException e)
+        {
+            return Report(ServerOutcome.Refused, e.Message);
+        }
+        finally
+        {
+            await host.RunAsync($"rm -rf {LockDirectory}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ServerReport> UnderLockAsync(
+        DeployTarget target,
+        IRemoteHost host,
+        IReadOnlyList<DeployTarget> partners,
+        Dictionary<string, IRemoteHost> hosts,
+        DeployOptions options,
+        Action<string> enter,
+        Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
+        CancellationToken cancellation)
+    {
+        enter("read live");
+        progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
+        var changed = new List<RenderedFile>();
+        var liveExists = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var file in target.Rendered.Files)
+        {
+            var live = await host.ReadFileAsync(target.LivePath(file.Name), cancellation).ConfigureAwait(false);
+            liveExists[file.Name] = live is not null;
+            if (live is null || !LiveConfig.SameAs(live, file.Text))
+            {
+                changed.Add(file);
+            }
+        }
+
+        var changedNames = changed.Select(f => f.Name).ToList();
+        if (changed.Count == 0)
+        {
+            return report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do", null);
+        }
+
+        if (options.DryRun)
+        {
+            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", changedNames)}", changedNames);
+        }
+
+        enter("host facts");
+        progress.Step(target.Name, "host facts", "addresses, interfaces, ports");
+        await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
+
+        enter("partner health");
+        foreach (var partner in partners)
+        {
+            progress.Step(target.Name, "partner health", partner.Name);
+            var problem = await PartnerProblemAsync(partner, hosts, cancellation).ConfigureAwait(false);
+            if (problem is not null && !options.Force)
+            {
+                return report(ServerOutcome.Refused, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).", changedNames);
+            }
+        }
+
+        enter("upload and test");
+        foreach (var file in changed)
+        {
+            var live = target.LivePath(file.Name);
+            var temp = live + NewSuffix;
+            progress.Step(target.Name, "upload and test", temp);
+            await host.WriteFileAsync(temp, Encoding.UTF8.GetBytes(file.Text), cancellation).ConfigureAwait(false);
+            // Keep the live file's owner, group and mode: Kea runs as _kea and must still read it.
+            var keep = liveExists[file.Name]
+                ? $"chown --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)} && chmod --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)}"
+                : $"chmod 0640 {ShellQuote.Quote(temp)}";
+            await RequireAsync(host, keep, "keep the live file's owner and mode").ConfigureAwait(false);
+            var test = await host.RunAsync($"{TestCommand(target, file.Name)} {ShellQuote.Quote(temp)}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (!test.Succeeded)
+            {
+                await host.RunAsync($"rm -f {ShellQuote.Quote(temp)}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                return report(ServerOutcome.Refused, $"Kea's config test rejected the new {file.Name}; the live config is untouched. Kea said: {test.Summary()}", changedNames);
+            }
+        }
+
+        // From here on the live config changes: finish (or roll back) even if Ctrl-C arrives.
+        enter("backup and replace");
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var backups = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var file in changed)
+        {
+            var live = target.LivePath(file.Name);
+            string? backup = null;
+            if (liveExists[file.Name])
+            {
+                backup = live + BackupInfix + stamp;
+                progress.Step(target.Name, "backup and replace", backup);
+                await RequireAsync(host, $"cp -p {ShellQuote.Quote(live)} {ShellQuote.Quote(backup)}", "back up the live config").ConfigureAwait(false);
+                await PruneBackupsAsync(host, live, target.Settings.Backups).ConfigureAwait(false);
+            }
+
+            backups[file.Name] = backup;
+            await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
+        }
+
+        enter("restart and verify");
+        var failure = await RestartAndVerifyAsync(target, host, changedNames).ConfigureAwait(false);
+        if (failure is null)
+        {
+            return report(ServerOutcome.Applied, $"applied {string.Join(", ", changedNames)}", changedNames);
+        }
+
+        enter("rollback");
+        progress.Step(target.Name, "rollback", failure);
+        foreach (var (name, backup) in backups)
+        {
+            if (backup is not null)
+            {
+                var live = target.LivePath(name);
+                await RequireAsync(host, $"cp -p {ShellQuote.Quote(backup)} {ShellQuote.Quote(live + NewSuffix)} && mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "restore the backup").ConfigureAwait(false);
+            }
+        }
+
+        var rollbackFailure = await RestartAndVerifyAsync(target, host, changedNames).ConfigureAwait(false);
+        return rollbackFailure is null
+            ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", changedNames)
+            : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", changedNames);
+    }
+
+    private static string TestCommand(DeployTarget target, string file) =>
+        file == TemplateSet.ControlAgent ? "kea-ctrl-agent -t" : target.Settings.ConfigTestCommand;
+
+    /// <summary>Restarts what changed and waits (bounded) until the service runs, answers, and HA is healthy. Null on success.</summary>
+    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed)
+    {
+        if (changed.Contains(TemplateSet.ControlAgent))
+        {
+            progress.Step(target.Name, "restart", target.Settings.AgentRestartCommand);
+            var agent = await host.RunAsync(target.Settings.AgentRestartCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (!agent.Succeeded)
+            {
+                return $"the Control Agent restart failed ({agent.Summary()})";
+            }
+        }
+
+        progress.Step(target.Name, "restart", target.Settings.RestartCommand);
+        var restart = await host.RunAsync(target.Settings.RestartCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        if (!restart.Succeeded)
+        {
+            return $"the restart command failed ({restart.Summary()})";
+        }
+
+        progress.Step(target.Name, "verify", $"service, control channel, HA within {target.Settings.HaTimeout.TotalSeconds:0} s");
+        var deadline = Stopwatch.StartNew();
+        string last = "no answer yet";
+        using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
+        while (deadline.Elapsed < target.Settings.HaTimeout)
+        {
+            // systemctl restart returns 0 for a daemon that dies a moment later: ask again every round.
+            var status = await host.RunAsync(target.Settings.StatusCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (!status.Succeeded)
+            {
+                last = $"the service is not running ({status.Summary()})";
+            }
+            else if (channel is null)
+            {
+                last = "the control channel cannot be opened";
+            }
+            else
+            {
+                var (state, problem) = await channel.HaStateAsync(CancellationToken.None).ConfigureAwait(false);
+                if (state is not null && KeaControlChannel.HealthyHaStates.Contains(state))
+                {
+                    return null;
+                }
+
+                last = problem ?? $"HA state is {state}";
+            }
+
+            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return $"not healthy within {target.Settings.HaTimeout.TotalSeconds:0} s: {last}";
+    }
+
+    private async Task<string?> PartnerProblemAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
+    {
+        try
+        {
+            var host = await HostAsync(partner, hosts, cancellation).ConfigureAwait(false);
+            using var channel = await OpenChannelAsync(host, partner).ConfigureAwait(false);
+            if (channel is null)
+            {
+                return "its control channel cannot be opened";
+            }
+
+            var (state, problem) = await channel.HaStateAsync(cancellation).ConfigureAwait(false);
+            return state is not null && KeaControlChannel.HealthyHaStates.Contains(state) ? null : problem ?? $"its HA state is {state}";
+        }
+        catch (RemoteStepException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static async Task<KeaControlChannel?> OpenChannelAsync(IRemoteHost host, DeployTarget target)
+    {
+        try
+        {
+            return await KeaControlChannel.OpenAsync(host, target.ControlAgent, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RemoteStepException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task PruneBackupsAsync(IRemoteHost host, string live, int keep)
+    {
+        // Backup names sort by time; keep the newest N. Names are ours, so one per line is safe.
+        await host.RunAsync($"ls -1d {ShellQuote.Quote(live)}{BackupInfix}* 2>/dev/null | sort -r | tail -n +{keep + 1} | xargs -r -d '\\n' rm -f --", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task RequireAsync(IRemoteHost host, string command, string what)
+    {
+        var result = await host.RunAsync(command, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new RemoteStepException($"could not {what}: {result.Summary()}");
+        }
+    }
+}
+
+/// <summary>Compares a live config file with a rendered one the way Kea would read both.</summary>
+public static class LiveConfig
+{
+    /// <summary>keagitops' own provenance: a new commit with the same config is not worth a restart.</summary>
+    private const string ProvenancePath = ".user-context.keagitops";
+
+    public static bool SameAs(byte[] live, string rendered) => Differences(live, rendered) is { Count: 0 };
+
+    /// <summary>The structural differences (provenance aside), or null when the live file does not parse.</summary>
+    public static List<JsonChange>? Differences(byte[] live, string rendered)
+    {
+        var document = Parse(live);
+        if (document is null)
+        {
+            return null;
+        }
+
+        using (document)
+        using (var wanted = JsonDocument.Parse(rendered))
+        {
+            return JsonDiff.Compare(document.RootElement, wanted.RootElement)
+                .Where(c => !c.Path.Contains(ProvenancePath, StringComparison.Ordinal))
+                .ToList();
+        }
+    }
+
+    /// <summary>The live file as Kea reads it (comments, trailing commas), or null when it does not parse.</summary>
+    public static JsonDocument? Parse(byte[] live)
+    {
+        try
+        {
+            return JsonDocument.Parse(live, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
