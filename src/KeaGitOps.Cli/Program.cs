@@ -23,6 +23,8 @@ if (parse.Errors.Count > 0)
     return ExitCodes.UsageError;
 }
 
-var exitCode = parse.Invoke();
+// Ctrl-C cancels the commands' token; deploy finishes (or rolls back) a server whose live config it has
+// already replaced, so the process must never be killed on a timer after Ctrl-C.
+var exitCode = parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
 KeaGitOps.Core.PhaseTimer.Report(Console.Error);
 return exitCode;
