@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using KeaGitOps.Cli;
+using KeaGitOps.Cli.Commands;
+using KeaGitOps.Cli.Output;
+using KeaGitOps.Tests.Support;
+using Xunit.Abstractions;
+
+namespace KeaGitOps.Tests.Lab;
+
+/// <summary>
+/// keagitops deploy against the two-server lab (real sshd, real Kea 3.0 in HA): the happy path and
+/// every failure the safety contract names. Each test checks the servers' state afterwards; the lab is
+/// brought back to the example's config after any test that changed it.
+/// </summary>
+[Collection(LabCollection.Name)]
+public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : IDisposable
+{
+    private const string LiveDhcp4 = "/etc/kea/kea-dhcp4.conf";
+
+    /// <summary>Lab servers have no systemd: the inventory names the lab's service shim, as a user names their own commands.</summary>
+    private const string LabDeploySettings = """
+
+        deploy:
+          restart-command: kea-lab-service restart isc-kea-dhcp4-server
+          status-command: kea-lab-service is-active isc-kea-dhcp4-server
+          agent-restart-command: kea-lab-service restart isc-kea-ctrl-agent
+          ha-timeout: 30
+        """;
+
+    private readonly TempInventory _inventory = CreateInventory(lab);
+
+    private static TempInventory CreateInventory(LabFixture lab)
+    {
+        var inventory = lab.CreateLabInventory();
+        inventory.Append("site.yaml", LabDeploySettings);
+        return inventory;
+    }
+
+    public void Dispose()
+    {
+        // Leave the lab as the next test expects it: no lock, the example deployed, both healthy.
+        foreach (var server in LabFixture.Servers)
+        {
+            lab.RunOnServer(server, "rm -rf /run/lock/keagitops; kea-lab-service start isc-kea-dhcp4-server");
+        }
+
+        using var clean = CreateInventory(lab);
+        var (code, text) = Deploy(clean, force: true);
+        output.WriteLine("cleanup deploy:\n" + text);
+        _inventory.Dispose();
+        Assert.Equal(ExitCodes.Success, code);
+    }
+
+    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false)
+    {
+        var console = new StringWriter();
+        var code = DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None).GetAwaiter().GetResult();
+        output.WriteLine(console.ToString());
+        return (code, console.ToString());
+    }
+
+    private string Live(string server) => lab.ReadServerFile(server, LiveDhcp4);
+
+    private string DaemonPid(string server) => lab.RunOnServer(server, "cat /run/kea/kea-lab-kea-dhcp4.pid").Stdout.Trim();
+
+    /// <summary>The server's HA state, asked with Kea's own kea-shell inside the server (independent of keagitops' channel).</summary>
+    private string HaState(string server)
+    {
+        var answer = lab.RunOnServer(server, "kea-shell --host 127.0.0.1 --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
+        var state = System.Text.RegularExpressions.Regex.Match(answer, "\"state\": \"([a-z-]+)\"");
+        return state.Success ? state.Groups[1].Value : answer.Trim();
+    }
+
+    [Fact]
+    public void Deploy_brings_both_servers_to_load_balancing_with_their_own_identity()
+    {
+        _inventory.Replace("site.yaml", "comment: home LAN", "comment: deployed by keagitops");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("Applied", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("kea-dhcp-2: upload", StringComparison.Ordinal) < text.IndexOf("kea-dhcp-1: upload", StringComparison.Ordinal), "the secondary is deployed before the primary");
+        foreach (var server in LabFixture.Servers)
+        {
+            var live = Live(server);
+            Assert.Contains("deployed by keagitops", live, StringComparison.Ordinal);
+            Assert.Contains($"\"this-server-name\": \"{server}\"", live, StringComparison.Ordinal);
+            Assert.Equal("load-balancing", HaState(server));
+        }
+    }
+
+    [Fact]
+    public void A_second_deploy_with_nothing_changed_restarts_nothing_and_is_fast()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+
+        var clock = Stopwatch.StartNew();
+        var (code, text) = Deploy(_inventory);
+        output.WriteLine($"no-op deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, text.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+    }
+
+    [Fact]
+    public void Dry_run_reports_changes_with_exit_2_and_changes_nothing()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = LabFixture.Servers.Select(Live).ToList();
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90000");
+
+        var (code, text) = Deploy(_inventory, dryRun: true);
+
+        Assert.Equal(ExitCodes.Changes, code);
+        Assert.Contains("WouldChange", text, StringComparison.Ordinal);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+    }
+
+    [Fact]
+    public void A_config_the_servers_Kea_rejects_never_reaches_the_live_file_and_the_primary_is_not_touched()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = LabFixture.Servers.Select(Live).ToList();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        // Kea 2.2 syntax with hook paths outside Kea 3.0's hooks directory: valid inventory, refused by the server's Kea.
+        _inventory.Replace("site.yaml", "version: \"3.0\"", "version: \"2.2\"\n  hooks-directory: /opt/not-the-hooks-directory");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("Kea's config test rejected", text, StringComparison.Ordinal);
+        Assert.Contains("kea-dhcp-1  NotAttempted", text, StringComparison.Ordinal);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+        Assert.Empty(lab.RunOnServer(LabFixture.Server2, "ls /etc/kea/*.keagitops-new 2>/dev/null").Stdout.Trim());
+    }
+
+    [Fact]
+    public void A_failing_restart_is_rolled_back_to_the_previous_config_which_runs_again()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = Live(LabFixture.Server2);
+        // The restart fails only while the new config (with its marker) is in place, as a broken daemon would.
+        _inventory.Replace("site.yaml", "comment: home LAN", "comment: break-the-restart");
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: \"! grep -q break-the-restart /etc/kea/kea-dhcp4.conf && kea-lab-service restart isc-kea-dhcp4-server\"");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("RolledBack", text, StringComparison.Ordinal);
+        Assert.Equal(before, Live(LabFixture.Server2));
+        Assert.Equal("load-balancing", HaState(LabFixture.Server2));
+        Assert.DoesNotContain("break-the-restart", Live(LabFixture.Server1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_server_that_starts_but_never_gets_healthy_HA_is_rolled_back()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = Live(LabFixture.Server2);
+        // Only kea-dhcp-2 gets the new config: its HA talks to port 8010 while kea-dhcp-1 listens on 8000.
+        _inventory.Replace("site.yaml", "  port: 8000", "  port: 8010");
+        _inventory.Replace("site.yaml", "ha-timeout: 30", "ha-timeout: 12");
+
+        var (code, text) = Deploy(_inventory, server: LabFixture.Server2);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("RolledBack", text, StringComparison.Ordinal);
+        Assert.Contains("not healthy within 12 s", text, StringComparison.Ordinal);
+        Assert.Equal(before, Live(LabFixture.Server2));
+        Assert.Equal("load-balancing", HaState(LabFixture.Server2));
+    }
+
+    [Fact]
+    public void A_deploy_is_refused_while_another_holds_the_lock_and_says_who()
+    {
+        lab.RunOnServer(LabFixture.Server2, "mkdir -p /run/lock/keagitops && echo 'alice@laptop pid 4242' > /run/lock/keagitops/owner");
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90001");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("alice@laptop pid 4242", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("90001", Live(LabFixture.Server2), StringComparison.Ordinal);
+        Assert.DoesNotContain("90001", Live(LabFixture.Server1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_partner_that_is_down_blocks_the_restart_unless_forced()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        lab.RunOnServer(LabFixture.Server1, "kea-lab-service stop isc-kea-dhcp4-server");
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90002");
+
+        var (refusedCode, refused) = Deploy(_inventory, server: LabFixture.Server2);
+        Assert.Equal(ExitCodes.Failure, refusedCode);
+        Assert.Contains("partner kea-dhcp-1 is not healthy", refused, StringComparison.Ordinal);
+        Assert.Contains("--force", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("90002", Live(LabFixture.Server2), StringComparison.Ordinal);
+
+        _inventory.Replace("site.yaml", "ha-timeout: 30", "ha-timeout: 5");
+        var (forcedCode, forced) = Deploy(_inventory, server: LabFixture.Server2, force: true);
+        // With its partner down, kea-dhcp-2 cannot reach a healthy HA state either: forcing applies the
+        // config, and the verification then decides; either way kea-dhcp-2 ends on a tested config.
+        output.WriteLine($"forced: exit {forcedCode}");
+        Assert.Contains("upload and test", forced, StringComparison.Ordinal);
+        Assert.Equal("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+    }
+
+    [Fact]
+    public void A_changed_host_key_is_refused_before_any_change_with_its_fingerprint()
+    {
+        var knownHosts = File.ReadAllText(lab.KnownHostsPath);
+        var otherKeys = Path.Combine(Path.GetTempPath(), "keagitops-other-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var keygen = lab.RunProcess("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKeys], TimeSpan.FromSeconds(20));
+            Assert.Equal(0, keygen.ExitCode);
+            var impostor = File.ReadAllText(otherKeys + ".pub").Split(' ');
+            var tampered = string.Join('\n', knownHosts.Split('\n').Select(line =>
+                line.StartsWith(LabFixture.Address(LabFixture.Server2) + " ssh-ed25519 ", StringComparison.Ordinal) ? $"{LabFixture.Address(LabFixture.Server2)} ssh-ed25519 {impostor[1]}" : line));
+            var tamperedPath = Path.Combine(_inventory.Folder, "known_hosts");
+            File.WriteAllText(tamperedPath, tampered);
+            _inventory.Replace("site.yaml", $"known-hosts: {lab.KnownHostsPath}", $"known-hosts: {tamperedPath}");
+            _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90003");
+            var before = LabFixture.Servers.Select(Live).ToList();
+
+            var (code, text) = Deploy(_inventory);
+
+            Assert.Equal(ExitCodes.Failure, code);
+            Assert.Contains("SHA256:", text, StringComparison.Ordinal);
+            Assert.Contains("CHANGED", text, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        }
+        finally
+        {
+            File.Delete(otherKeys);
+            File.Delete(otherKeys + ".pub");
+        }
+    }
+
+    [Fact]
+    public void Diff_shows_the_changed_paths_per_server_and_exits_2()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90004");
+        var console = new StringWriter();
+
+        var code = DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, null, unified: true, console, CancellationToken.None).GetAwaiter().GetResult();
+
+        output.WriteLine(console.ToString());
+        Assert.Equal(ExitCodes.Changes, code);
+        Assert.Contains("kea-dhcp-1: /etc/kea/kea-dhcp4.conf: 1 change(s)", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("~ Dhcp4.valid-lifetime: 86400 -> 90004", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("+    \"valid-lifetime\": 90004,", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("kea-dhcp-2: /etc/kea/kea-ctrl-agent.conf: no changes", console.ToString(), StringComparison.Ordinal);
+    }
+}
