@@ -2,12 +2,13 @@
 # Installs what the tests need on a fresh Debian 12 machine (as root), idempotently:
 #   - Debian 12's Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) from apt;
 #   - iproute2 and util-linux (namespaces for the config checks), openssh-server, debootstrap;
+#   - openssh-client (ssh-keygen makes the keys and hashed known_hosts the SSH tests check against);
 #   - a Debian testing root with Kea 3.0 (scripts/make-kea3-root.sh), never installed on the host.
 # A package that cannot be installed is an error: the tests never skip a missing prerequisite.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(kea-dhcp4-server kea-ctrl-agent kea-admin debootstrap openssh-server iproute2 util-linux time)
+packages=(kea-dhcp4-server kea-ctrl-agent kea-admin debootstrap openssh-server openssh-client iproute2 util-linux time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -102,11 +102,12 @@ public sealed class DiffCommand
             });
         }
 
-        if (unified && live is not null && LiveConfig.Parse(live) is { } document)
+        if (unified && live is not null)
         {
-            using (document)
+            using var parsed = LiveConfig.Parse(live);
+            if (parsed.Succeeded)
             {
-                console.Write(UnifiedDiff.Render(path + " (live)", CanonicalJson.Write(document.RootElement), path + " (rendered)", rendered.Text));
+                console.Write(UnifiedDiff.Render(path + " (live)", CanonicalJson.Write(parsed.Document.RootElement), path + " (rendered)", rendered.Text));
             }
         }
     }

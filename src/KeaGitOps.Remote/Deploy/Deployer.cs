@@ -335,31 +335,22 @@ public static class LiveConfig
     /// <summary>The structural differences (provenance aside), or null when the live file does not parse.</summary>
     public static List<JsonChange>? Differences(byte[] live, string rendered)
     {
-        var document = Parse(live);
-        if (document is null)
+        using var parsed = Parse(live);
+        if (!parsed.Succeeded)
         {
             return null;
         }
 
-        using (document)
-        using (var wanted = JsonDocument.Parse(rendered))
-        {
-            return JsonDiff.Compare(document.RootElement, wanted.RootElement)
-                .Where(c => !c.Path.Contains(ProvenancePath, StringComparison.Ordinal))
-                .ToList();
-        }
+        using var wanted = JsonDocument.Parse(rendered);
+        return JsonDiff.Compare(parsed.Document.RootElement, wanted.RootElement)
+            .Where(c => !c.Path.Contains(ProvenancePath, StringComparison.Ordinal))
+            .ToList();
     }
 
-    /// <summary>The live file as Kea reads it (comments, trailing commas), or null when it does not parse.</summary>
-    public static JsonDocument? Parse(byte[] live)
-    {
-        try
-        {
-            return JsonDocument.Parse(live, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>
+    /// The live file as Kea reads it: comments and trailing commas allowed. An &lt;?include?&gt; of another
+    /// server file is not followed (it is reported as unreadable, so deploy replaces the file whole).
+    /// </summary>
+    public static KeaJsonResult Parse(byte[] live) =>
+        KeaJson.Parse(Encoding.UTF8.GetString(live), "live config", _ => null);
 }
