@@ -92,18 +92,35 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner.Output.Trim()}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
         }
 
+        ServerReport result;
         try
         {
-            return await UnderLockAsync(target, host, partners, hosts, options, s => step = s, Report, cancellation).ConfigureAwait(false);
+            result = await UnderLockAsync(target, host, partners, hosts, options, s => step = s, Report, cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {
-            return Report(ServerOutcome.Refused, e.Message);
+            result = Report(ServerOutcome.Refused, e.Message);
         }
-        finally
+
+        return await UnlockAsync(host, result).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the lock; when that is impossible (the connection dropped) the report says how to release it by hand.</summary>
+    private static async Task<ServerReport> UnlockAsync(IRemoteHost host, ServerReport result)
+    {
+        try
         {
-            await host.RunAsync($"rm -rf {LockDirectory}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            var unlocked = await host.RunAsync($"rm -rf {LockDirectory}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (unlocked.Succeeded)
+            {
+                return result;
+            }
         }
+        catch (RemoteStepException)
+        {
+        }
+
+        return result with { Message = $"{result.Message}. The deploy lock could not be released: remove {LockDirectory} on {host.ServerName} once no deploy runs." };
     }
 
     private async Task<ServerReport> UnderLockAsync(

@@ -258,4 +258,21 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Contains("+    \"valid-lifetime\": 90004,", console.ToString(), StringComparison.Ordinal);
         Assert.Contains("kea-dhcp-2: /etc/kea/kea-ctrl-agent.conf: no changes", console.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_connection_that_drops_mid_deploy_leaves_no_partial_file_in_place()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = LabFixture.Servers.Select(Live).ToList();
+        // The config test step ends every SSH session on kea-dhcp-2 (its listener survives), as a network drop would.
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90005");
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: pkill -f 'sshd: root' ; kea-dhcp4 -t");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("kea-dhcp-2", text, StringComparison.Ordinal);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        Assert.Equal("load-balancing", HaState(LabFixture.Server2));
+    }
 }
