@@ -34,7 +34,8 @@ public sealed class KeaControlChannel : IDisposable
         {
             var password = await host.ReadFileAsync(passwordFile, cancellation).ConfigureAwait(false)
                 ?? throw new RemoteStepException($"the Control Agent's password file {passwordFile} does not exist on the server");
-            var secret = Encoding.UTF8.GetString(password).TrimEnd('\r', '\n');
+            // Kea takes the whole file as the password, a trailing newline included: send exactly that.
+            var secret = Encoding.UTF8.GetString(password);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
         }
 
