@@ -145,17 +145,20 @@ make_network() {
   done
 }
 
-# Starts server $1: in its netns, a new mount and pid namespace whose init (a shell) bind-mounts the
-# server's folders over the root's, then runs the root's sshd chrooted; the init reaps orphans
+# Starts server $1: in its netns, a new mount, pid and uts namespace whose init (a shell) bind-mounts
+# the server's folders over the root's (and gives it its own /run, /tmp and /root as tmpfs), then runs the root's sshd chrooted; the init reaps orphans
 # (daemons started over SSH) and everything in the pid namespace dies with it.
 start_server() {
-  local id=$1 d ids upid pid i
+  local id=$1 d ids upid pid= i
   d=$(dir_of "$id")
   ids=$(kea_ids)
   setsid ip netns exec "$(netns_of "$id")" unshare --mount --pid --uts --fork --kill-child --propagation private \
     /bin/sh -c '
       set -e
       R=$1 D=$2 IDS=$3 LOG=$4 NAME=$5
+      # This shell is pid 1 of its pid namespace; the host procfs (still at /proc) gives its host pid.
+      read -r hostpid _ </proc/self/stat
+      echo "$hostpid" >"$D/init.pid.tmp" && mv "$D/init.pid.tmp" "$D/init.pid"
       echo "$NAME" >/proc/sys/kernel/hostname
       mount -t tmpfs -o mode=0755 lab-run "$R/run"
       mkdir -p "$R/run/kea" "$R/run/sshd" "$R/run/lock/kea"
@@ -165,6 +168,9 @@ start_server() {
       mount --bind "$D/var-lib-kea" "$R/var/lib/kea"
       mount --bind "$D/var-log-kea" "$R/var/log/kea"
       mount --bind "$D/ssh" "$R/etc/ssh/lab"
+      mount -t tmpfs -o mode=1777 lab-tmp "$R/tmp"
+      mount -t tmpfs -o mode=0700 lab-root-home "$R/root"
+      mkdir -m 0700 "$R/root/.ssh"
       mount --bind "$D/root-ssh" "$R/root/.ssh"
       mount -t proc proc "$R/proc"
       mount -t sysfs sysfs "$R/sys"
@@ -175,14 +181,13 @@ start_server() {
     </dev/null >>"$LAB_DIR/init-s$id.log" 2>&1 &
   upid=$!
   echo "$upid" >"$d/unshare.pid"
-  for i in $(seq 1 100); do   # at most 2 s for unshare to fork the init
-    pid=$(cat "/proc/$upid/task/$upid/children" 2>/dev/null | awk '{print $1}')
+  for i in $(seq 1 100); do   # at most 2 s for the init to write its pid
+    pid=$(cat "$d/init.pid" 2>/dev/null || true)
     [ -n "$pid" ] && break
     alive "$upid" || die "server $(name_of "$id") did not start: $(tail -n 5 "$LAB_DIR/init-s$id.log")"
     sleep 0.02
   done
-  [ -n "$pid" ] || die "server $(name_of "$id"): no init process"
-  echo "$pid" >"$d/init.pid"
+  [ -n "$pid" ] || die "server $(name_of "$id"): its init did not start within 2 s"
 }
 
 wait_for_sshd() {
