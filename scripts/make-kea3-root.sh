@@ -1,20 +1,63 @@
 #!/usr/bin/env bash
 # Builds (once) a Debian testing ("forky") root holding Kea 3.0.x, for tests that need the user's
-# Kea version. The host's packages are never touched: everything lands inside the root folder.
+# Kea version, plus what the SSH test lab (tests/lab/lab.sh) runs inside it: openssh-server,
+# iproute2 and procps. The host's packages are never touched: everything lands inside the root folder.
+# A root built by an older version of this script (other marker content) gets the missing packages
+# installed into it with `chroot ROOT apt-get install`, again never on the host.
 # Usage: scripts/make-kea3-root.sh [DIR]   (default: $KEA3_ROOT or /var/cache/keagitops/kea3-root)
 set -euo pipefail
 
 root=${1:-${KEA3_ROOT:-/var/cache/keagitops/kea3-root}}
 marker="$root/.keagitops-complete"
+# Bump root_layout when the root's contents change, so older cached roots are upgraded in place.
+root_layout="root-layout 2 (lab: openssh-server iproute2 procps)"
+lab_packages=(openssh-server iproute2 procps)
 
 # The folders Kea's packaging creates at boot (systemd-tmpfiles), which a chroot never boots into.
 lay_out_runtime_folders() {
   chroot "$1" sh -c 'for d in /var/lib/kea /var/log/kea /run/kea; do mkdir -p "$d"; chown _kea:_kea "$d"; chmod 0750 "$d"; done'
 }
 
+# Installs packages into the root (never the host): a private mount namespace holds the root's /proc,
+# and policy-rc.d keeps the packages from starting services. The mirror's testing Release file may be
+# past its Valid-Until (a frozen mirror, or this machine's clock): debootstrap ignores that, so does this.
+install_into_root() {
+  local dir=$1; shift
+  cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d" && chmod +x "$dir/usr/sbin/policy-rc.d"
+  local status=0
+  unshare --mount --propagation private sh -c '
+      mount -t proc proc "$1/proc" && shift && root=$1 && shift &&
+      chroot "$root" apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+      DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends "$@"' \
+    sh "$dir" "$dir" "$@" >>"$root.log" 2>&1 || status=$?
+  rm -f "$dir/usr/sbin/policy-rc.d"
+  [ $status -eq 0 ] || { echo "installing $* into $dir failed; last lines of $root.log:" >&2; tail -n 20 "$root.log" >&2; exit 1; }
+}
+
+# What the lab's servers need that the Debian packages leave to systemd or to first boot.
+lay_out_lab_files() {
+  mkdir -p "$1/etc/ssh/lab" "$1/root/.ssh" "$1/run/sshd" "$1/run/lock"
+  chmod 0700 "$1/root/.ssh"
+  # The host keys the package generated are never used: each lab server brings its own.
+  rm -f "$1"/etc/ssh/ssh_host_*_key "$1"/etc/ssh/ssh_host_*_key.pub
+}
+
 if [ -f "$marker" ] && [ -x "$root/usr/sbin/kea-dhcp4" ]; then
+  if ! grep -qxF "$root_layout" "$marker"; then
+    missing=()
+    for p in "${lab_packages[@]}"; do
+      chroot "$root" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+      echo "kea3 root: installing ${missing[*]} into $root (not on this machine)"
+      install_into_root "$root" "${missing[@]}"
+    fi
+    lay_out_lab_files "$root"
+    printf 'kea-dhcp4 %s\n%s\n' "$(chroot "$root" /usr/sbin/kea-dhcp4 -v)" "$root_layout" > "$marker"
+  fi
   lay_out_runtime_folders "$root"
-  echo "kea3 root: reusing $root ($(cat "$marker"))"
+  echo "kea3 root: reusing $root ($(paste -sd ';' "$marker"))"
   exit 0
 fi
 
@@ -28,13 +71,14 @@ mirror=$(grep -rhoE '^URIs:\s*\S+' /etc/apt/sources.list.d/*.sources 2>/dev/null
 rm -rf "$root.partial"
 mkdir -p "$(dirname "$root")"
 echo "kea3 root: debootstrap forky from $mirror into $root (a minute or two)"
-debootstrap --variant=minbase --include=kea-dhcp4-server,kea-ctrl-agent \
+debootstrap --variant=minbase --include=kea-dhcp4-server,kea-ctrl-agent,"$(IFS=,; echo "${lab_packages[*]}")" \
   forky "$root.partial" "$mirror" /usr/share/debootstrap/scripts/sid >"$root.log" 2>&1 \
   || { echo "debootstrap failed; last lines of $root.log:" >&2; tail -n 20 "$root.log" >&2; exit 1; }
 
 lay_out_runtime_folders "$root.partial"
+lay_out_lab_files "$root.partial"
 version=$(chroot "$root.partial" /usr/sbin/kea-dhcp4 -v)
 rm -rf "$root"
 mv "$root.partial" "$root"
-echo "kea-dhcp4 $version" > "$marker"
+printf 'kea-dhcp4 %s\n%s\n' "$version" "$root_layout" > "$marker"
 echo "kea3 root: ready, kea-dhcp4 $version"
