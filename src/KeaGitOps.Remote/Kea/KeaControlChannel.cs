@@ -47,7 +47,9 @@ public sealed class KeaControlChannel : IDisposable
     {
         try
         {
-            using var request = new StringContent("""{ "command": "ha-heartbeat", "service": [ "dhcp4" ] }""", Encoding.UTF8, "application/json");
+            using var request = new StringContent("""{ "command": "ha-heartbeat", "service": [ "dhcp4" ] }""", Encoding.UTF8);
+            // Kea's HTTP listener answers 400 to "application/json; charset=utf-8": the type must be bare.
+            request.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await _http.PostAsync(_endpoint, request, cancellation).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

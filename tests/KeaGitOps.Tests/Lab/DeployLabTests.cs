@@ -33,6 +33,9 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     {
         var inventory = lab.CreateLabInventory();
         inventory.Append("site.yaml", LabDeploySettings);
+        // Faster heartbeats than the example's 10 s: a restarted lab server is healthy again in seconds.
+        inventory.Replace("site.yaml", "heartbeat-delay: 10000", "heartbeat-delay: 1000");
+        inventory.Replace("site.yaml", "max-response-delay: 60000", "max-response-delay: 6000");
         return inventory;
     }
 
@@ -243,13 +246,13 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     [Fact]
-    public void Diff_shows_the_changed_paths_per_server_and_exits_2()
+    public async Task Diff_shows_the_changed_paths_per_server_and_exits_2()
     {
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
         _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90004");
         var console = new StringWriter();
 
-        var code = DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, null, unified: true, console, CancellationToken.None).GetAwaiter().GetResult();
+        var code = await DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, null, unified: true, console, CancellationToken.None);
 
         output.WriteLine(console.ToString());
         Assert.Equal(ExitCodes.Changes, code);
@@ -266,7 +269,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var before = LabFixture.Servers.Select(Live).ToList();
         // The config test step ends every SSH session on kea-dhcp-2 (its listener survives), as a network drop would.
         _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90005");
-        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: pkill -f 'sshd: root' ; kea-dhcp4 -t");
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: pkill -f 'sshd(-session)?: root' ; kea-dhcp4 -t");
 
         var (code, text) = Deploy(_inventory);
 
