@@ -248,6 +248,7 @@ cmd_up() {
     sleep 0.5
   done
 
+  write_inventory
   up_done=1
   trap - EXIT INT TERM HUP
   ended=$(now_ms)
@@ -255,6 +256,25 @@ cmd_up() {
     echo "$(name_of "$id") $(address_of "$id") netns $(netns_of "$id"): sshd up, HA state ${states[$id]}"
   done
   echo "lab up in $(( (ended - started) / 1000 )).$(( (ended - started) % 1000 / 100 )) s: ssh -o UserKnownHostsFile=$LAB_DIR/known_hosts -i $LAB_DIR/client_key root@$(address_of 1)"
+  echo "deploy the example to it: keagitops deploy --inventory $LAB_DIR/inventory"
+}
+
+# The example inventory adapted to the lab (its addresses, SSH key and known_hosts, the service shim),
+# so a person can watch `keagitops deploy --inventory $LAB_DIR/inventory` bring both servers to HA.
+write_inventory() {
+  local target=$LAB_DIR/inventory
+  rm -rf "$target" && cp -r "$here/../../inventory" "$target"
+  sed -i -e "s/address: 192.168.1.133/address: $(address_of 1)/" -e "s/address: 192.168.1.134/address: $(address_of 2)/" \
+    -e "s|  known-hosts: inventory/known_hosts|  known-hosts: $LAB_DIR/known_hosts\\n  key-file: $LAB_DIR/client_key|" "$target/site.yaml"
+  cat >>"$target/site.yaml" <<'YAML'
+
+# The lab's servers have no systemd: its service shim stands in for systemctl.
+deploy:
+  restart-command: kea-lab-service restart isc-kea-dhcp4-server
+  status-command: kea-lab-service is-active isc-kea-dhcp4-server
+  agent-restart-command: kea-lab-service restart isc-kea-ctrl-agent
+  ha-timeout: 60
+YAML
 }
 
 # Kills every process of the lab: the pid namespaces' inits (which takes their namespaces down with

@@ -92,7 +92,7 @@ public sealed class SshRemoteHost : IRemoteHost
         }
         catch (SshConnectionException e)
         {
-            throw new RemoteStepException($"the SSH connection to {ServerName} dropped: {e.Message}");
+            throw new RemoteStepException($"the SSH connection to {ServerName} dropped: {e.Message.TrimEnd('.')}");
         }
 
         return new CommandResult(ssh.ExitStatus ?? 255, ssh.Result, ssh.Error);

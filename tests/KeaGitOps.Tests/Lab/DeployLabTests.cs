@@ -52,6 +52,14 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         output.WriteLine("cleanup deploy:\n" + text);
         _inventory.Dispose();
         Assert.Equal(ExitCodes.Success, code);
+
+        // A server that was merely restarted (not deployed) may still be syncing: wait, bounded, for both.
+        var deadline = Stopwatch.StartNew();
+        while (LabFixture.Servers.Any(s => HaState(s) != "load-balancing"))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the lab did not return to load-balancing within 60 s");
+            Thread.Sleep(500);
+        }
     }
 
     private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false)
@@ -269,7 +277,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var before = LabFixture.Servers.Select(Live).ToList();
         // The config test step ends every SSH session on kea-dhcp-2 (its listener survives), as a network drop would.
         _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90005");
-        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: pkill -f 'sshd(-session)?: root' ; kea-dhcp4 -t");
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: \"pkill -f 'sshd(-session)?: root' ; kea-dhcp4 -t\"");
 
         var (code, text) = Deploy(_inventory);
 
