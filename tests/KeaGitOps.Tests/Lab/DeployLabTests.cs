@@ -286,4 +286,38 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
         Assert.Equal("load-balancing", HaState(LabFixture.Server2));
     }
+
+    [Fact]
+    public void A_server_whose_inventory_address_is_not_its_own_is_refused_before_any_change()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = LabFixture.Servers.Select(Live).ToList();
+        // The user's incident in another guise: the config would make kea-dhcp-2's HA listener bind an
+        // address the host does not have. Kea's config test passes such a config; the host check does not.
+        _inventory.Replace("site.yaml", $"address: {LabFixture.Address(LabFixture.Server2)}", $"address: 198.51.100.135\n    ssh: {{ host: {LabFixture.Address(LabFixture.Server2)} }}");
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("host facts", text, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.135 (this server's address in the inventory, the host of its HA peer URL) is not assigned", text, StringComparison.Ordinal);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+    }
+
+    [Fact]
+    public async Task An_unknown_host_key_is_refused_with_its_fingerprint_and_the_line_to_add()
+    {
+        var onlyServer1 = Path.Combine(_inventory.Folder, "known_hosts");
+        await File.WriteAllLinesAsync(onlyServer1, File.ReadAllLines(lab.KnownHostsPath).Where(l => l.StartsWith(LabFixture.Address(LabFixture.Server1) + " ", StringComparison.Ordinal)));
+        _inventory.Replace("site.yaml", $"known-hosts: {lab.KnownHostsPath}", $"known-hosts: {onlyServer1}");
+        var console = new StringWriter();
+
+        var code = await DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, LabFixture.Server2, unified: false, console, CancellationToken.None);
+
+        output.WriteLine(console.ToString());
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("kea-dhcp-2: connect:", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("SHA256:", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"add this line: {LabFixture.Address(LabFixture.Server2)} ssh-ed25519 AAAA", console.ToString(), StringComparison.Ordinal);
+    }
 }
