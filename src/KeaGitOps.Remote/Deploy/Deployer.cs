@@ -101,6 +101,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             result = Report(ServerOutcome.Refused, e.Message);
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Only steps before the replacement listen to Ctrl-C, so the live config is the one it had.
+            result = Report(ServerOutcome.Refused, "interrupted (Ctrl-C) before the live config was replaced; it is unchanged");
+        }
 
         return await UnlockAsync(host, result).ConfigureAwait(false);
     }

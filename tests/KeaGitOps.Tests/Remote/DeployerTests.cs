@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Remote;
+using KeaGitOps.Remote.Deploy;
+using KeaGitOps.Tests.Support;
+
+namespace KeaGitOps.Tests.Remote;
+
+/// <summary>
+/// The deploy engine against a scripted server (a fake behind IRemoteHost, with a real HTTP listener as
+/// its Control Agent): what Ctrl-C may and may not interrupt. The lab tests prove the rest for real.
+/// </summary>
+public sealed class DeployerTests : IDisposable
+{
+    private readonly HttpListener _agent = new();
+    private readonly Uri _agentUri;
+    private readonly CancellationTokenSource _stopAgent = new();
+
+    public DeployerTests()
+    {
+        var port = FreePort();
+        _agentUri = new Uri($"http://127.0.0.1:{port}/");
+        _agent.Prefixes.Add(_agentUri.ToString());
+        _agent.Start();
+        _ = Task.Run(ServeHeartbeatsAsync);
+    }
+
+    public void Dispose()
+    {
+        _stopAgent.Cancel();
+        _agent.Close();
+        _stopAgent.Dispose();
+    }
+
+    private async Task ServeHeartbeatsAsync()
+    {
+        while (!_stopAgent.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _agent.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var body = Encoding.UTF8.GetBytes("""[ { "result": 0, "arguments": { "state": "load-balancing" } } ]""");
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static (IReadOnlyList<DeployTarget> Targets, RenderedServer Secondary) Targets()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Replace("site.yaml", "  authentication:\n    user: kea-api\n    password-file: kea-api-password   # a file in /etc/kea on each server; never the password itself\n", string.Empty);
+        var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var targets = result.Inventory!.Servers.Zip(result.Servers!, (s, r) => DeployTarget.For(result.Inventory, s, r)).ToList();
+        return (targets, result.Servers![1]);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_before_the_replacement_leaves_the_live_config_and_releases_the_lock()
+    {
+        var (targets, _) = Targets();
+        using var interrupt = new CancellationTokenSource();
+        var hosts = new Dictionary<string, ScriptedHost>();
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, onCommand: c => { if (c.StartsWith("ip -o -4", StringComparison.Ordinal)) { interrupt.Cancel(); } })), new NoProgress());
+
+        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), interrupt.Token);
+
+        var first = reports[0];
+        Assert.Equal(("kea-dhcp-2", ServerOutcome.Refused), (first.Server, first.Outcome));
+        Assert.Contains("interrupted", first.Message, StringComparison.Ordinal);
+        Assert.Equal(ServerOutcome.NotAttempted, reports[1].Outcome);
+        var commands = hosts["kea-dhcp-2"].Commands;
+        Assert.DoesNotContain(commands, c => c.StartsWith("mv ", StringComparison.Ordinal));
+        Assert.Equal("rm -rf /run/lock/keagitops", commands[^1]);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_after_the_replacement_does_not_stop_the_restart_and_verification()
+    {
+        var (targets, _) = Targets();
+        using var interrupt = new CancellationTokenSource();
+        var hosts = new Dictionary<string, ScriptedHost>();
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, onCommand: c => { if (c.StartsWith("mv -f", StringComparison.Ordinal)) { interrupt.Cancel(); } })), new NoProgress());
+
+        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), interrupt.Token);
+
+        Assert.Equal(ServerOutcome.Applied, reports[0].Outcome);
+        Assert.Contains(hosts["kea-dhcp-2"].Commands, c => c == "systemctl restart isc-kea-dhcp4-server");
+        Assert.Equal(ServerOutcome.NotAttempted, reports[1].Outcome);
+        Assert.Contains("interrupted", reports[1].Message, StringComparison.Ordinal);
+    }
+
+    private sealed class NoProgress : IDeployProgress
+    {
+        public void Step(string server, string step, string detail)
+        {
+        }
+    }
+
+    /// <summary>A server that answers the deploy's commands as a healthy Debian Kea host would.</summary>
+    private sealed class ScriptedHost(DeployTarget target, Uri agent, Action<string> onCommand) : IRemoteHost
+    {
+        public List<string> Commands { get; } = [];
+
+        public string ServerName => target.Name;
+
+        public Task<CommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellation)
+        {
+            Commands.Add(command);
+            onCommand(command);
+            cancellation.ThrowIfCancellationRequested();
+            var output = command switch
+            {
+                _ when command.StartsWith("ip -o -4", StringComparison.Ordinal) => $"2: eth0    inet {target.Server.Address}/24 brd x scope global eth0\n",
+                _ when command.StartsWith("ip -o link", StringComparison.Ordinal) => "1: lo: <LOOPBACK>\n2: eth0: <BROADCAST>\n",
+                _ => string.Empty,
+            };
+            return Task.FromResult(new CommandResult(0, output, string.Empty));
+        }
+
+        public Task<byte[]?> ReadFileAsync(string path, CancellationToken cancellation) => Task.FromResult<byte[]?>("{}"u8.ToArray());
+
+        public Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation) => Task.CompletedTask;
+
+        public Task<Uri> ForwardAsync(string host, int port, CancellationToken cancellation) => Task.FromResult(agent);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
