@@ -61,25 +61,38 @@ public sealed class DeployerTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static (IReadOnlyList<DeployTarget> Targets, RenderedServer Secondary) Targets()
+    private static List<DeployTarget> Targets()
     {
         using var copy = TempInventory.FromExample();
         copy.Replace("site.yaml", "  authentication:\n    user: kea-api\n    password-file: kea-api-password   # a file in /etc/kea on each server; never the password itself\n", string.Empty);
         var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        var targets = result.Inventory!.Servers.Zip(result.Servers!, (s, r) => DeployTarget.For(result.Inventory, s, r)).ToList();
-        return (targets, result.Servers![1]);
+        return result.Inventory!.Servers.Zip(result.Servers!, (s, r) => DeployTarget.For(result.Inventory, s, r)).ToList();
+    }
+
+    /// <summary>Deploys the example to two scripted servers, pressing Ctrl-C when a command starting with <paramref name="prefix"/> runs.</summary>
+    private async Task<(IReadOnlyList<ServerReport> Reports, Dictionary<string, ScriptedHost> Hosts)> DeployInterruptedAtAsync(string prefix)
+    {
+        var targets = Targets();
+        using var interrupt = new CancellationTokenSource();
+        var hosts = new Dictionary<string, ScriptedHost>();
+        void PressCtrlC(string command)
+        {
+            if (command.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                interrupt.Cancel();
+            }
+        }
+
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, PressCtrlC)), new NoProgress());
+        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), interrupt.Token);
+        return (reports, hosts);
     }
 
     [Fact]
     public async Task Ctrl_C_before_the_replacement_leaves_the_live_config_and_releases_the_lock()
     {
-        var (targets, _) = Targets();
-        using var interrupt = new CancellationTokenSource();
-        var hosts = new Dictionary<string, ScriptedHost>();
-        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, onCommand: c => { if (c.StartsWith("ip -o -4", StringComparison.Ordinal)) { interrupt.Cancel(); } })), new NoProgress());
-
-        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), interrupt.Token);
+        var (reports, hosts) = await DeployInterruptedAtAsync("ip -o -4");
 
         var first = reports[0];
         Assert.Equal(("kea-dhcp-2", ServerOutcome.Refused), (first.Server, first.Outcome));
@@ -93,12 +106,7 @@ public sealed class DeployerTests : IDisposable
     [Fact]
     public async Task Ctrl_C_after_the_replacement_does_not_stop_the_restart_and_verification()
     {
-        var (targets, _) = Targets();
-        using var interrupt = new CancellationTokenSource();
-        var hosts = new Dictionary<string, ScriptedHost>();
-        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, onCommand: c => { if (c.StartsWith("mv -f", StringComparison.Ordinal)) { interrupt.Cancel(); } })), new NoProgress());
-
-        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), interrupt.Token);
+        var (reports, hosts) = await DeployInterruptedAtAsync("mv -f");
 
         Assert.Equal(ServerOutcome.Applied, reports[0].Outcome);
         Assert.Contains(hosts["kea-dhcp-2"].Commands, c => c == "systemctl restart isc-kea-dhcp4-server");
