@@ -16,7 +16,10 @@ work=$(mktemp -d /tmp/keagitops-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 echo "building (Release, ReadyToRun, as shipped)..."
-dotnet publish src/KeaGitOps.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/bin" -v q --nologo >/dev/null
+# Published from a copy of the sources: a linux-x64 publish would add a RID section to the lock files.
+mkdir -p "$work/src" && cp -r src schemas templates Directory.Build.props global.json "$work/src/"
+rm -rf "$work"/src/src/*/bin "$work"/src/src/*/obj
+dotnet publish "$work/src/src/KeaGitOps.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/bin" -v q --nologo >/dev/null
 dotnet build bench/KeaGitOps.Bench -c Release -v q --nologo >/dev/null
 generate=bench/KeaGitOps.Bench/bin/Release/net10.0/generate-inventory
 keagitops="$work/bin/keagitops"
