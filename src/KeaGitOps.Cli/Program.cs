@@ -2,7 +2,7 @@ using System.CommandLine;
 using KeaGitOps.Cli;
 using KeaGitOps.Cli.Commands;
 
-var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers from one YAML inventory in git.")
+var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers from one YAML inventory in git. A usage error (unknown command or option, bad value) exits 64.")
 {
     new ValidateCommand().Build(),
     new RenderCommand().Build(),

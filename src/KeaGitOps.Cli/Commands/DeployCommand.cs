@@ -21,7 +21,7 @@ public sealed class DeployCommand
 
     public Command Build()
     {
-        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure.")
+        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
         {
             _inventory, _format, _templates, _server, _dryRun, _force,
         };
