@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using KeaGitOps.Cli;
+using KeaGitOps.Tests.Support;
+
+namespace KeaGitOps.Tests.Cli;
+
+/// <summary>The keagitops executable as scripts meet it: exit codes and help.</summary>
+public sealed class ProgramTests
+{
+    private static (int ExitCode, string Output, string Error) Keagitops(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryLayout.Root };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keagitops.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "keagitops did not finish within a minute");
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error_with_its_own_exit_code()
+    {
+        var (code, _, error) = Keagitops("validate", "--bogus");
+
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("--bogus", error, StringComparison.Ordinal);
+        Assert.Contains("--help", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("render")]
+    [InlineData("diff")]
+    [InlineData("deploy")]
+    [InlineData("rules")]
+    public void Every_command_has_help_that_exits_0(string command)
+    {
+        var (code, output, _) = Keagitops(command, "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains($"keagitops {command}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_on_the_shipped_example_exits_0_with_its_one_warning()
+    {
+        var (code, output, _) = Keagitops("validate");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("0 errors, 1 warning", output, StringComparison.Ordinal);
+    }
+}
