@@ -15,9 +15,9 @@ public static class CommonOptions
 
     public static Option<OutputFormat> Format() => new("--format", "-f")
     {
-        Description = "How diagnostics are printed: text (file:line:col: error CODE: message), json, or github (workflow annotations).",
+        Description = "How diagnostics are printed: text (file:line:col: error CODE: message), json, github (workflow annotations), or markdown (diff --base: a pull-request comment).",
         DefaultValueFactory = _ => OutputFormat.Text,
-        HelpName = "text|json|github",
+        HelpName = "text|json|github|markdown",
     };
 
     public static Option<DirectoryInfo?> Templates() => new("--templates", "-t")

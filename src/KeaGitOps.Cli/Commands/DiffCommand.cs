@@ -3,6 +3,7 @@ using System.Text.Json;
 using KeaGitOps.Cli.Output;
 using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Rendering;
+using KeaGitOps.Git;
 using KeaGitOps.Remote;
 using KeaGitOps.Remote.Deploy;
 
@@ -16,14 +17,21 @@ public sealed class DiffCommand
     private readonly Option<DirectoryInfo?> _templates = CommonOptions.Templates();
     private readonly Option<string?> _server = CommonOptions.Server();
     private readonly Option<bool> _unified = new("--unified", "-u") { Description = "Also print a unified text diff of each changed file (live, canonicalised, against rendered)." };
+    private readonly Option<string?> _base = new("--base", "-b")
+    {
+        Description = "Compare with the inventory at this git revision (branch, tag, commit, HEAD~1) instead of the live servers: the pull-request review diff. No server is contacted.",
+        HelpName = "REF",
+    };
 
     public Command Build()
     {
-        var command = new Command("diff", "Compare each server's live Kea configs (read over SSH) with the rendered ones, by JSON path. Exit 0: no changes; 2: changes; 1: error.")
+        var command = new Command("diff", "Compare each server's live Kea configs (read over SSH) with the rendered ones, by JSON path; with --base REF, compare with the inventory at a git revision instead. Exit 0: no changes; 2: changes; 1: error.")
         {
-            _inventory, _format, _templates, _server, _unified,
+            _inventory, _format, _templates, _server, _unified, _base,
         };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation));
+        command.SetAction((parse, cancellation) => parse.GetValue(_base) is { } baseRef
+            ? Task.FromResult(Review(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), baseRef, Console.Out))
+            : RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation));
         return command;
     }
 
@@ -74,6 +82,61 @@ public sealed class DiffCommand
         }
 
         return failed ? ExitCodes.Failure : changes > 0 ? ExitCodes.Changes : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The pull-request review: renders the inventory as it is at <paramref name="baseRef"/> (read from git
+    /// objects) and as it is in the working tree, and shows what changes per server. An invalid inventory
+    /// on either side is reported with the side it is on.
+    /// </summary>
+    public static int Review(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string baseRef, TextWriter console)
+    {
+        var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
+        var templatesFolder = templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null);
+        var head = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        GitSnapshot snapshot;
+        string sha;
+        try
+        {
+            snapshot = GitSnapshot.At(inventory.FullName, baseRef, templatesFolder is null ? [inventory.FullName] : [inventory.FullName, templatesFolder], out sha);
+        }
+        catch (GitSnapshotException e)
+        {
+            console.WriteLine($"keagitops: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        using (snapshot)
+        {
+            var baseTemplates = templatesFolder is null || !Directory.Exists(snapshot.Map(templatesFolder)) ? null : snapshot.Map(templatesFolder);
+            var baseInventory = snapshot.Map(inventory.FullName);
+            if (!Directory.Exists(baseInventory))
+            {
+                console.WriteLine($"keagitops: {inventory} does not exist at {baseRef}; nothing to compare with");
+                return ExitCodes.Failure;
+            }
+
+            // Paths in the base's findings read like the working tree's, as they are in the repository.
+            var before = RenderPipeline.Default(snapshot.Map(Directory.GetCurrentDirectory())).Run(baseInventory, baseTemplates, () => null);
+            var failed = false;
+            foreach (var (side, result) in new[] { ($"at {baseRef}", before), ("in the working tree", head) })
+            {
+                if (!result.Succeeded)
+                {
+                    failed = true;
+                    writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)} in the inventory {side}: it cannot be rendered");
+                }
+            }
+
+            if (failed)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var review = ReviewDiff.Between(before, head);
+            ReviewWriter.Write(console, format, review, $"{baseRef} ({sha[..12]})");
+            return review.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
+        }
     }
 
     private static void PrintText(TextWriter console, string server, string path, string status, List<JsonChange>? differences, byte[]? live, RenderedFile rendered, bool unified)

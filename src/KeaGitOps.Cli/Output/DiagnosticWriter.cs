@@ -9,6 +9,9 @@ public enum OutputFormat
     Text,
     Json,
     Github,
+
+    /// <summary>For pull-request comments (diff --base); diagnostics print as a Markdown list.</summary>
+    Markdown,
 }
 
 /// <summary>Prints diagnostics as text (file:line:col: error CODE: message), JSON, or GitHub workflow annotations.</summary>
@@ -22,6 +25,15 @@ public sealed class DiagnosticWriter(TextWriter output, OutputFormat format, boo
         {
             case OutputFormat.Json:
                 WriteJson(diagnostics);
+                break;
+            case OutputFormat.Markdown:
+                foreach (var d in diagnostics)
+                {
+                    output.WriteLine($"- `{d.Location}` **{(d.IsError ? "error" : "warning")}** {d.Code}: {d.Message}");
+                }
+
+                output.WriteLine();
+                output.WriteLine(summary);
                 break;
             case OutputFormat.Github:
                 foreach (var d in diagnostics)
