@@ -2,14 +2,7 @@ using System.CommandLine;
 using KeaGitOps.Cli;
 using KeaGitOps.Cli.Commands;
 
-var root = new RootCommand("keagitops: manage a pair of ISC Kea DHCPv4 servers from one YAML inventory in git. A usage error (unknown command or option, bad value) exits 64.")
-{
-    new ValidateCommand().Build(),
-    new RenderCommand().Build(),
-    new DiffCommand().Build(),
-    new DeployCommand().Build(),
-    RulesCommand.Build(),
-};
+var root = CliCommands.Create();
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
