@@ -12,6 +12,7 @@ public static class CliCommands
         new RenderCommand().Build(),
         new DiffCommand().Build(),
         new DeployCommand().Build(),
+        new HistoryCommand().Build(),
         RulesCommand.Build(),
     };
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using KeaGitOps.Cli.Output;
+using KeaGitOps.Git;
 using KeaGitOps.Remote.Deploy;
 
 namespace KeaGitOps.Cli.Commands;
@@ -18,19 +19,28 @@ public sealed class DeployCommand
     private readonly Option<string?> _server = CommonOptions.Server();
     private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would change on each server and exit (2 when something would change)." };
     private readonly Option<bool> _force = new("--force") { Description = "Restart a server even though its partner is not healthy: DHCP service goes down while it restarts." };
+    private readonly Option<bool> _allowDirty = new("--allow-dirty") { Description = "Deploy although the inventory or templates have uncommitted changes (the configs then say source-dirty: true)." };
 
     public Command Build()
     {
         var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
         {
-            _inventory, _format, _templates, _server, _dryRun, _force,
+            _inventory, _format, _templates, _server, _dryRun, _force, _allowDirty,
         };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_dryRun), parse.GetValue(_force), Console.Out, cancellation));
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_dryRun), parse.GetValue(_force), Console.Out, cancellation, parse.GetValue(_allowDirty)));
         return command;
     }
 
-    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation)
+    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false)
     {
+        // What is deployed must be what is in git: uncommitted edits would run on the servers untraceably.
+        var revision = GitProvenance.Read(inventory.FullName, templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null));
+        if (revision is { Dirty: true } && !allowDirty && !dryRun)
+        {
+            console.WriteLine($"keagitops: {inventory} (or the templates) has uncommitted changes; commit them first, or pass --allow-dirty (the configs will say source-dirty: true)");
+            return ExitCodes.Failure;
+        }
+
         var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console);
         if (session is null)
         {
@@ -50,6 +60,14 @@ public sealed class DeployCommand
         {
             console.WriteLine("interrupted before any live config was replaced; every server keeps the config it had");
             return ExitCodes.Failure;
+        }
+
+        if (revision is { Dirty: false })
+        {
+            foreach (var applied in reports.Where(r => r.Outcome is ServerOutcome.Applied or ServerOutcome.Unchanged))
+            {
+                DeploymentRecords.Record(inventory.FullName, applied.Server, revision.Commit);
+            }
         }
 
         if (format == OutputFormat.Json)

@@ -38,6 +38,7 @@ public sealed class ProgramTests
     [InlineData("render")]
     [InlineData("diff")]
     [InlineData("deploy")]
+    [InlineData("history")]
     [InlineData("rules")]
     public void Every_command_has_help_that_exits_0(string command)
     {
