@@ -58,6 +58,13 @@ public sealed class DiffCommand
                     var differences = live is null ? null : LiveConfig.Differences(live, file.Text);
                     var status = live is null ? "missing" : differences is null ? "unreadable" : differences.Count == 0 ? "unchanged" : "changed";
                     changes += status == "unchanged" ? 0 : 1;
+                    if (live is not null && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
+                    {
+                        console.WriteLine(LiveConfig.SourceCommit(live) is { } commit
+                            ? $"{target.Name}: runs a config rendered from {commit}"
+                            : $"{target.Name}: its live config has no keagitops provenance (not deployed by keagitops, or edited by hand)");
+                    }
+
                     results.Add(new { server = target.Name, file = path, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
                     if (format != OutputFormat.Json)
                     {

@@ -369,6 +369,30 @@ public static class LiveConfig
             .ToList();
     }
 
+    /// <summary>Which commit a live config was rendered from, as its keagitops provenance says (null when it has none).</summary>
+    public static string? SourceCommit(byte[] live)
+    {
+        using var parsed = Parse(live);
+        if (!parsed.Succeeded)
+        {
+            return null;
+        }
+
+        foreach (var top in parsed.Document.RootElement.EnumerateObject())
+        {
+            if (top.Value.ValueKind == JsonValueKind.Object
+                && top.Value.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object
+                && context.TryGetProperty("keagitops", out var provenance) && provenance.ValueKind == JsonValueKind.Object)
+            {
+                var commit = provenance.TryGetProperty("source-commit", out var c) ? c.GetString() : null;
+                var dirty = provenance.TryGetProperty("source-dirty", out var d) && d.ValueKind == JsonValueKind.True;
+                return commit is null ? "an unknown commit (rendered outside git)" : commit + (dirty ? " with uncommitted edits" : string.Empty);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The live file as Kea reads it: comments and trailing commas allowed. An &lt;?include?&gt; of another
     /// server file is not followed (it is reported as unreadable, so deploy replaces the file whole).
