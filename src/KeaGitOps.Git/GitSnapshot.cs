@@ -48,6 +48,26 @@ public sealed class GitSnapshot : IDisposable
         return snapshot;
     }
 
+    /// <summary>
+    /// Inside a pull request (GitHub's GITHUB_BASE_REF, GitLab's CI_MERGE_REQUEST_TARGET_BRANCH_NAME), the
+    /// merge base of HEAD and the target branch: what the PR changes, whatever else landed meanwhile.
+    /// Null outside a pull request or when the target branch is not fetched.
+    /// </summary>
+    public static string? PullRequestBase(string anyPathInRepository)
+    {
+        var target = Environment.GetEnvironmentVariable("GITHUB_BASE_REF") is { Length: > 0 } github ? github
+            : Environment.GetEnvironmentVariable("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") is { Length: > 0 } gitlab ? gitlab : null;
+        var gitDir = target is null ? null : Repository.Discover(Path.GetFullPath(anyPathInRepository));
+        if (gitDir is null)
+        {
+            return null;
+        }
+
+        using var repository = new Repository(gitDir);
+        var branch = repository.Branches[$"origin/{target}"] ?? repository.Branches[target!];
+        return branch?.Tip is { } tip && repository.Head.Tip is { } head ? repository.ObjectDatabase.FindMergeBase(head, tip)?.Sha : null;
+    }
+
     /// <summary>Where a folder of the working tree lies inside the snapshot.</summary>
     public string Map(string workTreeFolder) => Path.Combine(Folder, Path.GetRelativePath(_workTree, Path.GetFullPath(workTreeFolder)));
 

@@ -19,7 +19,7 @@ public sealed class DiffCommand
     private readonly Option<bool> _unified = new("--unified", "-u") { Description = "Also print a unified text diff of each changed file (live, canonicalised, against rendered)." };
     private readonly Option<string?> _base = new("--base", "-b")
     {
-        Description = "Compare with the inventory at this git revision (branch, tag, commit, HEAD~1) instead of the live servers: the pull-request review diff. No server is contacted.",
+        Description = "Compare with the inventory at this git revision (branch, tag, commit, HEAD~1) instead of the live servers: the pull-request review diff. No server is contacted. Inside a GitHub or GitLab pull-request pipeline the default is the merge base with the target branch.",
         HelpName = "REF",
     };
 
@@ -29,7 +29,7 @@ public sealed class DiffCommand
         {
             _inventory, _format, _templates, _server, _unified, _base,
         };
-        command.SetAction((parse, cancellation) => parse.GetValue(_base) is { } baseRef
+        command.SetAction((parse, cancellation) => (parse.GetValue(_base) ?? GitSnapshot.PullRequestBase(parse.GetValue(_inventory)!.FullName)) is { } baseRef
             ? Task.FromResult(Review(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), baseRef, Console.Out))
             : RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation));
         return command;

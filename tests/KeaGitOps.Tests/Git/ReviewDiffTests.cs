@@ -97,4 +97,29 @@ public sealed class ReviewDiffTests : IDisposable
         Assert.Contains($"\"source-commit\": \"{_repository.HeadSha}\"", dhcp4, StringComparison.Ordinal);
         Assert.Contains("\"source-dirty\": true", dhcp4, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Inside_a_pull_request_the_base_defaults_to_the_merge_base_with_the_target_branch()
+    {
+        var forkPoint = _repository.HeadSha;
+        using (var repository = new LibGit2Sharp.Repository(_repository.Root))
+        {
+            repository.Branches.Add("target", repository.Head.Tip);
+        }
+
+        _repository.Edit("inventory/site.yaml", "comment: home LAN", "comment: in the pull request");
+        _repository.Commit("a pull-request change");
+        var previous = Environment.GetEnvironmentVariable("GITHUB_BASE_REF");
+        try
+        {
+            Environment.SetEnvironmentVariable("GITHUB_BASE_REF", "target");
+            Assert.Equal(forkPoint, GitSnapshot.PullRequestBase(_repository.Inventory));
+            Environment.SetEnvironmentVariable("GITHUB_BASE_REF", null);
+            Assert.Null(GitSnapshot.PullRequestBase(_repository.Inventory));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_BASE_REF", previous);
+        }
+    }
 }
