@@ -34,4 +34,17 @@ public static class GitProvenance
         var dirty = watched.Count > 0 && repository.RetrieveStatus(new StatusOptions { PathSpec = [.. watched], IncludeIgnored = false }).IsDirty;
         return new SourceRevision(tip.Sha, dirty);
     }
+
+    /// <summary>The checked-out branch's short name, or null outside git or on a detached HEAD.</summary>
+    public static string? CurrentBranch(string anyPathInRepository)
+    {
+        var gitDir = Repository.Discover(Path.GetFullPath(anyPathInRepository));
+        if (gitDir is null)
+        {
+            return null;
+        }
+
+        using var repository = new Repository(gitDir);
+        return repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName;
+    }
 }

@@ -47,6 +47,12 @@ public sealed class DeployCommand
             return ExitCodes.Failure;
         }
 
+        if (session.Inventory.Git.DeployBranch is { } deployBranch && !dryRun && GitProvenance.CurrentBranch(inventory.FullName) is var branch && branch != deployBranch)
+        {
+            console.WriteLine($"keagitops: deploys run only from branch {deployBranch} (git.deploy-branch), but {(branch is null ? "no branch (a detached HEAD)" : $"branch {branch}")} is checked out; merge the change into {deployBranch} and deploy from there");
+            return ExitCodes.Failure;
+        }
+
         var owner = $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
         var progress = new ConsoleProgress(format == OutputFormat.Json ? TextWriter.Null : console);
         var deployer = new Deployer(session.ConnectAsync, progress);

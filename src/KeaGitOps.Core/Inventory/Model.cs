@@ -75,6 +75,7 @@ public sealed class InventoryModel : ModelObject
     [Key("servers")] public List<Server> Servers { get; set; } = [];
     [Key("ssh")] public SshSettings Ssh { get; set; } = new();
     [Key("deploy")] public DeploySettings Deploy { get; set; } = new();
+    [Key("git")] public GitSettings Git { get; set; } = new();
     [Key("high-availability")] public HighAvailability HighAvailability { get; set; } = new();
     [Key("control-agent")] public ControlAgent ControlAgent { get; set; } = new();
     [Key("control-socket")] public ControlSocket ControlSocket { get; set; } = new();
@@ -115,6 +116,11 @@ public sealed class SshSettings : ModelObject
     [Key("port")] public long? Port { get; set; }
     [Key("known-hosts")] public string? KnownHosts { get; set; }
     [Key("key-file")] public string? KeyFile { get; set; }
+}
+
+public sealed class GitSettings : ModelObject
+{
+    [Key("deploy-branch")] public string? DeployBranch { get; set; }
 }
 
 /// <summary>How deploy applies configs; unset values fall back to the inventory's, then to the defaults in <see cref="EffectiveDeploy"/>.</summary>

@@ -39,4 +39,18 @@ public sealed class DeployGuardTests : IDisposable
         var record = Assert.Single(DeploymentRecords.Read(_repository.Inventory));
         Assert.Equal(("kea-dhcp-2", _repository.HeadSha), (record.Server, record.Commit));
     }
+
+    [Fact]
+    public async Task Deploy_refuses_a_branch_other_than_the_configured_deploy_branch()
+    {
+        _repository.Edit("inventory/site.yaml", "kea:\n", "git: { deploy-branch: production }\n\nkea:\n");
+        _repository.Commit("deploy only from production");
+        var console = new StringWriter();
+
+        var code = await DeployCommand.RunAsync(new DirectoryInfo(_repository.Inventory), OutputFormat.Text, null, null, dryRun: false, force: false, console, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains($"deploys run only from branch production (git.deploy-branch), but branch {GitProvenance.CurrentBranch(_repository.Inventory)} is checked out", console.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("connect", console.ToString(), StringComparison.Ordinal);
+    }
 }

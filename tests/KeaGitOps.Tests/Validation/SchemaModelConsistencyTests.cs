@@ -24,6 +24,7 @@ public sealed class SchemaModelConsistencyTests
         ("definitions/server", typeof(Server)),
         ("definitions/ssh", typeof(SshSettings)),
         ("definitions/deploy", typeof(DeploySettings)),
+        ("properties/git", typeof(GitSettings)),
         ("properties/high-availability", typeof(HighAvailability)),
         ("properties/control-agent", typeof(ControlAgent)),
         ("properties/control-agent/properties/authentication", typeof(ControlAgentAuthentication)),
