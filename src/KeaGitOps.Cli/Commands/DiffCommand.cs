@@ -60,8 +60,8 @@ public sealed class DiffCommand
                     changes += status == "unchanged" ? 0 : 1;
                     if (live is not null && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
                     {
-                        console.WriteLine(LiveConfig.SourceCommit(live) is { } commit
-                            ? $"{target.Name}: runs a config rendered from {commit}"
+                        console.WriteLine(LiveConfig.Origin(live) is { } origin
+                            ? $"{target.Name}: runs a config {origin}"
                             : $"{target.Name}: its live config has no keagitops provenance (not deployed by keagitops, or edited by hand)");
                     }
 

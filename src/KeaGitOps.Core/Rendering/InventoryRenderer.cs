@@ -74,7 +74,7 @@ public sealed class InventoryRenderer(TemplateSet templates)
 
             using (PhaseTimer.Measure("canonical " + template.OutputName))
             {
-                files.Add(new RenderedFile(template.OutputName, CanonicalJson.Write(document.RootElement)));
+                files.Add(new RenderedFile(template.OutputName, CanonicalJson.WriteWithConfigDigest(document.RootElement)));
             }
 
             if (template.OutputName == TemplateSet.Dhcp4)

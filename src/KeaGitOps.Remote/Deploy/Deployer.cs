@@ -369,8 +369,12 @@ public static class LiveConfig
             .ToList();
     }
 
-    /// <summary>Which commit a live config was rendered from, as its keagitops provenance says (null when it has none).</summary>
-    public static string? SourceCommit(byte[] live)
+    /// <summary>
+    /// Where a live config came from, by its keagitops provenance: the commit it was rendered from and
+    /// whether it was edited since (its settings no longer match the digest recorded when it was rendered).
+    /// Null when it has no provenance.
+    /// </summary>
+    public static string? Origin(byte[] live)
     {
         using var parsed = Parse(live);
         if (!parsed.Succeeded)
@@ -386,7 +390,11 @@ public static class LiveConfig
             {
                 var commit = provenance.TryGetProperty("source-commit", out var c) ? c.GetString() : null;
                 var dirty = provenance.TryGetProperty("source-dirty", out var d) && d.ValueKind == JsonValueKind.True;
-                return commit is null ? "an unknown commit (rendered outside git)" : commit + (dirty ? " with uncommitted edits" : string.Empty);
+                var recorded = provenance.TryGetProperty("config-digest", out var digest) ? digest.GetString() : null;
+                var source = commit is null ? "an unknown commit (rendered outside git)" : commit + (dirty ? " with uncommitted edits" : string.Empty);
+                var edited = recorded is null ? "; it records no digest, so hand edits cannot be told"
+                    : recorded == CanonicalJson.ConfigDigest(parsed.Document.RootElement) ? ", not edited since" : ", and EDITED BY HAND since";
+                return $"rendered from {source}{edited}";
             }
         }
 

@@ -268,7 +268,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Contains("~ Dhcp4.valid-lifetime: 86400 -> 90004", console.ToString(), StringComparison.Ordinal);
         Assert.Contains("+    \"valid-lifetime\": 90004,", console.ToString(), StringComparison.Ordinal);
         Assert.Contains("kea-dhcp-2: /etc/kea/kea-ctrl-agent.conf: no changes", console.ToString(), StringComparison.Ordinal);
-        Assert.Contains("kea-dhcp-1: runs a config rendered from an unknown commit (rendered outside git)", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("kea-dhcp-1: runs a config rendered from an unknown commit (rendered outside git), not edited since", console.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
