@@ -122,4 +122,20 @@ public sealed class ReviewDiffTests : IDisposable
             Environment.SetEnvironmentVariable("GITHUB_BASE_REF", previous);
         }
     }
+
+    [Fact]
+    public void Added_and_removed_reservations_are_named_by_their_identifier()
+    {
+        _repository.Edit("inventory/reservations/lights.yaml", "# example entries (not from the report)\n", "# example entries (not from the report)\n- { hw-address: \"02:aa:00:00:00:01\", ip-address: 192.168.1.231, hostname: new-lamp }\n");
+        _repository.Edit("inventory/reservations/smart-home.yaml", "- { hw-address: \"60:3e:5f:11:38:bc\", ip-address: 192.168.1.11, hostname: kristys-air, comment: \"laptop (lease seen in the report)\" }\n", string.Empty);
+        _repository.Commit("a new lamp; the laptop leaves");
+
+        var (code, text) = Review("HEAD~1");
+
+        Assert.Equal(ExitCodes.Changes, code);
+        Assert.Contains("changes against HEAD~1", text, StringComparison.Ordinal);
+        Assert.Contains("1 reservation(s) added; 1 reservation(s) removed", text, StringComparison.Ordinal);
+        Assert.Contains("reservation added: subnet 1 02:aa:00:00:00:01: - -> 192.168.1.231 new-lamp", text, StringComparison.Ordinal);
+        Assert.Contains("reservation removed: subnet 1 60:3e:5f:11:38:bc: 192.168.1.11 kristys-air -> -", text, StringComparison.Ordinal);
+    }
 }
