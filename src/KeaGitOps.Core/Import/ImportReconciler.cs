@@ -105,7 +105,7 @@ public static class ImportReconciler
         return servers.Select(server =>
         {
             var peer = prefer.Peers.Find(p => p.Name == server.Name) ?? others.Select(o => o.Peers.Find(p => p.Name == server.Name)).FirstOrDefault(p => p is not null);
-            var comment = comments.TryGetValue(server.Name, out var list) && list.Count > 0 ? string.Join("; ", list) : null;
+            var comment = comments.TryGetValue(server.Name, out var list) && list.Count > 0 ? "conflict: " + string.Join("; ", list) : null;
             return new MergedServer(server.Name, peer?.Host, peer?.Role, server.Interfaces, comment);
         }).ToList();
 
