@@ -75,7 +75,7 @@ public static class KeaConfigReader
             ReadLeaseDatabase(dhcp4, P);
             ReadLoggers(dhcp4, P);
             ReadMultiThreading(dhcp4, P);
-            snapshot.Settings.AddRange(Timers(dhcp4, P, string.Empty));
+            snapshot.Settings.AddRange(Timers(dhcp4));
             snapshot.Settings.AddRange(OptionData(dhcp4, P, string.Empty));
             ReadUserContext(dhcp4, P);
 
@@ -386,13 +386,13 @@ public static class KeaConfigReader
             }
         }
 
-        private static IEnumerable<Setting> Timers(JsonElement element, string path, string prefix)
+        private static IEnumerable<Setting> Timers(JsonElement element)
         {
             foreach (var key in new[] { "renew-timer", "rebind-timer", "valid-lifetime" })
             {
                 if (Integer(element, key) is { } value)
                 {
-                    yield return new Setting(prefix + key, YamlValue.Number(value));
+                    yield return new Setting(key, YamlValue.Number(value));
                 }
             }
         }
@@ -480,7 +480,7 @@ public static class KeaConfigReader
                 settings.Add(new Setting("pools", new YamlList(pools.Select(YamlValue.String).ToList())));
             }
 
-            settings.AddRange(Timers(subnet, path, string.Empty));
+            settings.AddRange(Timers(subnet));
             settings.AddRange(OptionData(subnet, path, string.Empty));
             var reservations = new List<ImportedReservation>();
             if (subnet.TryGetProperty("reservations", out var list) && list.ValueKind == JsonValueKind.Array)

@@ -99,6 +99,31 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public void Drift_in_a_peer_url_an_address_and_a_timer_is_reported_and_decided_for_the_preferred_server()
+    {
+        var drifted = File.ReadAllText(Server2)
+            .Replace("\"url\": \"http://192.168.1.134:8000/\"", "\"url\": \"http://192.168.1.135:8000/\"", StringComparison.Ordinal)
+            .Replace("\"ip-address\": \"192.168.1.24\"", "\"ip-address\": \"192.168.1.25\"", StringComparison.Ordinal)
+            .Replace("\"valid-lifetime\": 86400", "\"valid-lifetime\": 7200", StringComparison.Ordinal);
+        Directory.CreateDirectory(_folder);
+        var server2 = Path.Combine(_folder, "kea-dhcp-2.conf");
+        File.WriteAllText(server2, drifted);
+
+        var code = ImportCommand.Run([$"kea-dhcp-1={Server1}", $"kea-dhcp-2={server2}"], new DirectoryInfo(Out), null, strict: false, new StringWriter());
+
+        Assert.Equal(ExitCodes.Success, code);
+        var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
+        Assert.Contains("- peer kea-dhcp-2: the servers disagree on its URL host: kea-dhcp-1 says 192.168.1.134, kea-dhcp-2 says 192.168.1.135; kea-dhcp-1's is kept", report, StringComparison.Ordinal);
+        Assert.Contains("## Same identifier, different addresses (1)\n\n- subnet 1: hw-address d8:e2:df:63:e6:12: kea-dhcp-1 gives 192.168.1.24, kea-dhcp-2 gives 192.168.1.25; kea-dhcp-1's kept", report, StringComparison.Ordinal);
+        Assert.Contains("- valid-lifetime: kea-dhcp-1 has 86400, kea-dhcp-2 has 7200; kea-dhcp-1's kept", report, StringComparison.Ordinal);
+        var site = File.ReadAllLines(Path.Combine(Out, ImportOutput.SiteFile));
+        Assert.Equal("valid-lifetime: 86400  # import: conflict: kea-dhcp-1 has 86400, kea-dhcp-2 has 7200; kea-dhcp-1's kept", site.Single(l => l.StartsWith("valid-lifetime:", StringComparison.Ordinal)));
+        Assert.Contains("address: \"192.168.1.134\"", site.Single(l => l.Contains("name: \"kea-dhcp-2\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var xbox = File.ReadAllLines(Path.Combine(Out, "reservations", "subnet-1.yaml")).Single(l => l.Contains("xbox", StringComparison.Ordinal));
+        Assert.StartsWith("- { hw-address: \"d8:e2:df:63:e6:12\", ip-address: \"192.168.1.24\", hostname: \"xbox\" }  # import: conflict: kea-dhcp-1 gives 192.168.1.24, kea-dhcp-2 gives 192.168.1.25", xbox, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keys_the_inventory_cannot_express_are_listed_by_json_path()
     {
         var config = File.ReadAllText(Server1)
