@@ -19,7 +19,8 @@ public sealed record Commented<T>(T Value, string? Comment);
 
 public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment);
 
-public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, string? Comment);
+/// <param name="LeftOut">reservations not kept because the preferred server gives their address to another client; written as comments beside the kept one.</param>
+public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, IReadOnlyList<Commented<ImportedReservation>> LeftOut, string? Comment);
 
 /// <summary>The reconciled inventory of all servers, with every conflict found and how it was decided.</summary>
 public sealed record ImportPlan(
@@ -164,11 +165,11 @@ public static class ImportReconciler
         }
 
         var settings = MergeSettings(holders, basis, id, findings);
-        var reservations = MergeReservations(id, holders, basis, servers.Count, findings);
-        return new MergedSubnet(id, settings, reservations, subnetComment);
+        var (reservations, leftOut) = MergeReservations(id, holders, basis, servers.Count, findings);
+        return new MergedSubnet(id, settings, reservations, leftOut, subnetComment);
     }
 
-    private static List<Commented<ImportedReservation>> MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)
+    private static (List<Commented<ImportedReservation>> Kept, List<Commented<ImportedReservation>> LeftOut) MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)
     {
         var perServer = servers.ToDictionary(s => s.Name, s => s.Subnets.Find(n => n.Id == id)!.Reservations);
         var keys = perServer.Values.SelectMany(r => r.Select(x => x.Key)).Distinct().ToList();
@@ -235,12 +236,17 @@ public static class ImportReconciler
             }
         }
 
-        return merged
-            .Where(m => !dropped.Contains(m.Reservation.Key))
+        var ordered = merged
             .OrderBy(m => Ipv4Address.TryParse(m.Reservation.Address, out var a) ? a.Value : uint.MaxValue)
             .ThenBy(m => m.Reservation.Key, StringComparer.Ordinal)
-            .Select(m => new Commented<ImportedReservation>(m.Reservation, m.Comments.Count == 0 ? null : "conflict: " + string.Join("; ", m.Comments)))
             .ToList();
+        return (
+            ordered.Where(m => !dropped.Contains(m.Reservation.Key))
+                .Select(m => new Commented<ImportedReservation>(m.Reservation, m.Comments.Count == 0 ? null : "conflict: " + string.Join("; ", m.Comments)))
+                .ToList(),
+            ordered.Where(m => dropped.Contains(m.Reservation.Key))
+                .Select(m => new Commented<ImportedReservation>(m.Reservation, $"{prefer.Name} gives {m.Reservation.Address} to another client" + (m.Comments.Count == 0 ? string.Empty : "; " + string.Join("; ", m.Comments))))
+                .ToList());
     }
 
     private static string Hostname(ImportedReservation reservation) =>

@@ -134,6 +134,10 @@ public static class ImportWriter
         foreach (var reservation in subnet.Reservations)
         {
             text.Append("- ").Append(reservation.Value.ToValue().ToYaml()).Append(Comment(reservation.Comment)).Append('\n');
+            foreach (var left in subnet.LeftOut.Where(l => l.Value.Address == reservation.Value.Address))
+            {
+                text.Append("# import: conflict, left out: - ").Append(CommentText(left.Value.ToValue().ToYaml())).Append("  (").Append(CommentText(left.Comment ?? string.Empty)).Append(")\n");
+            }
         }
 
         return text.ToString();
