@@ -13,6 +13,7 @@ public static class CliCommands
         new DiffCommand().Build(),
         new DeployCommand().Build(),
         new HistoryCommand().Build(),
+        new ImportCommand().Build(),
         RulesCommand.Build(),
     };
 }

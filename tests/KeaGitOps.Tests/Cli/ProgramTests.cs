@@ -39,6 +39,7 @@ public sealed class ProgramTests
     [InlineData("diff")]
     [InlineData("deploy")]
     [InlineData("history")]
+    [InlineData("import")]
     [InlineData("rules")]
     public void Every_command_has_help_that_exits_0(string command)
     {

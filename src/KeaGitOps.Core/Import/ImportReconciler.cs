@@ -1,0 +1,254 @@
+using KeaGitOps.Core.Addressing;
+
+namespace KeaGitOps.Core.Import;
+
+public enum FindingCategory
+{
+    Identity,
+    ReservationOnOneServer,
+    IdentifierWithDifferentAddresses,
+    AddressForDifferentIdentifiers,
+    DifferentSettings,
+}
+
+/// <summary>One disagreement between the servers (or with a server's own identity), and what the import did about it.</summary>
+public sealed record ImportFinding(FindingCategory Category, string Message);
+
+/// <summary>A line of the written inventory with an optional <c># import: …</c> comment.</summary>
+public sealed record Commented<T>(T Value, string? Comment);
+
+public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment);
+
+/// <param name="LeftOut">reservations not kept because the preferred server gives their address to another client; written as comments beside the kept one.</param>
+public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, IReadOnlyList<Commented<ImportedReservation>> LeftOut, string? Comment);
+
+/// <summary>The reconciled inventory of all servers, with every conflict found and how it was decided.</summary>
+public sealed record ImportPlan(
+    string Preferred,
+    IReadOnlyList<string> ServerNames,
+    IReadOnlyList<MergedServer> Servers,
+    IReadOnlyList<Commented<Setting>> Settings,
+    IReadOnlyList<MergedSubnet> Subnets,
+    IReadOnlyList<ImportFinding> Findings,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> NotImported,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Notes)
+{
+    public bool HasConflicts => Findings.Count > 0;
+}
+
+/// <summary>
+/// Reconciles the servers' snapshots: what they agree on is kept; for every conflict the preferred
+/// server's version wins and the entry is marked. A reservation or subnet that only one server has is
+/// kept (it contradicts nothing) but marked, unless it takes an address the preferred server gives
+/// another client.
+/// </summary>
+public static class ImportReconciler
+{
+    public static ImportPlan Reconcile(IReadOnlyList<ServerSnapshot> servers, string preferred)
+    {
+        var prefer = servers.First(s => s.Name == preferred);
+        var others = servers.Where(s => !ReferenceEquals(s, prefer)).ToList();
+        var findings = new List<ImportFinding>();
+
+        var merged = MergeServers(servers, prefer, others, findings);
+        var settings = MergeSettings(servers, prefer, null, findings);
+        var subnets = new List<MergedSubnet>();
+        foreach (var id in servers.SelectMany(s => s.Subnets.Select(n => n.Id)).Distinct().Order())
+        {
+            subnets.Add(MergeSubnet(id, servers, prefer, findings));
+        }
+
+        return new ImportPlan(
+            prefer.Name,
+            servers.Select(s => s.Name).ToList(),
+            merged,
+            settings,
+            subnets,
+            findings,
+            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.NotImported),
+            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.Notes));
+    }
+
+    private static List<MergedServer> MergeServers(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, List<ServerSnapshot> others, List<ImportFinding> findings)
+    {
+        var comments = servers.ToDictionary(s => s.Name, _ => new List<string>());
+        foreach (var server in servers)
+        {
+            if (server.ThisServerName is null)
+            {
+                Add(FindingCategory.Identity, $"{server.Name}: no this-server-name (no HA configuration found)", server.Name);
+            }
+            else if (server.ThisServerName != server.Name)
+            {
+                Add(FindingCategory.Identity, $"{server.Name}: its config names itself \"{server.ThisServerName}\" (this-server-name), not {server.Name}; keagitops derives this-server-name from the server's name", server.Name);
+            }
+
+            if (server.Peers.Count > 0 && !server.Peers.Exists(p => p.Name == server.Name))
+            {
+                Add(FindingCategory.Identity, $"{server.Name}: its HA peers list has no peer named {server.Name}", server.Name);
+            }
+        }
+
+        foreach (var name in servers.SelectMany(s => s.Peers.Select(p => p.Name)).Distinct())
+        {
+            var views = servers.Select(s => (Server: s.Name, Peer: s.Peers.Find(p => p.Name == name))).Where(v => v.Peer is not null).ToList();
+            foreach (var (what, value) in new (string, Func<ImportedPeer, string?>)[] { ("URL host", p => p.Host), ("port", p => p.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("role", p => p.Role) })
+            {
+                if (views.Select(v => value(v.Peer!)).Distinct().Count() > 1)
+                {
+                    Add(FindingCategory.Identity,
+                        $"peer {name}: the servers disagree on its {what}: {string.Join(", ", views.Select(v => $"{v.Server} says {value(v.Peer!) ?? "(none)"}"))}; {prefer.Name}'s is kept",
+                        name);
+                }
+            }
+        }
+
+        return servers.Select(server =>
+        {
+            var peer = prefer.Peers.Find(p => p.Name == server.Name) ?? others.Select(o => o.Peers.Find(p => p.Name == server.Name)).FirstOrDefault(p => p is not null);
+            var comment = comments.TryGetValue(server.Name, out var list) && list.Count > 0 ? "conflict: " + string.Join("; ", list) : null;
+            return new MergedServer(server.Name, peer?.Host, peer?.Role, server.Interfaces, comment);
+        }).ToList();
+
+        void Add(FindingCategory category, string message, string server)
+        {
+            findings.Add(new ImportFinding(category, message));
+            if (comments.TryGetValue(server, out var list))
+            {
+                list.Add(message);
+            }
+        }
+    }
+
+    /// <summary>Settings by key: the preferred server's value wins; every difference is a finding.</summary>
+    private static List<Commented<Setting>> MergeSettings(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, long? subnetId, List<ImportFinding> findings)
+    {
+        IReadOnlyList<Setting> Of(ServerSnapshot server) => subnetId is { } id
+            ? server.Subnets.Find(s => s.Id == id)?.Settings ?? []
+            : server.Settings;
+
+        var where = subnetId is { } sid ? $"subnet {sid}: " : string.Empty;
+        var keys = servers.SelectMany(s => Of(s).Select(x => x.Key)).Distinct().ToList();
+        var result = new List<Commented<Setting>>();
+        foreach (var key in keys)
+        {
+            var values = servers.Select(s => (s.Name, Value: Of(s).FirstOrDefault(x => x.Key == key)?.Value)).ToList();
+            var mine = values.First(v => v.Name == prefer.Name).Value;
+            var differ = values.Any(v => !(v.Value?.ToYaml() == mine?.ToYaml()));
+            string? comment = null;
+            if (differ)
+            {
+                var described = string.Join(", ", values.Select(v => $"{v.Name} has {v.Value?.ToYaml() ?? "nothing"}"));
+                var decision = mine is null ? $"left out (as on {prefer.Name})" : $"{prefer.Name}'s kept";
+                comment = $"conflict: {described}; {decision}";
+                findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"{where}{key}: {described}; {decision}"));
+            }
+
+            if (mine is not null)
+            {
+                result.Add(new Commented<Setting>(new Setting(key, mine), comment));
+            }
+        }
+
+        return result;
+    }
+
+    private static MergedSubnet MergeSubnet(long id, IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, List<ImportFinding> findings)
+    {
+        var holders = servers.Where(s => s.Subnets.Exists(n => n.Id == id)).ToList();
+        string? subnetComment = null;
+        var basis = holders.Contains(prefer) ? prefer : holders[0];
+        if (holders.Count < servers.Count)
+        {
+            subnetComment = $"conflict: subnet {id} is only on {string.Join(", ", holders.Select(h => h.Name))}; kept";
+            findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: only on {string.Join(", ", holders.Select(h => h.Name))}; kept"));
+        }
+
+        var settings = MergeSettings(holders, basis, id, findings);
+        var (reservations, leftOut) = MergeReservations(id, holders, basis, servers.Count, findings);
+        return new MergedSubnet(id, settings, reservations, leftOut, subnetComment);
+    }
+
+    private static (List<Commented<ImportedReservation>> Kept, List<Commented<ImportedReservation>> LeftOut) MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)
+    {
+        var perServer = servers.ToDictionary(s => s.Name, s => s.Subnets.Find(n => n.Id == id)!.Reservations);
+        var keys = perServer.Values.SelectMany(r => r.Select(x => x.Key)).Distinct().ToList();
+        var merged = new List<(ImportedReservation Reservation, List<string> Comments)>();
+        foreach (var key in keys)
+        {
+            var versions = perServer.Select(p => (Server: p.Key, Reservation: p.Value.FirstOrDefault(r => r.Key == key))).Where(v => v.Reservation is not null).ToList();
+            var chosen = versions.FirstOrDefault(v => v.Server == prefer.Name);
+            if (chosen.Reservation is null)
+            {
+                chosen = versions[0];
+            }
+
+            var comments = new List<string>();
+            var reservation = chosen.Reservation!;
+            if (versions.Count < serverCount)
+            {
+                var message = $"{reservation.Describe()} is only on {string.Join(", ", versions.Select(v => v.Server))}";
+                comments.Add($"only on {string.Join(", ", versions.Select(v => v.Server))}");
+                findings.Add(new ImportFinding(FindingCategory.ReservationOnOneServer, $"subnet {id}: {message}"));
+            }
+
+            if (versions.Select(v => v.Reservation!.Address).Distinct().Count() > 1)
+            {
+                var described = string.Join(", ", versions.Select(v => $"{v.Server} gives {v.Reservation!.Address}"));
+                comments.Add($"{described}; {chosen.Server}'s kept");
+                findings.Add(new ImportFinding(FindingCategory.IdentifierWithDifferentAddresses, $"subnet {id}: {reservation.IdentifierKind} {reservation.Identifier}: {described}; {chosen.Server}'s kept"));
+            }
+            else if (versions.Select(v => v.Reservation!.ToValue().ToYaml()).Distinct().Count() > 1)
+            {
+                var described = string.Join(", ", versions.Select(v => $"{v.Server} has {v.Reservation!.ToValue().ToYaml()}"));
+                comments.Add($"details differ: {described}; {chosen.Server}'s kept");
+                findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: {reservation.IdentifierKind} {reservation.Identifier}: {described}; {chosen.Server}'s kept"));
+            }
+
+            merged.Add((reservation, comments));
+        }
+
+        // One address, several clients: across all servers' lists, not just the merged one.
+        var all = perServer.SelectMany(p => p.Value.Select(r => (Server: p.Key, Reservation: r))).ToList();
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in all.GroupBy(x => x.Reservation.Address).Where(g => g.Select(x => x.Reservation.Key).Distinct().Count() > 1))
+        {
+            var claims = string.Join(", ", group.GroupBy(x => x.Reservation.Key).Select(k => $"{k.First().Reservation.Identifier}{Hostname(k.First().Reservation)} on {string.Join(" and ", k.Select(x => x.Server))}"));
+            var preferredKeys = group.Where(x => x.Server == prefer.Name).Select(x => x.Reservation.Key).ToHashSet(StringComparer.Ordinal);
+            var decision = preferredKeys.Count switch
+            {
+                0 => $"{prefer.Name} reserves it for no one: all kept, fix by hand (the inventory will not validate)",
+                1 => $"{prefer.Name}'s kept, the others left out",
+                _ => $"{prefer.Name} itself reserves it twice: all kept, fix by hand (the inventory will not validate)",
+            };
+            if (preferredKeys.Count == 1)
+            {
+                foreach (var key in group.Select(x => x.Reservation.Key).Where(k => !preferredKeys.Contains(k)))
+                {
+                    dropped.Add(key);
+                }
+            }
+
+            findings.Add(new ImportFinding(FindingCategory.AddressForDifferentIdentifiers, $"subnet {id}: {group.Key} is reserved for {claims}; {decision}"));
+            foreach (var entry in merged.Where(m => m.Reservation.Address == group.Key && !dropped.Contains(m.Reservation.Key)))
+            {
+                entry.Comments.Add($"{group.Key} is also reserved for {string.Join(", ", group.Select(x => x.Reservation).Where(r => r.Key != entry.Reservation.Key).Select(r => r.Identifier + Hostname(r)).Distinct())}; {decision}");
+            }
+        }
+
+        var ordered = merged
+            .OrderBy(m => Ipv4Address.TryParse(m.Reservation.Address, out var a) ? a.Value : uint.MaxValue)
+            .ThenBy(m => m.Reservation.Key, StringComparer.Ordinal)
+            .ToList();
+        return (
+            ordered.Where(m => !dropped.Contains(m.Reservation.Key))
+                .Select(m => new Commented<ImportedReservation>(m.Reservation, m.Comments.Count == 0 ? null : "conflict: " + string.Join("; ", m.Comments)))
+                .ToList(),
+            ordered.Where(m => dropped.Contains(m.Reservation.Key))
+                .Select(m => new Commented<ImportedReservation>(m.Reservation, $"{prefer.Name} gives {m.Reservation.Address} to another client" + (m.Comments.Count == 0 ? string.Empty : "; " + string.Join("; ", m.Comments))))
+                .ToList());
+    }
+
+    private static string Hostname(ImportedReservation reservation) =>
+        reservation.Fields.FirstOrDefault(f => f.Key == "hostname") is { } h ? $" ({h.Value.ToYaml().Trim('"')})" : string.Empty;
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+
+namespace KeaGitOps.Core.Import;
+
+/// <summary>The files an import writes, relative to the output folder, and the report (also one of the files).</summary>
+public sealed record ImportOutput(IReadOnlyDictionary<string, string> Files, string Report)
+{
+    public const string SiteFile = "site.yaml";
+    public const string ReportFile = "import-report.md";
+}
+
+/// <summary>
+/// Writes an <see cref="ImportPlan"/> as an inventory (site.yaml, reservations/subnet-ID.yaml) and the
+/// Markdown report. Every string value is double-quoted (<see cref="YamlValue.Quote"/>); conflicts are
+/// marked with a trailing <c># import: conflict …</c> comment on the entry.
+/// </summary>
+public static class ImportWriter
+{
+    private const long KeaDefaultAgentPort = 8000;
+    private const long AssumedAgentPort = 8001;
+
+    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources)
+    {
+        var assumptions = new List<string>();
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var site = new StringBuilder();
+        site.Append("# Imported by `keagitops import` from ").Append(string.Join(", ", plan.ServerNames)).Append(" (conflicts decided for ").Append(plan.Preferred).Append(").\n");
+        site.Append("# Review import-report.md and every '# import:' comment before the first deploy.\n\n");
+
+        var sections = plan.Settings.GroupBy(s => Section(s.Value.Key)).ToList();
+        foreach (var section in sections)
+        {
+            WriteGroup(site, 0, section.Key, section.ToList());
+            if (section.Key == "kea")
+            {
+                WriteServers(site, plan);
+            }
+
+            if (section.Key == "high-availability")
+            {
+                var haPort = plan.Settings.FirstOrDefault(s => s.Value.Key == "high-availability.port")?.Value.Value.ToYaml();
+                if (haPort is null || haPort == KeaDefaultAgentPort.ToString(CultureInfo.InvariantCulture))
+                {
+                    var why = "assumed: kea-ctrl-agent.conf is not imported, and Kea's default agent port 8000 is the HA port; check it";
+                    site.Append("control-agent:\n  port: ").Append(AssumedAgentPort.ToString(CultureInfo.InvariantCulture)).Append(Comment(why)).Append('\n');
+                    assumptions.Add($"control-agent.port: {AssumedAgentPort} ({why})");
+                }
+            }
+        }
+
+        if (!sections.Exists(s => s.Key == "kea"))
+        {
+            WriteServers(site, plan);
+        }
+
+        site.Append("subnets:");
+        if (plan.Subnets.Count == 0)
+        {
+            site.Append(" []");
+        }
+
+        site.Append('\n');
+        foreach (var subnet in plan.Subnets)
+        {
+            var file = $"reservations/subnet-{subnet.Id.ToString(CultureInfo.InvariantCulture)}.yaml";
+            site.Append("  - id: ").Append(subnet.Id.ToString(CultureInfo.InvariantCulture)).Append(Comment(subnet.Comment)).Append('\n');
+            foreach (var group in subnet.Settings.GroupBy(s => Section(s.Value.Key)))
+            {
+                WriteGroup(site, 4, group.Key, group.ToList());
+            }
+
+            site.Append("    reservations-from: ").Append(YamlValue.Quote(file)).Append('\n');
+            files[file] = Reservations(subnet, plan);
+        }
+
+        files[ImportOutput.SiteFile] = site.ToString();
+        var report = Report(plan, sources, assumptions);
+        files[ImportOutput.ReportFile] = report;
+        return new ImportOutput(files, report);
+    }
+
+    private static string Section(string key) => key.Contains('.', StringComparison.Ordinal) ? key[..key.IndexOf('.', StringComparison.Ordinal)] : key;
+
+    private static void WriteGroup(StringBuilder text, int indent, string section, List<Commented<Setting>> settings)
+    {
+        var pad = new string(' ', indent);
+        if (settings.Count == 1 && settings[0].Value.Key == section)
+        {
+            text.Append(pad).Append(YamlMap.YamlKey(section)).Append(": ").Append(settings[0].Value.Value.ToYaml()).Append(Comment(settings[0].Comment)).Append('\n');
+            return;
+        }
+
+        text.Append(pad).Append(YamlMap.YamlKey(section)).Append(":\n");
+        foreach (var setting in settings)
+        {
+            var key = setting.Value.Key[(section.Length + 1)..];
+            text.Append(pad).Append("  ").Append(YamlMap.YamlKey(key)).Append(": ").Append(setting.Value.Value.ToYaml()).Append(Comment(setting.Comment)).Append('\n');
+        }
+    }
+
+    private static void WriteServers(StringBuilder text, ImportPlan plan)
+    {
+        text.Append("servers:\n");
+        foreach (var server in plan.Servers)
+        {
+            var entries = new List<KeyValuePair<string, YamlValue>> { KeyValuePair.Create("name", YamlValue.String(server.Name)) };
+            if (server.Address is not null)
+            {
+                entries.Add(KeyValuePair.Create("address", YamlValue.String(server.Address)));
+            }
+
+            if (server.Role is not null)
+            {
+                entries.Add(KeyValuePair.Create("role", YamlValue.String(server.Role)));
+            }
+
+            entries.Add(KeyValuePair.Create("interfaces", (YamlValue)new YamlList(server.Interfaces.Select(YamlValue.String).ToList())));
+            text.Append("  - ").Append(new YamlMap(entries).ToYaml()).Append(Comment(server.Comment)).Append('\n');
+        }
+    }
+
+    private static string Reservations(MergedSubnet subnet, ImportPlan plan)
+    {
+        var text = new StringBuilder();
+        var prefix = subnet.Settings.FirstOrDefault(s => s.Value.Key == "subnet")?.Value.Value.ToYaml() ?? string.Empty;
+        text.Append("# Reservations of subnet ").Append(subnet.Id.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(CommentText(prefix))
+            .Append(", imported from ").Append(string.Join(", ", plan.ServerNames)).Append("; sorted by address.\n");
+        if (subnet.Reservations.Count == 0)
+        {
+            text.Append("[]\n");
+        }
+
+        foreach (var reservation in subnet.Reservations)
+        {
+            text.Append("- ").Append(reservation.Value.ToValue().ToYaml()).Append(Comment(reservation.Comment)).Append('\n');
+            foreach (var left in subnet.LeftOut.Where(l => l.Value.Address == reservation.Value.Address))
+            {
+                text.Append("# import: conflict, left out: - ").Append(CommentText(left.Value.ToValue().ToYaml())).Append("  (").Append(CommentText(left.Comment ?? string.Empty)).Append(")\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Comment(string? comment) => comment is null ? string.Empty : "  # import: " + CommentText(comment);
+
+    /// <summary>A comment ends at the line's end: imported text in it must not start a new line.</summary>
+    private static string CommentText(string text) => new(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c).ToArray());
+
+    private static string Report(ImportPlan plan, IReadOnlyDictionary<string, string> sources, List<string> assumptions)
+    {
+        var text = new StringBuilder();
+        text.Append("# keagitops import report\n\n");
+        foreach (var name in plan.ServerNames)
+        {
+            text.Append("- ").Append(name).Append(": ").Append(sources.TryGetValue(name, out var source) ? source : "?").Append(name == plan.Preferred ? " (preferred: its version wins every conflict)" : string.Empty).Append('\n');
+        }
+
+        text.Append('\n').Append(plan.Findings.Count.ToString(CultureInfo.InvariantCulture)).Append(plan.Findings.Count == 1 ? " conflict" : " conflicts")
+            .Append(plan.Findings.Count == 0 ? ": the servers agree.\n" : "; each is marked `# import: conflict` in the written inventory where it has an entry.\n");
+        Section(text, "Identity problems", plan.Findings, FindingCategory.Identity);
+        Section(text, "Reservations only on one server", plan.Findings, FindingCategory.ReservationOnOneServer);
+        Section(text, "Same identifier, different addresses", plan.Findings, FindingCategory.IdentifierWithDifferentAddresses);
+        Section(text, "Same address, different identifiers", plan.Findings, FindingCategory.AddressForDifferentIdentifiers);
+        Section(text, "Different options, timers, subnets and settings", plan.Findings, FindingCategory.DifferentSettings);
+
+        text.Append("\n## Not imported (by JSON path)\n\n");
+        PerServer(text, plan.NotImported, "nothing: every key was mapped");
+        text.Append("\n## What keagitops will render differently\n\n");
+        PerServer(text, plan.Notes, "nothing");
+        text.Append("\n## Assumed\n\n");
+        text.Append(assumptions.Count == 0 ? "- nothing\n" : string.Concat(assumptions.Select(a => $"- {a}\n")));
+        return text.ToString();
+    }
+
+    private static void Section(StringBuilder text, string title, IReadOnlyList<ImportFinding> findings, FindingCategory category)
+    {
+        var items = findings.Where(f => f.Category == category).ToList();
+        text.Append("\n## ").Append(title).Append(" (").Append(items.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
+        text.Append(items.Count == 0 ? "- none\n" : string.Concat(items.Select(i => $"- {CommentText(i.Message)}\n")));
+    }
+
+    private static void PerServer(StringBuilder text, IReadOnlyDictionary<string, IReadOnlyList<string>> items, string none)
+    {
+        foreach (var (server, list) in items)
+        {
+            text.Append("### ").Append(server).Append("\n\n");
+            text.Append(list.Count == 0 ? $"- {none}\n" : string.Concat(list.Select(i => $"- `{CommentText(i)}`\n")));
+            text.Append('\n');
+        }
+    }
+}

@@ -1,0 +1,644 @@
+using System.Globalization;
+using System.Text.Json;
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Options;
+
+namespace KeaGitOps.Core.Import;
+
+/// <summary>
+/// Maps one server's parsed kea-dhcp4.conf to inventory terms. Pure: the caller reads and parses the
+/// file (KeaJson). Every key it does not map is recorded by JSON path in <see cref="ServerSnapshot.NotImported"/>:
+/// nothing is dropped silently.
+/// </summary>
+public static class KeaConfigReader
+{
+    public const string DefaultHooksDirectory = "/usr/lib/x86_64-linux-gnu/kea/hooks";
+    public const string DefaultSocketDirectory = "/run/kea";
+
+    public static ServerSnapshot Read(string serverName, JsonElement root)
+    {
+        var snapshot = new ServerSnapshot { Name = serverName };
+        var reader = new Reader(snapshot);
+        reader.ReadRoot(root);
+        return snapshot;
+    }
+
+    private sealed class Reader(ServerSnapshot snapshot)
+    {
+        private bool _is3 = true;
+        private (string First, string Second)? _scopes;
+
+        private void NotImported(string path, string why) => snapshot.NotImported.Add($"{path}: {why}");
+
+        private void Note(string path, string what) => snapshot.Notes.Add($"{path}: {what}");
+
+        private void Set(string key, YamlValue value) => snapshot.Settings.Add(new Setting(key, value));
+
+        /// <summary>Records every member of <paramref name="element"/> not in <paramref name="known"/> as not imported.</summary>
+        private void OnlyKnown(JsonElement element, string path, params string[] known)
+        {
+            foreach (var member in element.EnumerateObject())
+            {
+                if (!known.Contains(member.Name, StringComparer.Ordinal))
+                {
+                    NotImported($"{path}.{member.Name}", "no inventory key for it");
+                }
+            }
+        }
+
+        public void ReadRoot(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Dhcp4", out var dhcp4) || dhcp4.ValueKind != JsonValueKind.Object)
+            {
+                NotImported("$", "not a Kea DHCPv4 configuration (no Dhcp4 object)");
+                return;
+            }
+
+            OnlyKnown(root, "$", "Dhcp4");
+            const string P = "Dhcp4";
+            OnlyKnown(dhcp4, P, "interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
+                "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context");
+            _is3 = !UsesKea22Syntax(dhcp4);
+            Set("kea.version", YamlValue.String(_is3 ? "3.0" : "2.2"));
+
+            if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))
+            {
+                OnlyKnown(interfaces, P + ".interfaces-config", "interfaces");
+                if (interfaces.TryGetProperty("interfaces", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    snapshot.Interfaces.AddRange(list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!));
+                }
+            }
+
+            ReadHooks(dhcp4, P);
+            ReadControlSocket(dhcp4, P);
+            ReadLeaseDatabase(dhcp4, P);
+            ReadLoggers(dhcp4, P);
+            ReadMultiThreading(dhcp4, P);
+            snapshot.Settings.AddRange(Timers(dhcp4));
+            snapshot.Settings.AddRange(OptionData(dhcp4, P, string.Empty));
+            ReadUserContext(dhcp4, P);
+
+            if (dhcp4.TryGetProperty("subnet4", out var subnets) && subnets.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var subnet in subnets.EnumerateArray())
+                {
+                    ReadSubnet(subnet, $"{P}.subnet4[{i++}]");
+                }
+            }
+        }
+
+        /// <summary>Kea 2.2 writes a pool's class as client-class and loggers' output_options; 3.0 uses client-classes and output-options.</summary>
+        private static bool UsesKea22Syntax(JsonElement dhcp4)
+        {
+            var text = dhcp4.GetRawText();
+            return text.Contains("\"client-class\"", StringComparison.Ordinal) || text.Contains("\"output_options\"", StringComparison.Ordinal);
+        }
+
+        private void ReadHooks(JsonElement dhcp4, string p)
+        {
+            if (!dhcp4.TryGetProperty("hooks-libraries", out var hooks) || hooks.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            var i = 0;
+            foreach (var hook in hooks.EnumerateArray())
+            {
+                var path = $"{p}.hooks-libraries[{i++}]";
+                var library = hook.TryGetProperty("library", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : string.Empty;
+                var name = library[(library.LastIndexOf('/') + 1)..];
+                if (name is not ("libdhcp_lease_cmds.so" or "libdhcp_ha.so"))
+                {
+                    NotImported(path, $"hook library {library} is not managed by keagitops");
+                    continue;
+                }
+
+                var directory = library.Contains('/', StringComparison.Ordinal) ? library[..library.LastIndexOf('/')] : null;
+                if (directory is not null && _is3)
+                {
+                    Note(path + ".library", $"{library} becomes {name} (Kea 3.0 loads hooks from its own directory)");
+                }
+                else if (directory is not null && directory != DefaultHooksDirectory && !snapshot.Settings.Exists(s => s.Key == "kea.hooks-directory"))
+                {
+                    Set("kea.hooks-directory", YamlValue.String(directory));
+                }
+
+                if (name == "libdhcp_lease_cmds.so")
+                {
+                    OnlyKnown(hook, path, "library");
+                    continue;
+                }
+
+                OnlyKnown(hook, path, "library", "parameters");
+                if (hook.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+                {
+                    OnlyKnown(parameters, path + ".parameters", "high-availability");
+                    if (parameters.TryGetProperty("high-availability", out var ha) && ha.ValueKind == JsonValueKind.Array)
+                    {
+                        var j = 0;
+                        foreach (var relationship in ha.EnumerateArray())
+                        {
+                            var haPath = $"{path}.parameters.high-availability[{j}]";
+                            if (j++ == 0)
+                            {
+                                ReadHa(relationship, haPath);
+                            }
+                            else
+                            {
+                                NotImported(haPath, "keagitops manages one HA relationship");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private void ReadHa(JsonElement ha, string path)
+        {
+            OnlyKnown(ha, path, "this-server-name", "mode", "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading", "peers");
+            snapshot.ThisServerName = String(ha, "this-server-name");
+            var mode = String(ha, "mode") ?? "load-balancing";
+            Set("high-availability.mode", YamlValue.String(mode));
+            if (ha.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var peer in peers.EnumerateArray())
+                {
+                    var peerPath = $"{path}.peers[{i++}]";
+                    OnlyKnown(peer, peerPath, "name", "url", "role", "auto-failover");
+                    var url = String(peer, "url");
+                    Uri.TryCreate(url, UriKind.Absolute, out var uri);
+                    if (uri is not null && uri.AbsolutePath != "/")
+                    {
+                        NotImported(peerPath + ".url", $"the path of {url} (keagitops renders http://ADDRESS:PORT/)");
+                    }
+
+                    snapshot.Peers.Add(new ImportedPeer(
+                        String(peer, "name") ?? string.Empty, url, uri?.Host, uri is null ? null : uri.Port, String(peer, "role"),
+                        peer.TryGetProperty("auto-failover", out var af) && af.ValueKind is JsonValueKind.True or JsonValueKind.False ? af.GetBoolean() : null));
+                }
+            }
+
+            var own = snapshot.Peers.Find(peer => peer.Name == snapshot.Name) ?? snapshot.Peers.FirstOrDefault();
+            if (own?.Port is { } port)
+            {
+                Set("high-availability.port", YamlValue.Number(port));
+            }
+
+            foreach (var key in new[] { "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients" })
+            {
+                if (Integer(ha, key) is { } value)
+                {
+                    Set("high-availability." + key, YamlValue.Number(value));
+                }
+            }
+
+            var failovers = snapshot.Peers.Select(peer => peer.AutoFailover ?? true).Distinct().ToList();
+            if (failovers.Count == 1 && !failovers[0])
+            {
+                Set("high-availability.auto-failover", YamlValue.Bool(false));
+            }
+            else if (failovers.Count > 1)
+            {
+                NotImported(path + ".peers[].auto-failover", "differs between peers; the inventory has one value for all");
+            }
+
+            if (mode == "load-balancing")
+            {
+                var primary = snapshot.Peers.Find(peer => peer.Role == "primary");
+                var secondary = snapshot.Peers.Find(peer => peer.Role == "secondary");
+                if (primary is not null && secondary is not null)
+                {
+                    _scopes = ("HA_" + primary.Name, "HA_" + secondary.Name);
+                }
+            }
+        }
+
+        private void ReadControlSocket(JsonElement dhcp4, string p)
+        {
+            if (!dhcp4.TryGetProperty("control-socket", out var socket) || socket.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            var path = p + ".control-socket";
+            OnlyKnown(socket, path, "socket-type", "socket-name");
+            if (String(socket, "socket-type") is { } type && type != "unix")
+            {
+                NotImported(path + ".socket-type", $"{type}: keagitops renders a unix socket");
+            }
+
+            if (String(socket, "socket-name") is not { } name)
+            {
+                return;
+            }
+
+            var slash = name.LastIndexOf('/');
+            if (slash < 0)
+            {
+                Set("control-socket.socket-name", YamlValue.String(name));
+            }
+            else if (_is3)
+            {
+                Note(path + ".socket-name", $"{name} becomes {name[(slash + 1)..]} (Kea 3.0 resolves it in its socket directory)");
+                Set("control-socket.socket-name", YamlValue.String(name[(slash + 1)..]));
+            }
+            else
+            {
+                if (name[..slash] != DefaultSocketDirectory)
+                {
+                    Set("kea.socket-directory", YamlValue.String(name[..slash]));
+                }
+
+                Set("control-socket.socket-name", YamlValue.String(name[(slash + 1)..]));
+            }
+        }
+
+        private void ReadLeaseDatabase(JsonElement dhcp4, string p)
+        {
+            if (!dhcp4.TryGetProperty("lease-database", out var database) || database.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            var path = p + ".lease-database";
+            OnlyKnown(database, path, "type", "persist", "lfc-interval");
+            if (String(database, "type") is { } type && type != "memfile")
+            {
+                NotImported(path + ".type", $"{type}: keagitops supports memfile only");
+            }
+
+            if (database.TryGetProperty("persist", out var persist) && persist.ValueKind == JsonValueKind.False)
+            {
+                NotImported(path + ".persist", "false: keagitops always persists leases");
+            }
+
+            if (Integer(database, "lfc-interval") is { } lfc)
+            {
+                Set("lease-database.lfc-interval", YamlValue.Number(lfc));
+            }
+        }
+
+        private void ReadLoggers(JsonElement dhcp4, string p)
+        {
+            if (!dhcp4.TryGetProperty("loggers", out var loggers) || loggers.ValueKind != JsonValueKind.Array)
+            {
+                Note(p + ".loggers", "absent: keagitops renders the kea-dhcp4 logger (INFO to stdout)");
+                return;
+            }
+
+            var i = 0;
+            foreach (var logger in loggers.EnumerateArray())
+            {
+                var path = $"{p}.loggers[{i++}]";
+                if (String(logger, "name") != "kea-dhcp4" || i > 1)
+                {
+                    NotImported(path, "keagitops renders one logger, kea-dhcp4");
+                    continue;
+                }
+
+                var outputsKey = _is3 ? "output-options" : "output_options";
+                OnlyKnown(logger, path, "name", "severity", "debuglevel", outputsKey);
+                if (String(logger, "severity") is { } severity)
+                {
+                    Set("logging.severity", YamlValue.String(severity));
+                }
+
+                if (Integer(logger, "debuglevel") is { } level)
+                {
+                    Set("logging.debuglevel", YamlValue.Number(level));
+                }
+
+                if (!logger.TryGetProperty(outputsKey, out var outputs) || outputs.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                var j = 0;
+                foreach (var output in outputs.EnumerateArray())
+                {
+                    var outputPath = $"{path}.{outputsKey}[{j}]";
+                    if (j++ > 0)
+                    {
+                        NotImported(outputPath, "keagitops renders one output");
+                        continue;
+                    }
+
+                    OnlyKnown(output, outputPath, "output");
+                    var target = String(output, "output") ?? "stdout";
+                    var mapped = target switch
+                    {
+                        "stdout" => "stdout",
+                        "syslog:kea-dhcp4" => "syslog",
+                        "/var/log/kea/kea-dhcp4.log" => "file",
+                        _ when target.StartsWith("syslog", StringComparison.Ordinal) => "syslog",
+                        _ => null,
+                    };
+                    if (mapped is null)
+                    {
+                        NotImported(outputPath + ".output", $"{target}: the inventory offers stdout, syslog or /var/log/kea/kea-dhcp4.log");
+                    }
+                    else
+                    {
+                        if (mapped == "syslog" && target != "syslog:kea-dhcp4")
+                        {
+                            Note(outputPath + ".output", $"{target} becomes syslog:kea-dhcp4");
+                        }
+
+                        Set("logging.output", YamlValue.String(mapped));
+                    }
+                }
+            }
+        }
+
+        private void ReadMultiThreading(JsonElement dhcp4, string p)
+        {
+            if (!dhcp4.TryGetProperty("multi-threading", out var mt))
+            {
+                Note(p + ".multi-threading", "absent: keagitops renders multi-threading on (the HA dedicated listener needs it)");
+                return;
+            }
+
+            OnlyKnown(mt, p + ".multi-threading", "enable-multi-threading");
+            if (mt.TryGetProperty("enable-multi-threading", out var enabled) && enabled.ValueKind == JsonValueKind.False)
+            {
+                NotImported(p + ".multi-threading.enable-multi-threading", "false: keagitops renders multi-threading on (the HA dedicated listener needs it)");
+            }
+        }
+
+        private void ReadUserContext(JsonElement element, string p)
+        {
+            if (element.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var member in context.EnumerateObject())
+                {
+                    if (member.Name == "keagitops")
+                    {
+                        Note($"{p}.user-context.keagitops", "provenance of an earlier keagitops render; rendered anew");
+                    }
+                    else
+                    {
+                        NotImported($"{p}.user-context.{member.Name}", "no inventory key for it");
+                    }
+                }
+            }
+        }
+
+        private static IEnumerable<Setting> Timers(JsonElement element)
+        {
+            foreach (var key in new[] { "renew-timer", "rebind-timer", "valid-lifetime" })
+            {
+                if (Integer(element, key) is { } value)
+                {
+                    yield return new Setting(key, YamlValue.Number(value));
+                }
+            }
+        }
+
+        private List<Setting> OptionData(JsonElement element, string path, string prefix)
+        {
+            var settings = new List<Setting>();
+            if (!element.TryGetProperty("option-data", out var options) || options.ValueKind != JsonValueKind.Array)
+            {
+                return settings;
+            }
+
+            var i = 0;
+            foreach (var option in options.EnumerateArray())
+            {
+                var optionPath = $"{path}.option-data[{i++}]";
+                OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data");
+                var code = Integer(option, "code");
+                var name = String(option, "name") ?? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name;
+                if (name is null)
+                {
+                    NotImported(optionPath, "an option without a name (and no standard option has its code)");
+                    continue;
+                }
+
+                var definition = OptionDefinitions.Find(name);
+                var data = option.TryGetProperty("data", out var d) ? ScalarText(d) : string.Empty;
+                var csv = Flag(option, "csv-format");
+                YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)
+                    ? new YamlList(data.Split(',').Select(v => YamlValue.String(v.Trim())).ToList())
+                    : YamlValue.String(data);
+                var longForm = new List<KeyValuePair<string, YamlValue>>();
+                if (code is { } c && option.TryGetProperty("name", out _))
+                {
+                    longForm.Add(KeyValuePair.Create("code", YamlValue.Number(c)));
+                }
+
+                if (String(option, "space") is { } space)
+                {
+                    longForm.Add(KeyValuePair.Create("space", YamlValue.String(space)));
+                }
+
+                foreach (var flag in new[] { "csv-format", "always-send", "never-send" })
+                {
+                    if (Flag(option, flag) is { } set)
+                    {
+                        longForm.Add(KeyValuePair.Create(flag, YamlValue.Bool(set)));
+                    }
+                }
+
+                if (longForm.Count > 0)
+                {
+                    longForm.Insert(0, KeyValuePair.Create("data", value));
+                    value = new YamlMap(longForm);
+                }
+
+                settings.Add(new Setting(prefix + "option-data." + name, value));
+            }
+
+            return settings;
+        }
+
+        private void ReadSubnet(JsonElement subnet, string path)
+        {
+            OnlyKnown(subnet, path, "id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context");
+            if (Integer(subnet, "id") is not { } id)
+            {
+                NotImported(path, "a subnet without an id (the inventory needs explicit, stable ids)");
+                return;
+            }
+
+            var settings = new List<Setting> { new("subnet", YamlValue.String(String(subnet, "subnet") ?? string.Empty)) };
+            if (subnet.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+            {
+                OnlyKnown(context, path + ".user-context", "comment");
+                if (String(context, "comment") is { } comment)
+                {
+                    settings.Add(new Setting("comment", YamlValue.String(comment)));
+                }
+            }
+
+            var pools = Pools(subnet, path);
+            if (pools.Count > 0)
+            {
+                settings.Add(new Setting("pools", new YamlList(pools.Select(YamlValue.String).ToList())));
+            }
+
+            settings.AddRange(Timers(subnet));
+            settings.AddRange(OptionData(subnet, path, string.Empty));
+            var reservations = new List<ImportedReservation>();
+            if (subnet.TryGetProperty("reservations", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var reservation in list.EnumerateArray())
+                {
+                    if (ReadReservation(reservation, $"{path}.reservations[{i++}]") is { } imported)
+                    {
+                        reservations.Add(imported);
+                    }
+                }
+            }
+
+            snapshot.Subnets.Add(new ImportedSubnet(id, settings, reservations));
+        }
+
+        /// <summary>
+        /// The subnet's pools as the inventory writes them. In load-balancing mode keagitops renders each
+        /// pool as two halves with the servers' HA_ classes, so adjacent halves are folded back into one.
+        /// </summary>
+        private List<string> Pools(JsonElement subnet, string path)
+        {
+            var pools = new List<(string Text, Ipv4Range? Range, string? Class, string Path)>();
+            if (!subnet.TryGetProperty("pools", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var i = 0;
+            foreach (var pool in list.EnumerateArray())
+            {
+                var poolPath = $"{path}.pools[{i++}]";
+                OnlyKnown(pool, poolPath, "pool", "client-classes", "client-class");
+                var text = String(pool, "pool") ?? string.Empty;
+                string? poolClass = null;
+                if (pool.TryGetProperty("client-classes", out var classes) && classes.ValueKind == JsonValueKind.Array)
+                {
+                    var names = classes.EnumerateArray().Select(c => c.GetString()).ToList();
+                    poolClass = names.Count == 1 ? names[0] : string.Join(",", names);
+                }
+                else if (String(pool, "client-class") is { } single)
+                {
+                    poolClass = single;
+                }
+
+                if (poolClass is not null && (_scopes is not { } scopes || (poolClass != scopes.First && poolClass != scopes.Second)))
+                {
+                    NotImported(poolPath + (_is3 ? ".client-classes" : ".client-class"), $"{poolClass}: only the HA scope classes of a load-balancing pair are rendered");
+                    poolClass = null;
+                }
+
+                pools.Add((text, Ipv4Range.TryParsePool(text, out var range) ? range : null, poolClass, poolPath));
+            }
+
+            var result = new List<string>();
+            for (var k = 0; k < pools.Count; k++)
+            {
+                var (text, range, poolClass, poolPath) = pools[k];
+                if (poolClass is not null && _scopes is { } s && poolClass == s.First && k + 1 < pools.Count
+                    && pools[k + 1].Class == s.Second && range is { } low && pools[k + 1].Range is { } high && low.Last.Value + 1 == high.First.Value)
+                {
+                    var whole = new Ipv4Range(low.First, high.Last);
+                    var keaSplit = low.First.Value + ((whole.Size + 1) / 2) - 1;
+                    if (keaSplit != low.Last.Value)
+                    {
+                        Note(poolPath, $"{low} and {high} folded into {whole}; keagitops splits it in halves at {new Ipv4Address((uint)keaSplit)}");
+                    }
+
+                    result.Add(whole.ToString());
+                    k++;
+                    continue;
+                }
+
+                if (poolClass is not null)
+                {
+                    Note(poolPath, $"{text} ({poolClass}) has no adjacent partner half: imported as a whole pool, which keagitops splits between the servers");
+                }
+                else if (_scopes is not null)
+                {
+                    Note(poolPath, $"{text} is not split between the servers; keagitops renders it as two halves (load-balancing needs that)");
+                }
+
+                result.Add(range?.ToString() ?? text);
+            }
+
+            return result;
+        }
+
+        private ImportedReservation? ReadReservation(JsonElement reservation, string path)
+        {
+            OnlyKnown(reservation, path, "hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data");
+            var address = String(reservation, "ip-address");
+            if (address is null)
+            {
+                NotImported(path, "a reservation without ip-address");
+                return null;
+            }
+
+            var fields = new List<Setting>();
+            string kind;
+            string identifier;
+            if (String(reservation, "hw-address") is { } mac)
+            {
+                kind = "hw-address";
+                identifier = HardwareAddress.NormaliseMac(mac) ?? mac.ToLowerInvariant();
+            }
+            else if (String(reservation, "client-id") is { } clientId)
+            {
+                kind = "client-id";
+                identifier = clientId.ToLowerInvariant();
+            }
+            else
+            {
+                NotImported(path, "a reservation by an identifier the inventory does not have (only hw-address and client-id)");
+                return null;
+            }
+
+            fields.Add(new Setting(kind, YamlValue.String(identifier)));
+            fields.Add(new Setting("ip-address", YamlValue.String(address)));
+            if (String(reservation, "hostname") is { } hostname)
+            {
+                fields.Add(new Setting("hostname", YamlValue.String(hostname)));
+            }
+
+            if (reservation.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+            {
+                OnlyKnown(context, path + ".user-context", "comment");
+                if (String(context, "comment") is { } comment)
+                {
+                    fields.Add(new Setting("comment", YamlValue.String(comment)));
+                }
+            }
+
+            var options = OptionData(reservation, path, string.Empty);
+            if (options.Count > 0)
+            {
+                fields.Add(new Setting("option-data", new YamlMap(options.Select(o => KeyValuePair.Create(o.Key["option-data.".Length..], o.Value)).ToList())));
+            }
+
+            return new ImportedReservation(kind, identifier, address, fields);
+        }
+
+        private static string? String(JsonElement element, string key) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private static long? Integer(JsonElement element, string key) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+
+        private static bool? Flag(JsonElement element, string key) =>
+            element.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+
+        private static string ScalarText(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => value.GetRawText(),
+        };
+    }
+}

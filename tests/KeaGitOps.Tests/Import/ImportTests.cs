@@ -1,0 +1,225 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KeaGitOps.Cli;
+using KeaGitOps.Cli.Commands;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Import;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Validation;
+using KeaGitOps.Tests.Support;
+using Xunit;
+
+namespace KeaGitOps.Tests.Import;
+
+/// <summary>keagitops import on the user's two servers (fixtures modelled on their report) and on keagitops' own output.</summary>
+public sealed class ImportTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keagitops-tests", "import-" + Guid.NewGuid().ToString("N"));
+
+    private static string Server1 => RepositoryLayout.Fixture("import/report/kea-dhcp-1.conf");
+
+    private static string Server2 => RepositoryLayout.Fixture("import/report/kea-dhcp-2.conf");
+
+    private string Out => Path.Combine(_folder, "out");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private (int ExitCode, string Console) Import(params string[] extra)
+    {
+        var console = new StringWriter();
+        var prefer = Array.IndexOf(extra, "--prefer") is var p and >= 0 ? extra[p + 1] : null;
+        var code = ImportCommand.Run([$"kea-dhcp-1={Server1}", $"kea-dhcp-2={Server2}"], new DirectoryInfo(Out), prefer, extra.Contains("--strict"), console);
+        return (code, console.ToString());
+    }
+
+    private static ValidationResult Validate(string folder) =>
+        new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader(folder)).Validate(folder);
+
+    [Fact]
+    public void The_report_names_the_identity_fault_the_reservation_only_on_server_2_and_the_74_conflict()
+    {
+        var (code, console) = Import();
+
+        Assert.Equal(ExitCodes.Success, code);
+        var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
+        Assert.Equal(report, console[..report.Length]);
+        Assert.Contains("## Identity problems (1)\n\n- kea-dhcp-2: its config names itself \"kea-dhcp-1\" (this-server-name)", report, StringComparison.Ordinal);
+        Assert.Contains("## Reservations only on one server (1)\n\n- subnet 1: a8:29:48:c0:01:60 (eap773-ap-1) → 192.168.1.74 is only on kea-dhcp-2", report, StringComparison.Ordinal);
+        Assert.Contains("## Same address, different identifiers (1)\n\n- subnet 1: 192.168.1.74 is reserved for bc:24:11:16:c6:92 (influxdb) on kea-dhcp-1 and kea-dhcp-2, a8:29:48:c0:01:60 (eap773-ap-1) on kea-dhcp-2; kea-dhcp-1's kept", report, StringComparison.Ordinal);
+        Assert.Contains("## Different options, timers, subnets and settings (0)", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_written_inventory_validates_and_marks_the_conflicts_on_their_entries()
+    {
+        Import();
+
+        var result = Validate(Out);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        var reservations = File.ReadAllLines(Path.Combine(Out, "reservations", "subnet-1.yaml")).Where(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["192.168.1.11", "192.168.1.24", "192.168.1.47", "192.168.1.74", "192.168.1.242"], reservations.Select(l => l.Split("ip-address: \"")[1].Split('"')[0]));
+        Assert.DoesNotContain(reservations, l => l.StartsWith("- { hw-address: \"a8:29:48:c0:01:60\"", StringComparison.Ordinal));
+        Assert.Contains("# import: conflict, left out: - { hw-address: \"a8:29:48:c0:01:60\", ip-address: \"192.168.1.74\", hostname: \"eap773-ap-1\" }  (kea-dhcp-1 gives 192.168.1.74 to another client; only on kea-dhcp-2", File.ReadAllText(Path.Combine(Out, "reservations", "subnet-1.yaml")), StringComparison.Ordinal);
+        Assert.Contains("# import: conflict: 192.168.1.74 is also reserved for a8:29:48:c0:01:60", reservations.Single(l => l.Contains("influxdb", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var site = File.ReadAllLines(Path.Combine(Out, ImportOutput.SiteFile));
+        Assert.Contains("# import: conflict: kea-dhcp-2: its config names itself \"kea-dhcp-1\"", site.Single(l => l.Contains("name: \"kea-dhcp-2\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(1, result.Model!.Servers.Count(s => s.Name == "kea-dhcp-2" && s.Address?.ToString() == "192.168.1.134"));
+        Assert.Equal(["192.168.1.253", "192.168.1.224"], result.Model.OptionData.Single(o => o.Name == "domain-name-servers").Values.Select(v => v.Value));
+    }
+
+    [Fact]
+    public void Preferring_server_2_keeps_both_74_reservations_and_validation_names_both_places()
+    {
+        var (code, console) = Import("--prefer", "kea-dhcp-2");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("kea-dhcp-2 itself reserves it twice: all kept, fix by hand", console, StringComparison.Ordinal);
+        var errors = Validate(Out).Diagnostics.Where(d => d.IsError).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal("KGO201", error.Code);
+        Assert.Contains("influxdb", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("eap773-ap-1", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Strict_prints_the_conflicts_writes_nothing_and_exits_1()
+    {
+        var (code, console) = Import("--strict");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("--strict: 3 conflict(s): nothing written", console, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out));
+    }
+
+    [Fact]
+    public void Drift_in_a_peer_url_an_address_and_a_timer_is_reported_and_decided_for_the_preferred_server()
+    {
+        var drifted = File.ReadAllText(Server2)
+            .Replace("\"url\": \"http://192.168.1.134:8000/\"", "\"url\": \"http://192.168.1.135:8000/\"", StringComparison.Ordinal)
+            .Replace("\"ip-address\": \"192.168.1.24\"", "\"ip-address\": \"192.168.1.25\"", StringComparison.Ordinal)
+            .Replace("\"valid-lifetime\": 86400", "\"valid-lifetime\": 7200", StringComparison.Ordinal);
+        Directory.CreateDirectory(_folder);
+        var server2 = Path.Combine(_folder, "kea-dhcp-2.conf");
+        File.WriteAllText(server2, drifted);
+
+        var code = ImportCommand.Run([$"kea-dhcp-1={Server1}", $"kea-dhcp-2={server2}"], new DirectoryInfo(Out), null, strict: false, new StringWriter());
+
+        Assert.Equal(ExitCodes.Success, code);
+        var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
+        Assert.Contains("- peer kea-dhcp-2: the servers disagree on its URL host: kea-dhcp-1 says 192.168.1.134, kea-dhcp-2 says 192.168.1.135; kea-dhcp-1's is kept", report, StringComparison.Ordinal);
+        Assert.Contains("## Same identifier, different addresses (1)\n\n- subnet 1: hw-address d8:e2:df:63:e6:12: kea-dhcp-1 gives 192.168.1.24, kea-dhcp-2 gives 192.168.1.25; kea-dhcp-1's kept", report, StringComparison.Ordinal);
+        Assert.Contains("- valid-lifetime: kea-dhcp-1 has 86400, kea-dhcp-2 has 7200; kea-dhcp-1's kept", report, StringComparison.Ordinal);
+        var site = File.ReadAllLines(Path.Combine(Out, ImportOutput.SiteFile));
+        Assert.Equal("valid-lifetime: 86400  # import: conflict: kea-dhcp-1 has 86400, kea-dhcp-2 has 7200; kea-dhcp-1's kept", site.Single(l => l.StartsWith("valid-lifetime:", StringComparison.Ordinal)));
+        Assert.Contains("address: \"192.168.1.134\"", site.Single(l => l.Contains("name: \"kea-dhcp-2\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var xbox = File.ReadAllLines(Path.Combine(Out, "reservations", "subnet-1.yaml")).Single(l => l.Contains("xbox", StringComparison.Ordinal));
+        Assert.StartsWith("- { hw-address: \"d8:e2:df:63:e6:12\", ip-address: \"192.168.1.24\", hostname: \"xbox\" }  # import: conflict: kea-dhcp-1 gives 192.168.1.24, kea-dhcp-2 gives 192.168.1.25", xbox, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_the_inventory_cannot_express_are_listed_by_json_path()
+    {
+        var config = File.ReadAllText(Server1)
+            .Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"expired-leases-processing\": { \"reclaim-timer-wait-time\": 10 },", StringComparison.Ordinal)
+            .Replace("\"hostname\": \"xbox\" }", "\"hostname\": \"xbox\", \"next-server\": \"192.168.1.5\" }", StringComparison.Ordinal);
+        using var parsed = KeaJson.Parse(config, Server1);
+        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
+
+        var (plan, output) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+
+        Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"]);
+        Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
+        Assert.False(plan.HasConflicts);
+    }
+
+    [Fact]
+    public void Hostile_strings_are_quoted_so_the_inventory_reads_them_back_unchanged()
+    {
+        const string Hostile = "x\" # not a comment\n- { ip-address: 10.0.0.1 }: '\\";
+        var config = File.ReadAllText(Server1).Replace("\"hostname\": \"xbox\"", "\"hostname\": " + JsonSerializer.Serialize(Hostile), StringComparison.Ordinal);
+        using var parsed = KeaJson.Parse(config, Server1);
+        var (_, output) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+        foreach (var (path, text) in output.Files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Out, path))!);
+            File.WriteAllText(Path.Combine(Out, path), text);
+        }
+
+        var result = Validate(Out);
+
+        Assert.Equal(Hostile, result.Model!.Subnets[0].Reservations.Single(r => r.HwAddress == "d8:e2:df:63:e6:12").Hostname);
+        Assert.Equal(5, result.Model.Subnets[0].Reservations.Count);
+    }
+
+    [Fact]
+    public void Importing_keagitops_own_render_of_the_example_renders_back_to_the_same_configs()
+    {
+        using var example = TempInventory.FromExample();
+        var original = RenderPipeline.Default(example.Folder).Run(example.Folder, null, () => null);
+        Assert.True(original.Succeeded, string.Join("\n", original.Diagnostics));
+        var sources = new List<ImportSource>();
+        var documents = new List<KeaJsonResult>();
+        foreach (var server in original.Servers!)
+        {
+            var parsed = KeaJson.Parse(server.File(TemplateSet.Dhcp4).Text, server.Name + ".conf");
+            documents.Add(parsed);
+            sources.Add(new ImportSource(server.Name, server.Name + ".conf", parsed.Document!.RootElement));
+        }
+
+        var (plan, output) = KeaImport.Run(sources, null);
+        foreach (var document in documents)
+        {
+            document.Dispose();
+        }
+
+        Assert.Empty(plan.Findings);
+        Assert.Empty(plan.NotImported.SelectMany(n => n.Value));
+        foreach (var (path, text) in output.Files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Out, path))!);
+            File.WriteAllText(Path.Combine(Out, path), text);
+        }
+
+        var again = RenderPipeline.Default(Out).Run(Out, null, () => null);
+        Assert.True(again.Succeeded, string.Join("\n", again.Diagnostics));
+        Assert.Equal(2, again.Servers!.Count);
+        foreach (var server in original.Servers)
+        {
+            using var before = Comparable(server.File(TemplateSet.Dhcp4).Text);
+            using var after = Comparable(again.Servers.Single(s => s.Name == server.Name).File(TemplateSet.Dhcp4).Text);
+            Assert.Empty(JsonDiff.Compare(before.RootElement, after.RootElement));
+        }
+    }
+
+    /// <summary>
+    /// A rendered config without keagitops' provenance (Dhcp4.user-context), with reservations in address
+    /// order: the example spreads them over four files, import writes one sorted file, and Kea gives the
+    /// order of reservations no meaning.
+    /// </summary>
+    private static JsonDocument Comparable(string text)
+    {
+        var root = JsonNode.Parse(text)!;
+        var dhcp4 = root["Dhcp4"]!.AsObject();
+        Assert.True(dhcp4.Remove("user-context"));
+        foreach (var subnet in dhcp4["subnet4"]!.AsArray())
+        {
+            var reservations = subnet!["reservations"]!.AsArray();
+            var sorted = reservations.Select(r => r!.DeepClone()).OrderBy(r => Version.Parse(r["ip-address"]!.GetValue<string>())).ToList();
+            reservations.Clear();
+            foreach (var r in sorted)
+            {
+                reservations.Add(r);
+            }
+        }
+
+        return JsonDocument.Parse(root.ToJsonString());
+    }
+}
