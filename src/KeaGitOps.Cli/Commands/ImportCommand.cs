@@ -4,6 +4,11 @@ using KeaGitOps.Cli.Output;
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Import;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Validation;
+using KeaGitOps.Remote;
+using KeaGitOps.Remote.Ssh;
 
 namespace KeaGitOps.Cli.Commands;
 
@@ -17,9 +22,15 @@ public sealed partial class ImportCommand
     {
         Description = "A server's name and its kea-dhcp4.conf, as NAME=PATH; once per server. The first is preferred unless --prefer says otherwise.",
         HelpName = "NAME=PATH",
-        Required = true,
-        Arity = ArgumentArity.OneOrMore,
+        Arity = ArgumentArity.ZeroOrMore,
     };
+
+    private readonly Option<bool> _fromServers = new("--from-servers")
+    {
+        Description = "Read each server's live kea-dhcp4.conf over SSH instead, using the servers and ssh settings of --inventory (host keys checked against known_hosts).",
+    };
+
+    private readonly Option<DirectoryInfo> _inventory = CommonOptions.Inventory();
 
     private readonly Option<DirectoryInfo> _out = new("--out", "-o")
     {
@@ -43,9 +54,11 @@ public sealed partial class ImportCommand
     {
         var command = new Command("import", "Import the servers' kea-dhcp4.conf files into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md. Exit 0: written; 1: unreadable config, or conflicts with --strict (nothing written); 64: bad --from.")
         {
-            _from, _out, _prefer, _strict,
+            _from, _fromServers, _inventory, _out, _prefer, _strict,
         };
-        command.SetAction(parse => Run(parse.GetValue(_from)!, parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out));
+        command.SetAction((parse, cancellation) => parse.GetValue(_fromServers)
+            ? RunFromServersAsync(parse.GetValue(_inventory)!, parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, cancellation)
+            : Task.FromResult(Run(parse.GetValue(_from) ?? [], parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out)));
         return command;
     }
 
@@ -71,7 +84,73 @@ public sealed partial class ImportCommand
             servers.Add((name, item[(equals + 1)..]));
         }
 
-        if (prefer is not null && !servers.Exists(s => s.Name == prefer))
+        if (servers.Count == 0)
+        {
+            console.WriteLine("keagitops import: name the servers' configs with --from NAME=PATH (once per server), or use --from-servers");
+            return ExitCodes.UsageError;
+        }
+
+        return Import(servers.Select(s => new ConfigSource(s.Name, DisplayPath.Of(Path.GetFullPath(s.Path)), () => KeaJson.Load(s.Path))).ToList(), output, prefer, strict, console);
+    }
+
+    /// <summary>One server's config to import: its name, where it came from (for the report), and how to read it.</summary>
+    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load);
+
+    /// <summary>
+    /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
+    /// from deploy.config-directory; &lt;?include?&gt; files are read over SSH too.
+    /// </summary>
+    public static async Task<int> RunFromServersAsync(DirectoryInfo inventory, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation)
+    {
+        var validation = new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader()).Validate(inventory.FullName);
+        if (validation.Model is null || validation.Diagnostics.Any(d => d.Code is "KGO001" or "KGO002" or "KGO003" or "KGO004" or "KGO101" or "KGO102" or "KGO103"))
+        {
+            new DiagnosticWriter(console, OutputFormat.Text, CommonOptions.UseColor()).Write(validation.Diagnostics, "the inventory's servers and ssh settings cannot be read: no server contacted");
+            return ExitCodes.Failure;
+        }
+
+        var model = validation.Model;
+        var hosts = new List<IRemoteHost>();
+        try
+        {
+            var sources = new List<ConfigSource>();
+            foreach (var server in model.Servers)
+            {
+                var workingDirectory = Directory.GetCurrentDirectory();
+                var endpoint = SshSettingsResolver.Endpoint(model, server, workingDirectory);
+                SshRemoteHost host;
+                try
+                {
+                    host = await SshRemoteHost.ConnectAsync(endpoint, HostKeys.Gate(SshSettingsResolver.KnownHostsFile(model, server, workingDirectory)), cancellation).ConfigureAwait(false);
+                }
+                catch (RemoteStepException e)
+                {
+                    console.WriteLine($"{server.Name}: connect: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+
+                hosts.Add(host);
+                var path = $"{EffectiveDeploy.For(model, server).ConfigDirectory.TrimEnd('/')}/{TemplateSet.Dhcp4}";
+                string? ReadRemote(string file) => host.ReadFileAsync(file, cancellation).GetAwaiter().GetResult() is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+                sources.Add(new ConfigSource(server.Name, $"{server.Name}:{path}", () => ReadRemote(path) is { } text
+                    ? KeaJson.Parse(text, $"{server.Name}:{path}", include => ReadRemote(include.Contains(':', StringComparison.Ordinal) ? include[(include.IndexOf(':', StringComparison.Ordinal) + 1)..] : include))
+                    : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}"))));
+            }
+
+            return Import(sources, output, prefer, strict, console);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console)
+    {
+        if (prefer is not null && !servers.Any(s => s.Name == prefer))
         {
             console.WriteLine($"keagitops import: --prefer {prefer}: not one of the --from servers ({string.Join(", ", servers.Select(s => s.Name))})");
             return ExitCodes.UsageError;
@@ -87,9 +166,9 @@ public sealed partial class ImportCommand
         try
         {
             var sources = new List<ImportSource>();
-            foreach (var (name, path) in servers)
+            foreach (var (name, origin, load) in servers)
             {
-                var result = KeaJson.Load(path);
+                var result = load();
                 parsed.Add(result);
                 if (!result.Succeeded)
                 {
@@ -98,7 +177,7 @@ public sealed partial class ImportCommand
                     return ExitCodes.Failure;
                 }
 
-                sources.Add(new ImportSource(name, DisplayPath.Of(Path.GetFullPath(path)), result.Document.RootElement));
+                sources.Add(new ImportSource(name, origin, result.Document.RootElement));
             }
 
             var (plan, files) = KeaImport.Run(sources, prefer);
