@@ -26,6 +26,10 @@ public static class CommonOptions
         HelpName = "DIR",
     };
 
+    /// <summary>The templates folder in force: the one given, else ./templates when it exists, else null (the built-in templates).</summary>
+    public static string? TemplatesFolder(DirectoryInfo? given) =>
+        given?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null);
+
     public static Option<string?> Server() => new("--server", "-s")
     {
         Description = "Only this server (its name in the inventory).",

@@ -34,7 +34,7 @@ public sealed class DeployCommand
     public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false)
     {
         // What is deployed must be what is in git: uncommitted edits would run on the servers untraceably.
-        var revision = GitProvenance.Read(inventory.FullName, templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null));
+        var revision = GitProvenance.Read(inventory.FullName, CommonOptions.TemplatesFolder(templates));
         if (revision is { Dirty: true } && !allowDirty && !dryRun)
         {
             console.WriteLine($"keagitops: {inventory} (or the templates) has uncommitted changes; commit them first, or pass --allow-dirty (the configs will say source-dirty: true)");

@@ -99,7 +99,7 @@ public sealed class DiffCommand
     public static int Review(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string baseRef, TextWriter console)
     {
         var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
-        var templatesFolder = templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null);
+        var templatesFolder = CommonOptions.TemplatesFolder(templates);
         var head = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
         GitSnapshot snapshot;
         string sha;

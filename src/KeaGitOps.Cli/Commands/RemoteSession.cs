@@ -30,7 +30,7 @@ public sealed class RemoteSession
     /// <summary>Validates and renders; null (after printing why) when the inventory has errors or --server names no server.</summary>
     public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console)
     {
-        var templatesFolder = templates?.FullName ?? (Directory.Exists(RenderCommand.DefaultTemplates) ? Path.GetFullPath(RenderCommand.DefaultTemplates) : null);
+        var templatesFolder = CommonOptions.TemplatesFolder(templates);
         var result = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
         if (!result.Succeeded)
         {
