@@ -45,6 +45,26 @@ public sealed partial class ImportCommand
         HelpName = "NAME",
     };
 
+    private readonly Option<ReservationGrouping> _groupBy = new("--group-by")
+    {
+        Description = "How reservations are laid out for review: subnet (reservations/subnet-ID.yaml), hostname-prefix (reservations/subnet-ID/PREFIX.yaml: ble.yaml, bulb.yaml…), or inline (in site.yaml).",
+        HelpName = "subnet|hostname-prefix|inline",
+        DefaultValueFactory = _ => ReservationGrouping.Subnet,
+        CustomParser = result => result.Tokens.Single().Value switch
+        {
+            "subnet" => ReservationGrouping.Subnet,
+            "hostname-prefix" => ReservationGrouping.HostnamePrefix,
+            "inline" => ReservationGrouping.Inline,
+            var other => Invalid(result, other),
+        },
+    };
+
+    private static ReservationGrouping Invalid(System.CommandLine.Parsing.ArgumentResult result, string value)
+    {
+        result.AddError($"--group-by {value}: expected subnet, hostname-prefix or inline");
+        return ReservationGrouping.Subnet;
+    }
+
     private readonly Option<bool> _strict = new("--strict")
     {
         Description = "Treat every conflict as an error: print the report, write nothing, exit 1.",
@@ -54,15 +74,15 @@ public sealed partial class ImportCommand
     {
         var command = new Command("import", "Import the servers' kea-dhcp4.conf files into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md. Exit 0: written; 1: unreadable config, or conflicts with --strict (nothing written); 64: bad --from.")
         {
-            _from, _fromServers, _inventory, _out, _prefer, _strict,
+            _from, _fromServers, _inventory, _out, _prefer, _strict, _groupBy,
         };
         command.SetAction((parse, cancellation) => parse.GetValue(_fromServers)
-            ? RunFromServersAsync(parse.GetValue(_inventory)!, parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, cancellation)
-            : Task.FromResult(Run(parse.GetValue(_from) ?? [], parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out)));
+            ? RunFromServersAsync(parse.GetValue(_inventory)!, parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, cancellation, parse.GetValue(_groupBy))
+            : Task.FromResult(Run(parse.GetValue(_from) ?? [], parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, parse.GetValue(_groupBy))));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> from, DirectoryInfo output, string? prefer, bool strict, TextWriter console)
+    public static int Run(IReadOnlyList<string> from, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
         var servers = new List<(string Name, string Path)>();
         foreach (var item in from)
@@ -90,7 +110,7 @@ public sealed partial class ImportCommand
             return ExitCodes.UsageError;
         }
 
-        return Import(servers.Select(s => new ConfigSource(s.Name, DisplayPath.Of(Path.GetFullPath(s.Path)), () => KeaJson.Load(s.Path))).ToList(), output, prefer, strict, console);
+        return Import(servers.Select(s => new ConfigSource(s.Name, DisplayPath.Of(Path.GetFullPath(s.Path)), () => KeaJson.Load(s.Path))).ToList(), output, prefer, strict, console, grouping);
     }
 
     /// <summary>One server's config to import: its name, where it came from (for the report), and how to read it.</summary>
@@ -100,7 +120,7 @@ public sealed partial class ImportCommand
     /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
     /// from deploy.config-directory; &lt;?include?&gt; files are read over SSH too.
     /// </summary>
-    public static async Task<int> RunFromServersAsync(DirectoryInfo inventory, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation)
+    public static async Task<int> RunFromServersAsync(DirectoryInfo inventory, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
         var validation = new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader()).Validate(inventory.FullName);
         if (validation.Model is null || validation.Diagnostics.Any(d => d.Code is "KGO001" or "KGO002" or "KGO003" or "KGO004" or "KGO101" or "KGO102" or "KGO103"))
@@ -137,7 +157,7 @@ public sealed partial class ImportCommand
                     : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}"))));
             }
 
-            return Import(sources, output, prefer, strict, console);
+            return Import(sources, output, prefer, strict, console, grouping);
         }
         finally
         {
@@ -148,7 +168,7 @@ public sealed partial class ImportCommand
         }
     }
 
-    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console)
+    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping)
     {
         if (prefer is not null && !servers.Any(s => s.Name == prefer))
         {
@@ -180,7 +200,7 @@ public sealed partial class ImportCommand
                 sources.Add(new ImportSource(name, origin, result.Document.RootElement));
             }
 
-            var (plan, files) = KeaImport.Run(sources, prefer);
+            var (plan, files) = KeaImport.Run(sources, prefer, grouping);
             console.Write(files.Report);
             if (strict && plan.HasConflicts)
             {

@@ -10,6 +10,19 @@ public sealed record ImportOutput(IReadOnlyDictionary<string, string> Files, str
     public const string ReportFile = "import-report.md";
 }
 
+/// <summary>How imported reservations are laid out for review.</summary>
+public enum ReservationGrouping
+{
+    /// <summary>reservations/subnet-ID.yaml, one file per subnet.</summary>
+    Subnet,
+
+    /// <summary>reservations/subnet-ID/PREFIX.yaml: one file per hostname prefix (ble, bulb, camera…).</summary>
+    HostnamePrefix,
+
+    /// <summary>In site.yaml, under each subnet.</summary>
+    Inline,
+}
+
 /// <summary>
 /// Writes an <see cref="ImportPlan"/> as an inventory (site.yaml, reservations/subnet-ID.yaml) and the
 /// Markdown report. Every string value is double-quoted (<see cref="YamlValue.Quote"/>); conflicts are
@@ -20,7 +33,7 @@ public static class ImportWriter
     private const long KeaDefaultAgentPort = 8000;
     private const long AssumedAgentPort = 8001;
 
-    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources)
+    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
         var assumptions = new List<string>();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -63,15 +76,39 @@ public static class ImportWriter
         site.Append('\n');
         foreach (var subnet in plan.Subnets)
         {
-            var file = $"reservations/subnet-{subnet.Id.ToString(CultureInfo.InvariantCulture)}.yaml";
-            site.Append("  - id: ").Append(subnet.Id.ToString(CultureInfo.InvariantCulture)).Append(Comment(subnet.Comment)).Append('\n');
+            var id = subnet.Id.ToString(CultureInfo.InvariantCulture);
+            site.Append("  - id: ").Append(id).Append(Comment(subnet.Comment)).Append('\n');
             foreach (var group in subnet.Settings.GroupBy(s => Section(s.Value.Key)))
             {
                 WriteGroup(site, 4, group.Key, group.ToList());
             }
 
-            site.Append("    reservations-from: ").Append(YamlValue.Quote(file)).Append('\n');
-            files[file] = Reservations(subnet, plan);
+            switch (grouping)
+            {
+                case ReservationGrouping.Inline:
+                    // Indented under the subnet's key; the header comment and conflict comments come along.
+                    site.Append("    reservations:").Append(subnet.Reservations.Count == 0 ? " []\n" : "\n");
+                    foreach (var line in Reservations(subnet, plan, subnet.Reservations).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "[]"))
+                    {
+                        site.Append("      ").Append(line).Append('\n');
+                    }
+
+                    break;
+                case ReservationGrouping.HostnamePrefix:
+                    var folder = $"reservations/subnet-{id}/";
+                    site.Append("    reservations-from: ").Append(YamlValue.Quote(folder)).Append('\n');
+                    foreach (var group in subnet.Reservations.GroupBy(r => HostnamePrefix(r.Value)).OrderBy(g => g.Key, StringComparer.Ordinal))
+                    {
+                        files[$"{folder}{group.Key}.yaml"] = Reservations(subnet, plan, group.ToList());
+                    }
+
+                    break;
+                default:
+                    var file = $"reservations/subnet-{id}.yaml";
+                    site.Append("    reservations-from: ").Append(YamlValue.Quote(file)).Append('\n');
+                    files[file] = Reservations(subnet, plan, subnet.Reservations);
+                    break;
+            }
         }
 
         files[ImportOutput.SiteFile] = site.ToString();
@@ -120,18 +157,29 @@ public static class ImportWriter
         }
     }
 
-    private static string Reservations(MergedSubnet subnet, ImportPlan plan)
+    /// <summary>
+    /// The hostname's first word ("ble-proxy-kitchen" → "ble", "bulb2" → "bulb"), a file name for a group of
+    /// alike devices; "other" without a usable hostname.
+    /// </summary>
+    private static string HostnamePrefix(ImportedReservation reservation)
+    {
+        var hostname = reservation.Fields.FirstOrDefault(f => f.Key == "hostname")?.Value.ToYaml().Trim('"', '\'') ?? string.Empty;
+        var word = new string(hostname.TakeWhile(char.IsAsciiLetter).ToArray()).ToLowerInvariant();
+        return word.Length == 0 ? "other" : word;
+    }
+
+    private static string Reservations(MergedSubnet subnet, ImportPlan plan, IReadOnlyList<Commented<ImportedReservation>> reservations)
     {
         var text = new StringBuilder();
         var prefix = subnet.Settings.FirstOrDefault(s => s.Value.Key == "subnet")?.Value.Value.ToYaml() ?? string.Empty;
         text.Append("# Reservations of subnet ").Append(subnet.Id.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(CommentText(prefix))
             .Append(", imported from ").Append(string.Join(", ", plan.ServerNames)).Append("; sorted by address.\n");
-        if (subnet.Reservations.Count == 0)
+        if (reservations.Count == 0)
         {
             text.Append("[]\n");
         }
 
-        foreach (var reservation in subnet.Reservations)
+        foreach (var reservation in reservations)
         {
             text.Append("- ").Append(reservation.Value.ToValue().ToYaml()).Append(Comment(reservation.Comment)).Append('\n');
             foreach (var left in subnet.LeftOut.Where(l => l.Value.Address == reservation.Value.Address))

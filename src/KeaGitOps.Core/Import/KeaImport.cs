@@ -9,10 +9,10 @@ public sealed record ImportSource(string Name, string Origin, JsonElement Root);
 public static class KeaImport
 {
     /// <param name="preferred">the server whose version wins each conflict; null for the first source.</param>
-    public static (ImportPlan Plan, ImportOutput Output) Run(IReadOnlyList<ImportSource> sources, string? preferred)
+    public static (ImportPlan Plan, ImportOutput Output) Run(IReadOnlyList<ImportSource> sources, string? preferred, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
         var snapshots = sources.Select(s => KeaConfigReader.Read(s.Name, s.Root)).ToList();
         var plan = ImportReconciler.Reconcile(snapshots, preferred ?? sources[0].Name);
-        return (plan, ImportWriter.Write(plan, sources.ToDictionary(s => s.Name, s => s.Origin)));
+        return (plan, ImportWriter.Write(plan, sources.ToDictionary(s => s.Name, s => s.Origin), grouping));
     }
 }
