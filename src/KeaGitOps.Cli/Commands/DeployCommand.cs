@@ -41,7 +41,7 @@ public sealed class DeployCommand
             return ExitCodes.Failure;
         }
 
-        var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console);
+        var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console, revision);
         if (session is null)
         {
             return ExitCodes.Failure;

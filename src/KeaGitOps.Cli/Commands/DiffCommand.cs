@@ -100,7 +100,7 @@ public sealed class DiffCommand
     {
         var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
         var templatesFolder = CommonOptions.TemplatesFolder(templates);
-        var head = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        var head = WorkingTree.Render(inventory, templates);
         GitSnapshot snapshot;
         string sha;
         try

@@ -28,10 +28,9 @@ public sealed class RemoteSession
     public IReadOnlyList<DeployTarget> Selected { get; }
 
     /// <summary>Validates and renders; null (after printing why) when the inventory has errors or --server names no server.</summary>
-    public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console)
+    public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console, SourceRevision? revision = null)
     {
-        var templatesFolder = CommonOptions.TemplatesFolder(templates);
-        var result = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        var result = WorkingTree.Render(inventory, templates, revision);
         if (!result.Succeeded)
         {
             writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: the inventory is invalid, no server was contacted");

@@ -38,8 +38,7 @@ public sealed class RenderCommand
 
     public static int Run(DirectoryInfo inventory, OutputFormat format, DirectoryInfo output, DirectoryInfo? templates, TextWriter console)
     {
-        var templatesFolder = CommonOptions.TemplatesFolder(templates);
-        var result = RenderPipeline.Default().Run(inventory.FullName, templatesFolder, () => GitProvenance.Read(inventory.FullName, templatesFolder));
+        var result = WorkingTree.Render(inventory, templates);
         var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
         if (!result.Succeeded)
         {

@@ -2,6 +2,7 @@ using KeaGitOps.Cli;
 using KeaGitOps.Cli.Commands;
 using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Validation;
+using KeaGitOps.Tests.Support;
 using Xunit.Abstractions;
 
 namespace KeaGitOps.Tests.Lab;
@@ -14,27 +15,18 @@ public sealed class ImportLabTests(LabFixture lab, ITestOutputHelper output)
     public async Task Importing_the_live_servers_over_SSH_writes_an_inventory_that_validates()
     {
         using var inventory = lab.CreateLabInventory();
-        var target = Path.Combine(Path.GetTempPath(), "keagitops-import-" + Guid.NewGuid().ToString("N"));
+        using var target = new ScratchFolder();
         var console = new StringWriter();
-        try
-        {
-            var code = await ImportCommand.RunFromServersAsync(new DirectoryInfo(inventory.Folder), new DirectoryInfo(target), null, strict: false, console, CancellationToken.None);
 
-            output.WriteLine(console.ToString());
-            Assert.Equal(ExitCodes.Success, code);
-            Assert.Contains($"kea-dhcp-1:/etc/kea/kea-dhcp4.conf", console.ToString(), StringComparison.Ordinal);
-            var site = await File.ReadAllTextAsync(Path.Combine(target, "site.yaml"));
-            Assert.Contains(LabFixture.Address(LabFixture.Server1), site, StringComparison.Ordinal);
-            Assert.Contains(LabFixture.Address(LabFixture.Server2), site, StringComparison.Ordinal);
-            var validation = new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader(target)).Validate(target);
-            Assert.False(validation.HasErrors, string.Join("\n", validation.Diagnostics));
-        }
-        finally
-        {
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-        }
+        var code = await ImportCommand.RunFromServersAsync(new DirectoryInfo(inventory.Folder), new DirectoryInfo(target.Path), null, strict: false, console, CancellationToken.None);
+
+        output.WriteLine(console.ToString());
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains($"kea-dhcp-1:/etc/kea/kea-dhcp4.conf", console.ToString(), StringComparison.Ordinal);
+        var site = await File.ReadAllTextAsync(Path.Combine(target.Path, "site.yaml"));
+        Assert.Contains(LabFixture.Address(LabFixture.Server1), site, StringComparison.Ordinal);
+        Assert.Contains(LabFixture.Address(LabFixture.Server2), site, StringComparison.Ordinal);
+        var validation = new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader(target.Path)).Validate(target.Path);
+        Assert.False(validation.HasErrors, string.Join("\n", validation.Diagnostics));
     }
 }

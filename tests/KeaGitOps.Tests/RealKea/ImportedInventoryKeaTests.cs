@@ -14,28 +14,18 @@ public sealed class ImportedInventoryKeaTests
     public void The_imported_report_configs_render_to_configs_real_Kea_accepts(string version)
     {
         var fixtures = RepositoryLayout.Fixture("import/report");
-        var imported = Path.Combine(Path.GetTempPath(), "keagitops-imported-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var code = ImportCommand.Run([$"kea-dhcp-1={fixtures}/kea-dhcp-1.conf", $"kea-dhcp-2={fixtures}/kea-dhcp-2.conf"], new DirectoryInfo(imported), null, strict: false, TextWriter.Null);
-            Assert.Equal(ExitCodes.Success, code);
-            using var copy = TempInventory.FromFolder(imported, version);
-            var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
-            Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        using var imported = new ScratchFolder();
+        var code = ImportCommand.Run([$"kea-dhcp-1={fixtures}/kea-dhcp-1.conf", $"kea-dhcp-2={fixtures}/kea-dhcp-2.conf"], new DirectoryInfo(imported.Path), null, strict: false, TextWriter.Null);
+        Assert.Equal(ExitCodes.Success, code);
+        using var copy = TempInventory.FromFolder(imported.Path, version);
+        var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
 
-            var kea = KeaInstallation.For(version);
-            foreach (var server in result.Servers!)
-            {
-                var check = kea.CheckDhcp4(server.File(TemplateSet.Dhcp4).Text, deep: kea.HasDeepCheck);
-                Assert.True(check.Passed, $"kea-dhcp4 {version} on {server.Name}'s imported config:\n{check.Output}");
-            }
-        }
-        finally
+        var kea = KeaInstallation.For(version);
+        foreach (var server in result.Servers!)
         {
-            if (Directory.Exists(imported))
-            {
-                Directory.Delete(imported, recursive: true);
-            }
+            var check = kea.CheckDhcp4(server.File(TemplateSet.Dhcp4).Text, deep: kea.HasDeepCheck);
+            Assert.True(check.Passed, $"kea-dhcp4 {version} on {server.Name}'s imported config:\n{check.Output}");
         }
     }
 }
