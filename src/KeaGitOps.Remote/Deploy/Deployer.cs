@@ -168,10 +168,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
 
         enter("partner health");
+        var partnerDown = false;
         foreach (var partner in partners)
         {
             progress.Step(target.Name, "partner health", partner.Name);
             var problem = await PartnerProblemAsync(partner, hosts, cancellation).ConfigureAwait(false);
+            partnerDown |= problem is not null;
             if (problem is not null && !options.Force)
             {
                 return report(ServerOutcome.Refused, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).", changedNames);
@@ -219,7 +221,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
 
         enter("restart and verify");
-        var failure = await RestartAndVerifyAsync(target, host, changedNames).ConfigureAwait(false);
+        // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
+        // answer (it will serve alone, in partner-down), and that is all that can be verified.
+        var failure = await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
         if (failure is null)
         {
             return report(ServerOutcome.Applied, $"applied {string.Join(", ", changedNames)}", changedNames);
@@ -236,7 +240,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             }
         }
 
-        var rollbackFailure = await RestartAndVerifyAsync(target, host, changedNames).ConfigureAwait(false);
+        var rollbackFailure = await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
         return rollbackFailure is null
             ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", changedNames)
             : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", changedNames);
@@ -246,7 +250,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         file == TemplateSet.ControlAgent ? "kea-ctrl-agent -t" : target.Settings.ConfigTestCommand;
 
     /// <summary>Restarts what changed and waits (bounded) until the service runs, answers, and HA is healthy. Null on success.</summary>
-    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed)
+    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed, bool requireHealthyHa)
     {
         if (changed.Contains(TemplateSet.ControlAgent))
         {
@@ -265,7 +269,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             return $"the restart command failed ({restart.Summary()})";
         }
 
-        progress.Step(target.Name, "verify", $"service, control channel, HA within {target.Settings.HaTimeout.TotalSeconds:0} s");
+        progress.Step(target.Name, "verify", requireHealthyHa
+            ? $"service, control channel, HA within {target.Settings.HaTimeout.TotalSeconds:0} s"
+            : $"service and control channel within {target.Settings.HaTimeout.TotalSeconds:0} s (partner down: HA cannot be healthy)");
         var deadline = Stopwatch.StartNew();
         string last = "no answer yet";
         using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
@@ -284,7 +290,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             else
             {
                 var (state, problem) = await channel.HaStateAsync(CancellationToken.None).ConfigureAwait(false);
-                if (state is not null && KeaControlChannel.HealthyHaStates.Contains(state))
+                if (state is not null && (!requireHealthyHa || KeaControlChannel.HealthyHaStates.Contains(state)))
                 {
                     return null;
                 }
