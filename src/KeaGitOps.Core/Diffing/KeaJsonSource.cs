@@ -151,6 +151,9 @@ internal sealed class KeaJsonSource
 
                         copiedUpTo = i = end;
                         break;
+                    case '+' or '.' or '-' or (>= '0' and <= '9'):
+                        (i, copiedUpTo) = Number(file, chars, i, copiedUpTo);
+                        break;
                     default:
                         i++;
                         break;
@@ -159,6 +162,104 @@ internal sealed class KeaJsonSource
 
             Copy(file, chars, copiedUpTo, text.Length);
             return null;
+        }
+
+        /// <summary>
+        /// Kea's lexer reads floats as <c>[-+]?[0-9]*\.?[0-9]*([eE][-+]?[0-9]+)?</c>, so its own examples
+        /// write <c>.5</c>; JSON does not allow a leading <c>+</c>, a bare leading or trailing dot. Such a
+        /// number is rewritten into the JSON spelling of the same value (<c>+.5</c> → <c> 0.5</c>,
+        /// <c>5.</c> → <c>5.0</c>); every character keeps its place in the file for error messages.
+        /// Returns the offset after the number and how far <paramref name="chars"/> has been copied.
+        /// </summary>
+        private (int Next, int CopiedUpTo) Number(SourceFile file, char[] chars, int start, int copiedUpTo)
+        {
+            var text = file.Text;
+            var i = start;
+            if (text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            var integerStart = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            var hasInteger = i > integerStart;
+            var dot = i < text.Length && text[i] == '.' ? i : -1;
+            if (dot < 0)
+            {
+                if (text[start] == '+' && hasInteger)
+                {
+                    chars[start] = ' ';
+                }
+
+                return (SkipExponent(text, Math.Max(i, start + 1)), copiedUpTo);
+            }
+
+            i++;
+            var fractionStart = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            var hasFraction = i > fractionStart;
+            if (!hasInteger && !hasFraction)
+            {
+                // A lone dot or sign: not a number; the JSON parser reports it.
+                return (i, copiedUpTo);
+            }
+
+            if (text[start] == '+')
+            {
+                chars[start] = ' ';
+            }
+
+            if (!hasInteger)
+            {
+                copiedUpTo = InsertZero(file, chars, copiedUpTo, dot);
+            }
+
+            if (!hasFraction)
+            {
+                copiedUpTo = InsertZero(file, chars, copiedUpTo, dot + 1);
+            }
+
+            return (SkipExponent(text, i), copiedUpTo);
+        }
+
+        /// <summary>The offset after an exponent (<c>e+3</c>) at <paramref name="i"/>, if there is one; its sign is JSON already.</summary>
+        private static int SkipExponent(string text, int i)
+        {
+            if (i >= text.Length || text[i] is not ('e' or 'E'))
+            {
+                return i;
+            }
+
+            var j = i + 1;
+            if (j < text.Length && text[j] is '+' or '-')
+            {
+                j++;
+            }
+
+            var digits = j;
+            while (j < text.Length && char.IsAsciiDigit(text[j]))
+            {
+                j++;
+            }
+
+            return j > digits ? j : i;
+        }
+
+        /// <summary>Copies up to <paramref name="at"/> and adds a "0" that error messages place at <paramref name="at"/>.</summary>
+        private int InsertZero(SourceFile file, char[] chars, int copiedUpTo, int at)
+        {
+            Copy(file, chars, copiedUpTo, at);
+            Segments.Add(new Segment(Output.Length, 1, file, Math.Min(at, file.Text.Length - 1)));
+            Output.Append('0');
+            return at;
         }
 
         private KeaJsonError? Include(SourceFile file, int directive, string includePath, List<string> including)

@@ -151,6 +151,33 @@ public sealed class KeaJsonTests
         Assert.DoesNotContain("LineNumber", error.Message);
     }
 
+    [Theory]
+    [InlineData(".5", 0.5)]
+    [InlineData("-.25", -0.25)]
+    [InlineData("+.75", 0.75)]
+    [InlineData("+3", 3.0)]
+    [InlineData("5.", 5.0)]
+    [InlineData("1.5e+3", 1500.0)]
+    [InlineData("2E-1", 0.2)]
+    [InlineData("0.5", 0.5)]
+    public void Numbers_are_read_as_keas_lexer_reads_them(string written, double value)
+    {
+        // Kea's own all-keys.json example writes "t1-percent": .5; its lexer takes [-+]?[0-9]*\.?[0-9]*([eE][-+]?[0-9]+)?
+        using var result = Accept($$"""{ "Dhcp4": { "t1-percent": {{written}}, "list": [{{written}}, "+1.5 in a string"] } }""");
+
+        Assert.Equal(value, Dhcp4(result).GetProperty("t1-percent").GetDouble(), 9);
+        Assert.Equal(value, Dhcp4(result).GetProperty("list")[0].GetDouble(), 9);
+        Assert.Equal("+1.5 in a string", Dhcp4(result).GetProperty("list")[1].GetString());
+    }
+
+    [Fact]
+    public void An_error_after_a_rewritten_number_is_still_reported_at_its_place_in_the_file()
+    {
+        var error = Reject("""{ "Dhcp4": { "t1-percent": .5, "t2-percent": .75 x } }""");
+
+        Assert.Equal(new SourceLocation("etc/kea/kea-dhcp4.conf", 1, 50), error.Location);
+    }
+
     [Fact]
     public void The_column_of_an_error_counts_utf16_characters_not_utf8_bytes()
     {
