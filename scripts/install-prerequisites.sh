@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian 12 machine (as root), idempotently:
-#   - Debian 12's Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) from apt;
+#   - Debian 12's Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) from apt, and kea-doc for
+#     Kea's own example configs (the import round-trip test reads them);
 #   - iproute2 and util-linux (namespaces for the config checks), openssh-server, debootstrap;
 #   - openssh-client (ssh-keygen makes the keys and hashed known_hosts the SSH tests check against);
 #   - a Debian testing root with Kea 3.0 (scripts/make-kea3-root.sh), never installed on the host.
@@ -8,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(kea-dhcp4-server kea-ctrl-agent kea-admin debootstrap openssh-server openssh-client iproute2 util-linux time)
+packages=(kea-dhcp4-server kea-ctrl-agent kea-admin kea-doc debootstrap openssh-server openssh-client iproute2 util-linux time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,6 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Images that drop /usr/share/doc (dpkg path-exclude) would install kea-doc without its examples.
+[ -f /usr/share/doc/kea/examples/kea4/single-subnet.json ] || {
+  echo "kea-doc is installed but /usr/share/doc/kea/examples is missing (is /usr/share/doc excluded by dpkg?)" >&2; exit 1; }
 
 "$here/make-kea3-root.sh"
 command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is required" >&2; exit 1; }

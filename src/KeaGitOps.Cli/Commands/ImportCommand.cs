@@ -216,6 +216,11 @@ public sealed partial class ImportCommand
                 AtomicFile.Write(path, text);
             }
 
+            // The promise of the report: the inventory validates (or it says which rule breaks) and
+            // renders back each server's config apart from what it listed.
+            var check = ImportVerification.Check(output.FullName, sources, plan).ToMarkdown(plan.Preferred);
+            AtomicFile.Write(Path.Combine(output.FullName, ImportOutput.ReportFile), files.Report + check);
+            console.Write(check);
             console.WriteLine();
             console.WriteLine($"keagitops import: wrote {files.Files.Count} file(s) to {DisplayPath.Of(output.FullName)}; next: review {ImportOutput.ReportFile} and the '# import:' comments, then `keagitops validate --inventory {DisplayPath.Of(output.FullName)}`");
             return ExitCodes.Success;

@@ -196,6 +196,32 @@ public static class ImportWriter
     /// <summary>A comment ends at the line's end: imported text in it must not start a new line.</summary>
     private static string CommentText(string text) => new(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c).ToArray());
 
+    /// <summary>
+    /// <paramref name="text"/> as one Markdown code span on one line: fenced by one backtick more than its
+    /// longest run of backticks (CommonMark), padded when it starts or ends with one.
+    /// </summary>
+    internal static string CodeSpan(string text)
+    {
+        var line = CommentText(text);
+        var longest = 0;
+        for (var i = 0; i < line.Length;)
+        {
+            var run = 0;
+            while (i < line.Length && line[i] == '`')
+            {
+                run++;
+                i++;
+            }
+
+            longest = Math.Max(longest, run);
+            i += run == 0 ? 1 : 0;
+        }
+
+        var fence = new string('`', longest + 1);
+        var pad = line.StartsWith('`') || line.EndsWith('`') ? " " : string.Empty;
+        return fence + pad + line + pad + fence;
+    }
+
     private static string Report(ImportPlan plan, IReadOnlyDictionary<string, string> sources, List<string> assumptions)
     {
         var text = new StringBuilder();
@@ -234,7 +260,7 @@ public static class ImportWriter
         foreach (var (server, list) in items)
         {
             text.Append("### ").Append(server).Append("\n\n");
-            text.Append(list.Count == 0 ? $"- {none}\n" : string.Concat(list.Select(i => $"- `{CommentText(i)}`\n")));
+            text.Append(list.Count == 0 ? $"- {none}\n" : string.Concat(list.Select(i => $"- {CodeSpan(i)}\n")));
             text.Append('\n');
         }
     }

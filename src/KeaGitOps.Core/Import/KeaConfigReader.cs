@@ -26,6 +26,10 @@ public static class KeaConfigReader
     private sealed class Reader(ServerSnapshot snapshot)
     {
         private bool _is3 = true;
+
+        /// <summary>"space/name" of every option-def in the config: options that need one cannot be imported.</summary>
+        private readonly HashSet<string> _definedOptions = new(StringComparer.Ordinal);
+        private long _automaticSubnetIds;
         private (string First, string Second)? _scopes;
 
         private void NotImported(string path, string why) => snapshot.NotImported.Add($"{path}: {why}");
@@ -59,6 +63,7 @@ public static class KeaConfigReader
             OnlyKnown(dhcp4, P, "interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
                 "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context");
             _is3 = !UsesKea22Syntax(dhcp4);
+            ReadOptionDefinitions(dhcp4);
             Set("kea.version", YamlValue.String(_is3 ? "3.0" : "2.2"));
 
             if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))
@@ -85,6 +90,17 @@ public static class KeaConfigReader
                 foreach (var subnet in subnets.EnumerateArray())
                 {
                     ReadSubnet(subnet, $"{P}.subnet4[{i++}]");
+                }
+            }
+        }
+
+        private void ReadOptionDefinitions(JsonElement dhcp4)
+        {
+            if (dhcp4.TryGetProperty("option-def", out var definitions) && definitions.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var definition in definitions.EnumerateArray())
+                {
+                    _definedOptions.Add($"{String(definition, "space") ?? "dhcp4"}/{String(definition, "name")}");
                 }
             }
         }
@@ -119,6 +135,10 @@ public static class KeaConfigReader
                 if (directory is not null && _is3)
                 {
                     Note(path + ".library", $"{library} becomes {name} (Kea 3.0 loads hooks from its own directory)");
+                }
+                else if (directory is null && !_is3)
+                {
+                    Note(path + ".library", $"{library} becomes a full path under kea.hooks-directory (Kea 2.2 needs one)");
                 }
                 else if (directory is not null && directory != DefaultHooksDirectory && !snapshot.Settings.Exists(s => s.Key == "kea.hooks-directory"))
                 {
@@ -411,14 +431,21 @@ public static class KeaConfigReader
                 var optionPath = $"{path}.option-data[{i++}]";
                 OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data");
                 var code = Integer(option, "code");
-                var name = String(option, "name") ?? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name;
+                var space = String(option, "space") ?? "dhcp4";
+                var name = String(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null);
                 if (name is null)
                 {
                     NotImported(optionPath, "an option without a name (and no standard option has its code)");
                     continue;
                 }
 
-                var definition = OptionDefinitions.Find(name);
+                if (_definedOptions.Contains($"{space}/{name}") || (space == "dhcp4" && OptionDefinitions.Find(name) is null))
+                {
+                    NotImported(optionPath, $"option {name} needs its option-def, which the inventory cannot hold");
+                    continue;
+                }
+
+                var definition = space == "dhcp4" ? OptionDefinitions.Find(name) : null;
                 var data = option.TryGetProperty("data", out var d) ? ScalarText(d) : string.Empty;
                 var csv = Flag(option, "csv-format");
                 YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)
@@ -430,7 +457,7 @@ public static class KeaConfigReader
                     longForm.Add(KeyValuePair.Create("code", YamlValue.Number(c)));
                 }
 
-                if (String(option, "space") is { } space)
+                if (option.TryGetProperty("space", out _))
                 {
                     longForm.Add(KeyValuePair.Create("space", YamlValue.String(space)));
                 }
@@ -458,10 +485,12 @@ public static class KeaConfigReader
         private void ReadSubnet(JsonElement subnet, string path)
         {
             OnlyKnown(subnet, path, "id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context");
-            if (Integer(subnet, "id") is not { } id)
+            if (Integer(subnet, "id") is not { } id || id == 0)
             {
-                NotImported(path, "a subnet without an id (the inventory needs explicit, stable ids)");
-                return;
+                // Kea 2.2 numbers subnets without an id 1, 2, 3… in the order it reads them (explicit ids
+                // do not advance the count; a clash is a config error); 3.0 requires the id.
+                id = ++_automaticSubnetIds;
+                Note(path + ".id", $"absent: Kea 2.2 numbers this subnet {id}; the inventory writes id {id} so it stays stable (Kea 3.0 requires ids)");
             }
 
             var settings = new List<Setting> { new("subnet", YamlValue.String(String(subnet, "subnet") ?? string.Empty)) };

@@ -20,8 +20,10 @@ public sealed record OptionDefinition(int Code, string Name, OptionType Type, bo
 
 /// <summary>
 /// Kea's standard DHCPv4 option definitions (name, code, type, array), as in Kea's std_option_defs.h
-/// and the ARM's "List of standard DHCPv4 options". Options that only the server sets (lease time,
-/// message type, server identifier…) are left out: configuring them is a mistake.
+/// and the ARM's "List of standard DHCPv4 options" (every option Kea's own all-options.json example
+/// configures is here). Options a client sends or the server computes for each message (requested
+/// address, lease time, message type, parameter request list, renewal and rebinding times, client
+/// identifier, client FQDN, relay agent information) are left out: configuring them is a mistake.
 /// </summary>
 public static class OptionDefinitions
 {
@@ -76,8 +78,13 @@ public static class OptionDefinitions
         new(47, "netbios-scope", OptionType.String, false),
         new(48, "font-servers", OptionType.Ipv4Address, true),
         new(49, "x-display-manager", OptionType.Ipv4Address, true),
+        new(52, "dhcp-option-overload", OptionType.Uint8, false),
+        new(54, "dhcp-server-identifier", OptionType.Ipv4Address, false),
+        new(56, "dhcp-message", OptionType.String, false),
+        new(57, "dhcp-max-message-size", OptionType.Uint16, false),
         new(60, "vendor-class-identifier", OptionType.String, false),
         new(62, "nwip-domain-name", OptionType.String, false),
+        new(63, "nwip-suboptions", OptionType.Binary, false),
         new(64, "nisplus-domain-name", OptionType.String, false),
         new(65, "nisplus-servers", OptionType.Ipv4Address, true),
         new(66, "tftp-server-name", OptionType.String, false),
@@ -92,14 +99,19 @@ public static class OptionDefinitions
         new(75, "streettalk-server", OptionType.Ipv4Address, true),
         new(76, "streettalk-directory-assistance-server", OptionType.Ipv4Address, true),
         new(77, "user-class", OptionType.Binary, false),
-        new(85, "nds-server", OptionType.Ipv4Address, true),
+        new(78, "slp-directory-agent", OptionType.Record, true),
+        new(79, "slp-service-scope", OptionType.Record, false),
+        new(85, "nds-servers", OptionType.Ipv4Address, true),
         new(86, "nds-tree-name", OptionType.String, false),
         new(87, "nds-context", OptionType.String, false),
         new(88, "bcms-controller-names", OptionType.Fqdn, true),
         new(89, "bcms-controller-address", OptionType.Ipv4Address, true),
         new(92, "associated-ip", OptionType.Ipv4Address, true),
         new(93, "client-system", OptionType.Uint16, true),
+        new(94, "client-ndi", OptionType.Record, false),
+        new(97, "uuid-guid", OptionType.Record, false),
         new(98, "uap-servers", OptionType.String, false),
+        new(99, "geoconf-civic", OptionType.Binary, false),
         new(100, "pcode", OptionType.String, false),
         new(101, "tcode", OptionType.String, false),
         new(108, "v6-only-preferred", OptionType.Uint32, false),
@@ -116,6 +128,9 @@ public static class OptionDefinitions
         new(137, "v4-lost", OptionType.Fqdn, false),
         new(138, "capwap-ac-v4", OptionType.Ipv4Address, true),
         new(141, "sip-ua-cs-domains", OptionType.Fqdn, true),
+        new(146, "rdnss-selection", OptionType.Record, true),
+        new(159, "v4-portparams", OptionType.Record, false),
+        new(212, "option-6rd", OptionType.Record, true),
         new(213, "v4-access-domain", OptionType.Fqdn, false),
     ];
 

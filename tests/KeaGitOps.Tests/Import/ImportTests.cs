@@ -58,6 +58,23 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public void The_report_ends_with_validation_and_each_servers_round_trip()
+    {
+        Import();
+
+        var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
+        var check = report[report.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..];
+        Assert.Contains("- `keagitops validate`: 0 error(s), 1 warning(s)\n  - `site.yaml:35:13: warning KGO204: ", check, StringComparison.Ordinal);
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config, apart from", check, StringComparison.Ordinal);
+        Assert.Contains(
+            "- Round trip: kea-dhcp-2's config comes back with 2 difference(s) (where kea-dhcp-1's version won a conflict above, or keagitops cannot express it):\n"
+            + "  - `Dhcp4.hooks-libraries[1].parameters.high-availability[0].this-server-name: \"kea-dhcp-1\" rendered as \"kea-dhcp-2\"`\n"
+            + "  - `Dhcp4.subnet4[0].reservations[2]: hw a8:29:48:c0:01:60 missing from the render`\n",
+            check,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_written_inventory_validates_and_marks_the_conflicts_on_their_entries()
     {
         Import();
@@ -138,6 +155,19 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"]);
         Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
         Assert.False(plan.HasConflicts);
+    }
+
+    [Fact]
+    public void A_key_with_backticks_stays_one_code_span_in_the_report()
+    {
+        var config = File.ReadAllText(Server1).Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"odd``key`\": 1,", StringComparison.Ordinal);
+        using var parsed = KeaJson.Parse(config, Server1);
+        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
+
+        var (_, output) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+
+        // CommonMark: a span holding a run of two backticks is fenced by three.
+        Assert.Contains("- ```Dhcp4.odd``key`: no inventory key for it```\n", output.Report, StringComparison.Ordinal);
     }
 
     [Fact]

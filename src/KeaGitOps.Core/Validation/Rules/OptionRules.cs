@@ -91,6 +91,7 @@ public sealed class OptionRules : IInventoryRule
 
     private static string? Problem(OptionType type, string value) => type switch
     {
+        OptionType.Record => null, // compound values: Kea checks them
         _ when value.Length == 0 => "the value is empty",
         OptionType.Ipv4Address => Ipv4Address.TryParse(value, out _) ? null : "expected an IPv4 address such as 192.168.1.1",
         OptionType.Uint8 => InRange(value, 0, byte.MaxValue),
@@ -99,13 +100,24 @@ public sealed class OptionRules : IInventoryRule
         OptionType.Int32 => InRange(value, int.MinValue, int.MaxValue),
         OptionType.Boolean => value is "true" or "false" or "1" or "0" ? null : "expected true or false",
         OptionType.Fqdn => ReservationRules.IsDnsName(value) ? null : "expected a domain name (letters, digits, hyphens and dots)",
-        OptionType.Binary => value.Replace(":", string.Empty, StringComparison.Ordinal).All(char.IsAsciiHexDigit) ? null : "expected hexadecimal bytes",
+        OptionType.Binary => IsHex(value) ? null : "expected hexadecimal bytes (such as 0a:1b:2c, 0a 1b 2c or 0x0a1b2c)",
         OptionType.String => value.Any(char.IsControl) ? "control characters are not allowed" : null,
         _ => null,
     };
 
-    private static string? InRange(string value, long min, long max) =>
-        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
-            ? null
-            : $"expected a whole number from {min} to {max}";
+    /// <summary>Hex bytes as Kea reads option data: an optional 0x, then digits, or groups split by ':' or ' '.</summary>
+    private static bool IsHex(string value)
+    {
+        var digits = value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? value[2..] : value;
+        return digits.Split(':', ' ').All(group => group.Length > 0 && group.All(char.IsAsciiHexDigit));
+    }
+
+    /// <summary>A whole number in range, written in decimal or, as Kea also reads it, in hex (0xf0).</summary>
+    private static string? InRange(string value, long min, long max)
+    {
+        var parsed = value.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var number)
+            : long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number);
+        return parsed && number >= min && number <= max ? null : $"expected a whole number from {min} to {max}";
+    }
 }

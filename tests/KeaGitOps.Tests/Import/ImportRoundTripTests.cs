@@ -1,0 +1,104 @@
+using System.Text.Json;
+using KeaGitOps.Core.Import;
+using Xunit;
+
+namespace KeaGitOps.Tests.Import;
+
+/// <summary>The round-trip comparison that import's report and the kea-doc test rely on: it must see every loss.</summary>
+public sealed class ImportRoundTripTests
+{
+    private const string Original = """
+        { "Dhcp4": {
+            "valid-lifetime": 4000,
+            "option-data": [ { "name": "domain-name-servers", "data": "192.0.2.1, 192.0.2.2", "csv-format": true } ],
+            "subnet4": [ {
+                "id": 1, "subnet": "192.0.2.0/24",
+                "pools": [ { "pool": "192.0.2.10 - 192.0.2.109" } ],
+                "reservations": [
+                    { "hw-address": "AA:BB:CC:00:00:01", "ip-address": "192.0.2.201", "hostname": "printer" },
+                    { "client-id": "01:aa:bb:cc:00:00:02", "ip-address": "192.0.2.202" } ] } ] } }
+        """;
+
+    /// <summary>What keagitops renders for it: reservations in another order, the pool split in halves, names lower-cased, defaults dropped.</summary>
+    private const string Rendered = """
+        { "Dhcp4": {
+            "valid-lifetime": 4000,
+            "option-data": [ { "name": "domain-name-servers", "data": "192.0.2.1,192.0.2.2" } ],
+            "multi-threading": { "enable-multi-threading": true },
+            "subnet4": [ {
+                "id": 1, "subnet": "192.0.2.0/24",
+                "pools": [ { "pool": "192.0.2.10 - 192.0.2.59", "client-classes": [ "HA_a" ] }, { "pool": "192.0.2.60 - 192.0.2.109", "client-classes": [ "HA_b" ] } ],
+                "reservations": [
+                    { "client-id": "01:AA:BB:CC:00:00:02", "ip-address": "192.0.2.202" },
+                    { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "192.0.2.201", "hostname": "printer" } ] } ] } }
+        """;
+
+    private static IReadOnlyList<string> Compare(string original, string rendered, params string[] reported)
+    {
+        using var before = JsonDocument.Parse(original);
+        using var after = JsonDocument.Parse(rendered);
+        return ImportRoundTrip.Differences(before.RootElement, after.RootElement, reported);
+    }
+
+    [Fact]
+    public void The_same_config_in_keagitops_layout_has_no_differences()
+    {
+        Assert.Empty(Compare(Original, Rendered));
+    }
+
+    [Fact]
+    public void A_changed_value_is_named_by_its_path_in_the_original()
+    {
+        var differences = Compare(Original, Rendered.Replace("\"hostname\": \"printer\"", "\"hostname\": \"scanner\"", StringComparison.Ordinal));
+
+        Assert.Equal(["Dhcp4.subnet4[0].reservations[0].hostname: \"printer\" rendered as \"scanner\""], differences);
+    }
+
+    [Fact]
+    public void A_lost_reservation_and_a_lost_option_value_are_named()
+    {
+        var differences = Compare(Original, Rendered
+            .Replace("{ \"client-id\": \"01:AA:BB:CC:00:00:02\", \"ip-address\": \"192.0.2.202\" },", string.Empty, StringComparison.Ordinal)
+            .Replace("192.0.2.1,192.0.2.2", "192.0.2.1", StringComparison.Ordinal));
+
+        Assert.Equal(
+            ["Dhcp4.option-data[0].data: \"192.0.2.1, 192.0.2.2\" rendered as \"192.0.2.1\"", "Dhcp4.subnet4[0].reservations[1]: id 01:aa:bb:cc:00:00:02 missing from the render"],
+            differences);
+    }
+
+    [Fact]
+    public void Pools_compare_by_the_addresses_they_cover()
+    {
+        var differences = Compare(Original, Rendered.Replace("192.0.2.60 - 192.0.2.109", "192.0.2.60 - 192.0.2.99", StringComparison.Ordinal));
+
+        Assert.Equal(["Dhcp4.subnet4[0].pools: covers 192.0.2.10 - 192.0.2.109; the render covers 192.0.2.10 - 192.0.2.99"], differences);
+    }
+
+    [Fact]
+    public void A_reservation_the_original_does_not_have_is_named_in_the_render()
+    {
+        var differences = Compare(Original, Rendered.Replace(
+            "\"reservations\": [", "\"reservations\": [ { \"hw-address\": \"aa:bb:cc:00:00:09\", \"ip-address\": \"192.0.2.209\" },", StringComparison.Ordinal));
+
+        Assert.Equal(["Dhcp4.subnet4[0].reservations[0] of the render: hw aa:bb:cc:00:00:09 is not in the original"], differences);
+    }
+
+    [Fact]
+    public void Paths_the_import_reported_are_excused_and_nothing_else()
+    {
+        var original = Original.Replace("\"valid-lifetime\": 4000,", "\"valid-lifetime\": 4000, \"shared-networks\": [ { \"name\": \"x\" } ], \"t1-percent\": 0.5,", StringComparison.Ordinal);
+
+        Assert.Equal(["Dhcp4.t1-percent: missing from the render"], Compare(original, Rendered, "Dhcp4.shared-networks: no inventory key for it"));
+        Assert.Empty(Compare(original, Rendered, "Dhcp4.shared-networks: no inventory key for it", "Dhcp4.t1-percent: no inventory key for it"));
+    }
+
+    [Fact]
+    public void A_value_equal_to_keas_default_may_be_left_out_but_another_value_may_not()
+    {
+        var alwaysSend = Original.Replace("\"csv-format\": true", "\"csv-format\": true, \"always-send\": false", StringComparison.Ordinal);
+        Assert.Empty(Compare(alwaysSend, Rendered));
+
+        var sent = Original.Replace("\"csv-format\": true", "\"csv-format\": true, \"always-send\": true", StringComparison.Ordinal);
+        Assert.Equal(["Dhcp4.option-data[0].always-send: missing from the render"], Compare(sent, Rendered));
+    }
+}
