@@ -13,8 +13,9 @@ using KeaGitOps.Remote.Ssh;
 namespace KeaGitOps.Cli.Commands;
 
 /// <summary>
-/// <c>keagitops import</c>: read each server's live kea-dhcp4.conf (files for now), reconcile the pair and
-/// write a first inventory plus a report of every conflict and of everything not imported.
+/// <c>keagitops import</c>: read each server's kea-dhcp4.conf and kea-ctrl-agent.conf (files, or live over
+/// SSH), reconcile the pair and write a first inventory plus a report of every conflict, of everything not
+/// imported, and of the check that the written inventory validates and renders the configs back.
 /// </summary>
 public sealed partial class ImportCommand
 {
@@ -110,11 +111,22 @@ public sealed partial class ImportCommand
             return ExitCodes.UsageError;
         }
 
-        return Import(servers.Select(s => new ConfigSource(s.Name, DisplayPath.Of(Path.GetFullPath(s.Path)), () => KeaJson.Load(s.Path))).ToList(), output, prefer, strict, console, grouping);
+        return Import(servers.Select(s => FromFile(s.Name, s.Path)).ToList(), output, prefer, strict, console, grouping);
     }
 
-    /// <summary>One server's config to import: its name, where it came from (for the report), and how to read it.</summary>
-    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load);
+    /// <summary>A server's kea-dhcp4.conf, and the kea-ctrl-agent.conf beside it when there is one.</summary>
+    private static ConfigSource FromFile(string name, string path)
+    {
+        var agent = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TemplateSet.ControlAgent);
+        var hasAgent = File.Exists(agent) && Path.GetFullPath(path) != agent;
+        return new ConfigSource(name, DisplayPath.Of(Path.GetFullPath(path)), () => KeaJson.Load(path), hasAgent ? DisplayPath.Of(agent) : null, () => hasAgent ? KeaJson.Load(agent) : null);
+    }
+
+    /// <summary>
+    /// One server's configs to import: its name, where they came from (for the report), and how to read
+    /// them; <paramref name="LoadAgent"/> gives null when the server has no kea-ctrl-agent.conf.
+    /// </summary>
+    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent);
 
     /// <summary>
     /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
@@ -150,11 +162,20 @@ public sealed partial class ImportCommand
                 }
 
                 hosts.Add(host);
-                var path = $"{EffectiveDeploy.For(model, server).ConfigDirectory.TrimEnd('/')}/{TemplateSet.Dhcp4}";
+                var directory = EffectiveDeploy.For(model, server).ConfigDirectory.TrimEnd('/');
+                var path = $"{directory}/{TemplateSet.Dhcp4}";
+                var agentPath = $"{directory}/{TemplateSet.ControlAgent}";
                 string? ReadRemote(string file) => host.ReadFileAsync(file, cancellation).GetAwaiter().GetResult() is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
-                sources.Add(new ConfigSource(server.Name, $"{server.Name}:{path}", () => ReadRemote(path) is { } text
-                    ? KeaJson.Parse(text, $"{server.Name}:{path}", include => ReadRemote(include.Contains(':', StringComparison.Ordinal) ? include[(include.IndexOf(':', StringComparison.Ordinal) + 1)..] : include))
-                    : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}"))));
+                KeaJsonResult Parse(string text, string file) =>
+                    KeaJson.Parse(text, $"{server.Name}:{file}", include => ReadRemote(include.Contains(':', StringComparison.Ordinal) ? include[(include.IndexOf(':', StringComparison.Ordinal) + 1)..] : include));
+                sources.Add(new ConfigSource(
+                    server.Name,
+                    $"{server.Name}:{path}",
+                    () => ReadRemote(path) is { } text
+                        ? Parse(text, path)
+                        : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}")),
+                    $"{server.Name}:{agentPath}",
+                    () => ReadRemote(agentPath) is { } agentText ? Parse(agentText, agentPath) : null));
             }
 
             return Import(sources, output, prefer, strict, console, grouping);
@@ -186,7 +207,7 @@ public sealed partial class ImportCommand
         try
         {
             var sources = new List<ImportSource>();
-            foreach (var (name, origin, load) in servers)
+            foreach (var (name, origin, load, agentOrigin, loadAgent) in servers)
             {
                 var result = load();
                 parsed.Add(result);
@@ -197,7 +218,19 @@ public sealed partial class ImportCommand
                     return ExitCodes.Failure;
                 }
 
-                sources.Add(new ImportSource(name, origin, result.Document.RootElement));
+                var agent = loadAgent();
+                if (agent is not null)
+                {
+                    parsed.Add(agent);
+                    if (!agent.Succeeded)
+                    {
+                        console.WriteLine($"{agent.Error}");
+                        console.WriteLine($"keagitops import: cannot read {name}'s {TemplateSet.ControlAgent}: nothing written");
+                        return ExitCodes.Failure;
+                    }
+                }
+
+                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement));
             }
 
             var (plan, files) = KeaImport.Run(sources, prefer, grouping);

@@ -254,6 +254,7 @@ public static class ImportRoundTrip
                 "option-data" => $"{Text(item, "space") ?? "dhcp4"}/{OptionName(item)}",
                 "hooks-libraries" => Text(item, "library") is { } library ? library[(library.LastIndexOf('/') + 1)..] : null,
                 "peers" or "loggers" => Text(item, "name"),
+                "clients" => Text(item, "user"),
                 _ => null,
             };
         }

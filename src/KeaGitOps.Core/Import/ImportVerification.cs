@@ -76,8 +76,16 @@ public static class ImportVerification
                 continue;
             }
 
+            var reported = plan.NotImported[source.Name].Concat(plan.Notes[source.Name]).ToList();
             using var rendered = JsonDocument.Parse(server.File(TemplateSet.Dhcp4).Text);
-            roundTrip[source.Name] = ImportRoundTrip.Differences(source.Root, rendered.RootElement, plan.NotImported[source.Name].Concat(plan.Notes[source.Name]));
+            var differences = ImportRoundTrip.Differences(source.Root, rendered.RootElement, reported).ToList();
+            if (source.Agent is { } agent)
+            {
+                using var renderedAgent = JsonDocument.Parse(server.File(TemplateSet.ControlAgent).Text);
+                differences.AddRange(ImportRoundTrip.Differences(agent, renderedAgent.RootElement, reported));
+            }
+
+            roundTrip[source.Name] = differences;
         }
 
         return new ImportCheck(errors, warnings, roundTrip);

@@ -50,12 +50,12 @@ public static class ImportWriter
                 WriteServers(site, plan);
             }
 
-            if (section.Key == "high-availability")
+            if (section.Key == "high-availability" && !sections.Exists(s => s.Key == "control-agent"))
             {
                 var haPort = plan.Settings.FirstOrDefault(s => s.Value.Key == "high-availability.port")?.Value.Value.ToYaml();
                 if (haPort is null || haPort == KeaDefaultAgentPort.ToString(CultureInfo.InvariantCulture))
                 {
-                    var why = "assumed: kea-ctrl-agent.conf is not imported, and Kea's default agent port 8000 is the HA port; check it";
+                    var why = "assumed: no kea-ctrl-agent.conf was read, and Kea's default agent port 8000 is the HA port; check it";
                     site.Append("control-agent:\n  port: ").Append(AssumedAgentPort.ToString(CultureInfo.InvariantCulture)).Append(Comment(why)).Append('\n');
                     assumptions.Add($"control-agent.port: {AssumedAgentPort} ({why})");
                 }

@@ -15,11 +15,20 @@ public static class KeaConfigReader
     public const string DefaultHooksDirectory = "/usr/lib/x86_64-linux-gnu/kea/hooks";
     public const string DefaultSocketDirectory = "/run/kea";
 
-    public static ServerSnapshot Read(string serverName, JsonElement root)
+    /// <summary>The Control Agent's realm as keagitops renders it.</summary>
+    public const string AgentRealm = "kea-control-agent";
+
+    /// <param name="agent">the server's parsed kea-ctrl-agent.conf, or null when it has none.</param>
+    public static ServerSnapshot Read(string serverName, JsonElement root, JsonElement? agent = null)
     {
-        var snapshot = new ServerSnapshot { Name = serverName };
+        var snapshot = new ServerSnapshot { Name = serverName, HasAgentConfig = agent is not null };
         var reader = new Reader(snapshot);
         reader.ReadRoot(root);
+        if (agent is { } agentRoot)
+        {
+            reader.ReadAgent(agentRoot);
+        }
+
         return snapshot;
     }
 
@@ -101,6 +110,144 @@ public static class KeaConfigReader
                 foreach (var definition in definitions.EnumerateArray())
                 {
                     _definedOptions.Add($"{String(definition, "space") ?? "dhcp4"}/{String(definition, "name")}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// kea-ctrl-agent.conf: listen address and port, basic authentication (user and password file;
+        /// a password written in the config is never copied), the DHCPv4 control socket.
+        /// </summary>
+        public void ReadAgent(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Control-agent", out var agent) || agent.ValueKind != JsonValueKind.Object)
+            {
+                NotImported("Control-agent", "not a Kea Control Agent configuration (no Control-agent object)");
+                return;
+            }
+
+            OnlyKnown(root, "$", "Control-agent");
+            const string P = "Control-agent";
+            OnlyKnown(agent, P, "http-host", "http-port", "authentication", "control-sockets", "loggers", "hooks-libraries", "user-context");
+            if (String(agent, "http-host") is { } host)
+            {
+                Set("control-agent.host", YamlValue.String(host));
+            }
+
+            if (Integer(agent, "http-port") is { } port)
+            {
+                Set("control-agent.port", YamlValue.Number(port));
+            }
+
+            if (agent.TryGetProperty("authentication", out var authentication) && authentication.ValueKind == JsonValueKind.Object)
+            {
+                ReadAgentAuthentication(authentication, P + ".authentication");
+            }
+
+            if (agent.TryGetProperty("control-sockets", out var sockets) && sockets.ValueKind == JsonValueKind.Object)
+            {
+                ReadAgentSockets(sockets, P + ".control-sockets");
+            }
+
+            if (agent.TryGetProperty("hooks-libraries", out var hooks) && hooks.ValueKind == JsonValueKind.Array && hooks.GetArrayLength() > 0)
+            {
+                NotImported(P + ".hooks-libraries", "agent hook libraries are not managed by keagitops");
+            }
+
+            if (agent.TryGetProperty("loggers", out _))
+            {
+                Note(P + ".loggers", "keagitops renders the kea-ctrl-agent logger from the inventory's logging settings, to stdout");
+            }
+
+            ReadUserContext(agent, P);
+        }
+
+        private void ReadAgentAuthentication(JsonElement authentication, string path)
+        {
+            OnlyKnown(authentication, path, "type", "realm", "directory", "clients");
+            if (String(authentication, "type") is { } type && type != "basic")
+            {
+                NotImported(path, $"{type} authentication: keagitops renders basic authentication");
+                return;
+            }
+
+            if (String(authentication, "realm") is { } realm && realm != AgentRealm)
+            {
+                Note(path + ".realm", $"{realm} becomes {AgentRealm}");
+            }
+
+            if (!authentication.TryGetProperty("clients", out var clients) || clients.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            var directory = String(authentication, "directory");
+            var i = 0;
+            foreach (var client in clients.EnumerateArray())
+            {
+                var clientPath = $"{path}.clients[{i}]";
+                if (i++ > 0)
+                {
+                    NotImported(clientPath, "keagitops renders one API client");
+                    continue;
+                }
+
+                OnlyKnown(client, clientPath, "user", "password", "password-file", "user-file");
+                if (client.TryGetProperty("password", out _))
+                {
+                    // Never echoed: the value stays on the server.
+                    NotImported(clientPath + ".password", "a password written in the config is not copied into the inventory; put it in a file on the server (mode 0640, owner root, group _kea) and give that file as control-agent.authentication.password-file");
+                }
+
+                if (client.TryGetProperty("user-file", out _))
+                {
+                    NotImported(clientPath + ".user-file", "keagitops names the user in the inventory");
+                }
+
+                if (String(client, "password-file") is not { } file)
+                {
+                    continue;
+                }
+
+                var full = file.StartsWith('/') ? file : $"{(directory ?? "/etc/kea").TrimEnd('/')}/{file}";
+                if (file.StartsWith('/') || directory is null)
+                {
+                    Note(path + ".directory", $"keagitops renders the password file {full} as directory {Path.GetDirectoryName(full)} and file {Path.GetFileName(full)}");
+                }
+
+                var entries = new List<KeyValuePair<string, YamlValue>>();
+                if (String(client, "user") is { } user)
+                {
+                    entries.Add(KeyValuePair.Create("user", YamlValue.String(user)));
+                }
+
+                entries.Add(KeyValuePair.Create("password-file", YamlValue.String(full)));
+                Set("control-agent.authentication", new YamlMap(entries));
+            }
+        }
+
+        private void ReadAgentSockets(JsonElement sockets, string path)
+        {
+            foreach (var member in sockets.EnumerateObject())
+            {
+                if (member.Name != "dhcp4")
+                {
+                    NotImported($"{path}.{member.Name}", "keagitops manages the DHCPv4 server only");
+                    continue;
+                }
+
+                var socketPath = $"{path}.dhcp4";
+                OnlyKnown(member.Value, socketPath, "socket-type", "socket-name");
+                var name = String(member.Value, "socket-name") ?? string.Empty;
+                var bare = name[(name.LastIndexOf('/') + 1)..];
+                var dhcp4 = snapshot.Settings.FindLast(s => s.Key == "control-socket.socket-name")?.Value.ToYaml().Trim('"');
+                if (dhcp4 is not null && bare != dhcp4)
+                {
+                    Note(socketPath + ".socket-name", $"{name} is not the socket kea-dhcp4 listens on ({dhcp4}): the agent could not reach it; keagitops renders {dhcp4} in both");
+                }
+                else if (name != bare || !_is3)
+                {
+                    Note(socketPath + ".socket-name", $"{name} is rendered as kea-dhcp4's control socket");
                 }
             }
         }

@@ -30,6 +30,9 @@ public sealed class ServerSnapshot
 
     public string? ThisServerName { get; set; }
 
+    /// <summary>Whether the server's kea-ctrl-agent.conf was read too.</summary>
+    public bool HasAgentConfig { get; init; }
+
     public List<ImportedPeer> Peers { get; } = [];
 
     public List<string> Interfaces { get; } = [];

@@ -64,7 +64,7 @@ public sealed class ImportTests : IDisposable
 
         var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
         var check = report[report.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..];
-        Assert.Contains("- `keagitops validate`: 0 error(s), 1 warning(s)\n  - `site.yaml:35:13: warning KGO204: ", check, StringComparison.Ordinal);
+        Assert.Contains("- `keagitops validate`: 0 error(s), 1 warning(s)\n  - `site.yaml:36:13: warning KGO204: ", check, StringComparison.Ordinal);
         Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config, apart from", check, StringComparison.Ordinal);
         Assert.Contains(
             "- Round trip: kea-dhcp-2's config comes back with 2 difference(s) (where kea-dhcp-1's version won a conflict above, or keagitops cannot express it):\n"
@@ -72,6 +72,72 @@ public sealed class ImportTests : IDisposable
             + "  - `Dhcp4.subnet4[0].reservations[2]: hw a8:29:48:c0:01:60 missing from the render`\n",
             check,
             StringComparison.Ordinal);
+    }
+
+    /// <summary>Imports the report's two servers, each from its own folder with <paramref name="agent"/> as its kea-ctrl-agent.conf.</summary>
+    private (int ExitCode, string Console) ImportWithAgent(string agent)
+    {
+        var from = new List<string>();
+        foreach (var (server, config) in new[] { ("kea-dhcp-1", Server1), ("kea-dhcp-2", Server2) })
+        {
+            var folder = Path.Combine(_folder, server);
+            Directory.CreateDirectory(folder);
+            File.Copy(config, Path.Combine(folder, TemplateSet.Dhcp4));
+            File.WriteAllText(Path.Combine(folder, TemplateSet.ControlAgent), agent);
+            from.Add($"{server}={Path.Combine(folder, TemplateSet.Dhcp4)}");
+        }
+
+        var console = new StringWriter();
+        return (ImportCommand.Run(from, new DirectoryInfo(Out), null, strict: false, console), console.ToString());
+    }
+
+    [Fact]
+    public void The_control_agents_address_port_and_password_file_are_imported_and_render_back()
+    {
+        var (code, console) = ImportWithAgent("""
+            { "Control-agent": {
+                "http-host": "127.0.0.1", "http-port": 8001,
+                "authentication": { "type": "basic", "realm": "kea-control-agent", "directory": "/etc/kea",
+                                    "clients": [ { "user": "kea-api", "password-file": "kea-api-password" } ] },
+                "control-sockets": { "dhcp4": { "socket-type": "unix", "socket-name": "kea4-ctrl-socket" } } } }
+            """);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var model = Validate(Out).Model!;
+        Assert.Equal(("127.0.0.1", 8001L), (model.ControlAgent.Host, model.ControlAgent.Port));
+        Assert.Equal(("kea-api", "/etc/kea/kea-api-password"), (model.ControlAgent.Authentication!.User, model.ControlAgent.Authentication.PasswordFile));
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Control-agent", console[console.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_password_written_in_the_agent_config_is_named_but_never_copied()
+    {
+        const string Secret = "pa55-in-the-config";
+        var (code, console) = ImportWithAgent($$"""
+            { "Control-agent": { "http-host": "127.0.0.1", "http-port": 8001,
+                "authentication": { "type": "basic", "clients": [ { "user": "kea-api", "password": "{{Secret}}" } ] } } }
+            """);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("`Control-agent.authentication.clients[0].password: a password written in the config is not copied into the inventory; put it in a file on the server", console, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, console, StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Out, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(Secret, File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void An_agent_on_the_ha_port_is_the_incident_and_the_report_names_the_rule()
+    {
+        var (code, console) = ImportWithAgent("""{ "Control-agent": { "http-host": "127.0.0.1", "http-port": 8000 } }""");
+
+        Assert.Equal(ExitCodes.Success, code);
+        var check = console[console.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..];
+        Assert.Contains("- `keagitops validate`: 1 error(s)", check, StringComparison.Ordinal);
+        Assert.Contains("error KGO302: high-availability port 8000 is also the control agent's port", check, StringComparison.Ordinal);
+        Assert.Contains("- Round trip: not checked", check, StringComparison.Ordinal);
     }
 
     [Fact]
