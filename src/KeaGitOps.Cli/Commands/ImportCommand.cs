@@ -33,6 +33,31 @@ public sealed partial class ImportCommand
 
     private readonly Option<DirectoryInfo> _inventory = CommonOptions.Inventory();
 
+    private readonly Option<string[]> _server = new("--server")
+    {
+        Description = "Read a live server before any inventory exists, as NAME=[USER@]HOST[:PORT] (user root, port 22 by default); once per server. Host keys are checked against --known-hosts; the written inventory keeps these SSH settings for deploy.",
+        HelpName = "NAME=[USER@]HOST[:PORT]",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<FileInfo?> _sshKey = new("--ssh-key")
+    {
+        Description = "With --server: the private key to log in with (default ~/.ssh/id_ed25519, id_ecdsa or id_rsa; passphrase from KEAGITOPS_SSH_PASSPHRASE).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<FileInfo?> _knownHosts = new("--known-hosts")
+    {
+        Description = "With --server: the known_hosts file the servers' host keys must be in (default ~/.ssh/known_hosts).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _configDirectory = new("--config-directory")
+    {
+        Description = "With --server: where the servers keep kea-dhcp4.conf and kea-ctrl-agent.conf (default /etc/kea).",
+        HelpName = "DIR",
+    };
+
     private readonly Option<DirectoryInfo> _out = new("--out", "-o")
     {
         Description = "Folder to write the inventory into (site.yaml, reservations/, import-report.md); must be empty or absent.",
@@ -73,15 +98,35 @@ public sealed partial class ImportCommand
 
     public Command Build()
     {
-        var command = new Command("import", "Import the servers' kea-dhcp4.conf files into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md. Exit 0: written; 1: unreadable config, or conflicts with --strict (nothing written); 64: bad --from.")
+        var command = new Command("import", "Import the servers' kea-dhcp4.conf (and kea-ctrl-agent.conf) into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md, which ends with the check that the inventory validates and renders the configs back. Read them from files (--from), from the servers of an inventory (--from-servers) or from servers named here (--server). Exit 0: written; 1: unreadable config or server, or conflicts with --strict (nothing written); 64: bad options.")
         {
-            _from, _fromServers, _inventory, _out, _prefer, _strict, _groupBy,
+            _from, _fromServers, _inventory, _server, _sshKey, _knownHosts, _configDirectory, _out, _prefer, _strict, _groupBy,
         };
-        command.SetAction((parse, cancellation) => parse.GetValue(_fromServers)
-            ? RunFromServersAsync(parse.GetValue(_inventory)!, parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, cancellation, parse.GetValue(_groupBy))
-            : Task.FromResult(Run(parse.GetValue(_from) ?? [], parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), Console.Out, parse.GetValue(_groupBy))));
+        command.SetAction((parse, cancellation) =>
+        {
+            var (from, servers) = (parse.GetValue(_from) ?? [], parse.GetValue(_server) ?? []);
+            var (output, prefer, strict, grouping) = (parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), parse.GetValue(_groupBy));
+            if (new[] { from.Length > 0, servers.Length > 0, parse.GetValue(_fromServers) }.Count(given => given) > 1)
+            {
+                Console.Out.WriteLine("keagitops import: choose one source: --from NAME=PATH, --from-servers (with --inventory) or --server NAME=HOST");
+                return Task.FromResult(ExitCodes.UsageError);
+            }
+
+            if (servers.Length > 0)
+            {
+                var connection = new HostOptions(servers, parse.GetValue(_sshKey), parse.GetValue(_knownHosts), parse.GetValue(_configDirectory));
+                return RunFromHostsAsync(connection, output, prefer, strict, Console.Out, cancellation, grouping);
+            }
+
+            return parse.GetValue(_fromServers)
+                ? RunFromServersAsync(parse.GetValue(_inventory)!, output, prefer, strict, Console.Out, cancellation, grouping)
+                : Task.FromResult(Run(from, output, prefer, strict, Console.Out, grouping));
+        });
         return command;
     }
+
+    /// <summary>--server and the SSH options that go with it.</summary>
+    public sealed record HostOptions(IReadOnlyList<string> Servers, FileInfo? KeyFile, FileInfo? KnownHosts, string? ConfigDirectory);
 
     public static int Run(IReadOnlyList<string> from, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
@@ -141,7 +186,63 @@ public sealed partial class ImportCommand
             return ExitCodes.Failure;
         }
 
-        var model = validation.Model;
+        return await ImportLiveAsync(validation.Model, null, output, prefer, strict, console, grouping, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// --server NAME=[USER@]HOST[:PORT]: servers without an inventory. They are read as --from-servers reads
+    /// an inventory's servers, and the SSH settings used are written into the new inventory.
+    /// </summary>
+    public static async Task<int> RunFromHostsAsync(HostOptions options, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    {
+        var reached = new Dictionary<string, (string Host, string User, int Port)>(StringComparer.Ordinal);
+        foreach (var spec in options.Servers)
+        {
+            if (ParseServer(spec) is not { } server)
+            {
+                console.WriteLine($"keagitops import: --server {spec}: expected NAME=[USER@]HOST[:PORT], NAME a server name (letters, digits, . _ -), PORT 1-65535");
+                return ExitCodes.UsageError;
+            }
+
+            if (!reached.TryAdd(server.Name, (server.Host, server.User, server.Port)))
+            {
+                console.WriteLine($"keagitops import: --server {server.Name} given twice");
+                return ExitCodes.UsageError;
+            }
+        }
+
+        var connection = new ImportConnection(reached, options.KeyFile?.FullName, options.KnownHosts?.FullName, options.ConfigDirectory);
+        var model = new InventoryModel
+        {
+            Servers = reached.Select(r => new Server { Name = r.Key, Ssh = new SshSettings { Host = r.Value.Host, User = r.Value.User, Port = r.Value.Port } }).ToList(),
+            Ssh = new SshSettings { KeyFile = connection.KeyFile, KnownHosts = connection.KnownHosts },
+            Deploy = new DeploySettings { ConfigDirectory = options.ConfigDirectory },
+        };
+        return await ImportLiveAsync(model, connection, output, prefer, strict, console, grouping, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>NAME=[USER@]HOST[:PORT], HOST a name, an IPv4 address or a bracketed IPv6 address.</summary>
+    private static (string Name, string User, string Host, int Port)? ParseServer(string spec)
+    {
+        var match = ServerSpec().Match(spec);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var port = 22;
+        if (match.Groups["port"].Success && (!int.TryParse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            return null;
+        }
+
+        var user = match.Groups["user"].Success ? match.Groups["user"].Value : "root";
+        return (match.Groups["name"].Value, user, match.Groups["host"].Value, port);
+    }
+
+    /// <summary>Reads each server's live configs over SSH (host keys checked) and imports them.</summary>
+    private static async Task<int> ImportLiveAsync(InventoryModel model, ImportConnection? connection, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping, CancellationToken cancellation)
+    {
         var hosts = new List<IRemoteHost>();
         try
         {
@@ -178,7 +279,7 @@ public sealed partial class ImportCommand
                     () => ReadRemote(agentPath) is { } agentText ? Parse(agentText, agentPath) : null));
             }
 
-            return Import(sources, output, prefer, strict, console, grouping);
+            return Import(sources, output, prefer, strict, console, grouping, connection);
         }
         finally
         {
@@ -189,7 +290,7 @@ public sealed partial class ImportCommand
         }
     }
 
-    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping)
+    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping, ImportConnection? connection = null)
     {
         if (prefer is not null && !servers.Any(s => s.Name == prefer))
         {
@@ -233,7 +334,7 @@ public sealed partial class ImportCommand
                 sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement));
             }
 
-            var (plan, files) = KeaImport.Run(sources, prefer, grouping);
+            var (plan, files) = KeaImport.Run(sources, prefer, grouping, connection);
             console.Write(files.Report);
             if (strict && plan.HasConflicts)
             {
@@ -269,4 +370,7 @@ public sealed partial class ImportCommand
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex ServerName();
+
+    [GeneratedRegex(@"^(?<name>[A-Za-z0-9][A-Za-z0-9._-]{0,62})=(?:(?<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?:(?<host>[A-Za-z0-9][A-Za-z0-9.-]*)|\[(?<host>[0-9A-Fa-f:.]+)\])(?::(?<port>[0-9]{1,5}))?$")]
+    private static partial Regex ServerSpec();
 }

@@ -33,7 +33,7 @@ public static class ImportWriter
     private const long KeaDefaultAgentPort = 8000;
     private const long AssumedAgentPort = 8001;
 
-    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
     {
         var assumptions = new List<string>();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +47,7 @@ public static class ImportWriter
             WriteGroup(site, 0, section.Key, section.ToList());
             if (section.Key == "kea")
             {
-                WriteServers(site, plan);
+                WriteServers(site, plan, connection);
             }
 
             if (section.Key == "high-availability" && !sections.Exists(s => s.Key == "control-agent"))
@@ -64,8 +64,10 @@ public static class ImportWriter
 
         if (!sections.Exists(s => s.Key == "kea"))
         {
-            WriteServers(site, plan);
+            WriteServers(site, plan, connection);
         }
+
+        WriteConnection(site, connection);
 
         site.Append("subnets:");
         if (plan.Subnets.Count == 0)
@@ -136,7 +138,80 @@ public static class ImportWriter
         }
     }
 
-    private static void WriteServers(StringBuilder text, ImportPlan plan)
+    /// <summary>The SSH settings all servers were reached with, and where their configs live, as inventory sections.</summary>
+    private static void WriteConnection(StringBuilder text, ImportConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        var shared = new List<KeyValuePair<string, YamlValue>>();
+        var users = connection.Servers.Values.Select(s => s.User).Distinct().ToList();
+        if (users.Count == 1)
+        {
+            shared.Add(KeyValuePair.Create("user", YamlValue.String(users[0])));
+        }
+
+        var ports = connection.Servers.Values.Select(s => s.Port).Distinct().ToList();
+        if (ports.Count == 1 && ports[0] != 22)
+        {
+            shared.Add(KeyValuePair.Create("port", YamlValue.Number(ports[0])));
+        }
+
+        if (connection.KeyFile is { } keyFile)
+        {
+            shared.Add(KeyValuePair.Create("key-file", YamlValue.String(keyFile)));
+        }
+
+        if (connection.KnownHosts is { } knownHosts)
+        {
+            shared.Add(KeyValuePair.Create("known-hosts", YamlValue.String(knownHosts)));
+        }
+
+        if (shared.Count > 0)
+        {
+            text.Append("ssh:\n");
+            foreach (var (key, value) in shared)
+            {
+                text.Append("  ").Append(YamlMap.YamlKey(key)).Append(": ").Append(value.ToYaml()).Append('\n');
+            }
+        }
+
+        if (connection.ConfigDirectory is { } directory)
+        {
+            text.Append("deploy:\n  config-directory: ").Append(YamlValue.Quote(directory)).Append('\n');
+        }
+    }
+
+    /// <summary>A server's own SSH settings: what differs from its HA address and from the settings all servers share.</summary>
+    private static YamlMap? OwnSsh(MergedServer server, ImportConnection? connection)
+    {
+        if (connection is null || !connection.Servers.TryGetValue(server.Name, out var reached))
+        {
+            return null;
+        }
+
+        var entries = new List<KeyValuePair<string, YamlValue>>();
+        if (reached.Host != server.Address)
+        {
+            entries.Add(KeyValuePair.Create("host", YamlValue.String(reached.Host)));
+        }
+
+        if (connection.Servers.Values.Select(s => s.User).Distinct().Count() > 1)
+        {
+            entries.Add(KeyValuePair.Create("user", YamlValue.String(reached.User)));
+        }
+
+        if (connection.Servers.Values.Select(s => s.Port).Distinct().Count() > 1)
+        {
+            entries.Add(KeyValuePair.Create("port", YamlValue.Number(reached.Port)));
+        }
+
+        return entries.Count == 0 ? null : new YamlMap(entries);
+    }
+
+    private static void WriteServers(StringBuilder text, ImportPlan plan, ImportConnection? connection)
     {
         text.Append("servers:\n");
         foreach (var server in plan.Servers)
@@ -153,6 +228,11 @@ public static class ImportWriter
             }
 
             entries.Add(KeyValuePair.Create("interfaces", (YamlValue)new YamlList(server.Interfaces.Select(YamlValue.String).ToList())));
+            if (OwnSsh(server, connection) is { } ssh)
+            {
+                entries.Add(KeyValuePair.Create("ssh", (YamlValue)ssh));
+            }
+
             text.Append("  - ").Append(new YamlMap(entries).ToYaml()).Append(Comment(server.Comment)).Append('\n');
         }
     }

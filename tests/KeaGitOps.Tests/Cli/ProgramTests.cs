@@ -49,6 +49,27 @@ public sealed class ProgramTests
         Assert.Contains($"keagitops {command}", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--server", "kea-dhcp-1", "expected NAME=[USER@]HOST[:PORT]")]
+    [InlineData("--server", "kea-dhcp-1=root@host:70000", "PORT 1-65535")]
+    [InlineData("--server", "kea dhcp=host", "expected NAME=[USER@]HOST[:PORT]")]
+    [InlineData("--server", "kea-dhcp-1=host;reboot", "expected NAME=[USER@]HOST[:PORT]")]
+    [InlineData("--from", "kea-dhcp-1=a.conf", "choose one source")]
+    public void Import_refuses_a_bad_server_or_two_sources_before_contacting_anything(string option, string value, string message)
+    {
+        var arguments = new List<string> { "import", option, value, "--out", Path.Combine(Path.GetTempPath(), "keagitops-never-" + Guid.NewGuid().ToString("N")) };
+        if (option == "--from")
+        {
+            arguments.AddRange(["--server", "kea-dhcp-1=192.0.2.1"]);
+        }
+
+        var (code, output, _) = Keagitops([.. arguments]);
+
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(arguments[^1]) && option == "--server");
+    }
+
     [Fact]
     public void Validate_on_the_shipped_example_exits_0_with_its_one_warning()
     {
