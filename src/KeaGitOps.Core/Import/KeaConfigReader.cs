@@ -226,6 +226,9 @@ public static class KeaConfigReader
             }
         }
 
+        /// <summary>The text of a string setting read so far (from kea-dhcp4.conf), or null.</summary>
+        private string? SettingText(string key) => snapshot.Settings.FindLast(s => s.Key == key)?.Value.ToYaml().Trim('"');
+
         private void ReadAgentSockets(JsonElement sockets, string path)
         {
             foreach (var member in sockets.EnumerateObject())
@@ -240,14 +243,14 @@ public static class KeaConfigReader
                 OnlyKnown(member.Value, socketPath, "socket-type", "socket-name");
                 var name = String(member.Value, "socket-name") ?? string.Empty;
                 var bare = name[(name.LastIndexOf('/') + 1)..];
-                var dhcp4 = snapshot.Settings.FindLast(s => s.Key == "control-socket.socket-name")?.Value.ToYaml().Trim('"');
+                var dhcp4 = SettingText("control-socket.socket-name");
                 if (dhcp4 is not null && bare != dhcp4)
                 {
                     Note(socketPath + ".socket-name", $"{name} is not the socket kea-dhcp4 listens on ({dhcp4}): the agent could not reach it; keagitops renders {dhcp4} in both");
                 }
-                else if (name != bare || !_is3)
+                else if (name != (_is3 ? bare : $"{SettingText("kea.socket-directory") ?? DefaultSocketDirectory}/{bare}"))
                 {
-                    Note(socketPath + ".socket-name", $"{name} is rendered as kea-dhcp4's control socket");
+                    Note(socketPath + ".socket-name", $"{name} is rendered as kea-dhcp4's control socket, {(_is3 ? "by its bare name (Kea 3.0)" : "by its full path (Kea 2.2)")}");
                 }
             }
         }
