@@ -8,6 +8,7 @@ using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Core.Validation;
 using KeaGitOps.Remote;
+using KeaGitOps.Remote.Deploy;
 using KeaGitOps.Remote.Ssh;
 
 namespace KeaGitOps.Cli.Commands;
@@ -171,7 +172,8 @@ public sealed partial class ImportCommand
     /// One server's configs to import: its name, where they came from (for the report), and how to read
     /// them; <paramref name="LoadAgent"/> gives null when the server has no kea-ctrl-agent.conf.
     /// </summary>
-    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent);
+    /// <param name="AssignedAddresses">the live server's IPv4 addresses; null for files.</param>
+    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null);
 
     /// <summary>
     /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
@@ -276,7 +278,8 @@ public sealed partial class ImportCommand
                         ? Parse(text, path)
                         : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}")),
                     $"{server.Name}:{agentPath}",
-                    () => ReadRemote(agentPath) is { } agentText ? Parse(agentText, agentPath) : null));
+                    () => ReadRemote(agentPath) is { } agentText ? Parse(agentText, agentPath) : null,
+                    await HostFacts.AssignedAddressesAsync(host, cancellation).ConfigureAwait(false)));
             }
 
             return Import(sources, output, prefer, strict, console, grouping, connection);
@@ -308,7 +311,7 @@ public sealed partial class ImportCommand
         try
         {
             var sources = new List<ImportSource>();
-            foreach (var (name, origin, load, agentOrigin, loadAgent) in servers)
+            foreach (var (name, origin, load, agentOrigin, loadAgent, assignedAddresses) in servers)
             {
                 var result = load();
                 parsed.Add(result);
@@ -331,7 +334,7 @@ public sealed partial class ImportCommand
                     }
                 }
 
-                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement));
+                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement, assignedAddresses));
             }
 
             var (plan, files) = KeaImport.Run(sources, prefer, grouping, connection);

@@ -103,11 +103,33 @@ public static class ImportReconciler
             }
         }
 
+        // A live server's own addresses settle which URL host is really its address: the user's incident
+        // was a config whose own HA address was not on the host.
+        var addresses = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var server in servers)
+        {
+            var views = new[] { prefer }.Concat(others).Select(s => s.Peers.Find(p => p.Name == server.Name)?.Host).ToList();
+            var chosen = views.FirstOrDefault(h => h is not null);
+            if (server.AssignedAddresses is { } assigned && chosen is not null && !assigned.Contains(chosen))
+            {
+                var onHost = views.FirstOrDefault(h => h is not null && assigned.Contains(h));
+                var has = string.Join(", ", assigned.Where(a => !a.StartsWith("127.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+                Add(FindingCategory.Identity,
+                    onHost is null
+                        ? $"{server.Name}: its HA address {chosen} (from its peer URL) is not assigned on the server (it has {has}); its HA listener could not bind it: set servers[].address"
+                        : $"{server.Name}: its HA address {chosen} (from {prefer.Name}'s peer URL) is not assigned on the server (it has {has}); {onHost}, which is, is kept",
+                    server.Name);
+                chosen = onHost ?? chosen;
+            }
+
+            addresses[server.Name] = chosen;
+        }
+
         return servers.Select(server =>
         {
             var peer = prefer.Peers.Find(p => p.Name == server.Name) ?? others.Select(o => o.Peers.Find(p => p.Name == server.Name)).FirstOrDefault(p => p is not null);
             var comment = comments.TryGetValue(server.Name, out var list) && list.Count > 0 ? "conflict: " + string.Join("; ", list) : null;
-            return new MergedServer(server.Name, peer?.Host, peer?.Role, server.Interfaces, comment);
+            return new MergedServer(server.Name, addresses[server.Name], peer?.Role, server.Interfaces, comment);
         }).ToList();
 
         void Add(FindingCategory category, string message, string server)

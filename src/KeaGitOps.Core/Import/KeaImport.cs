@@ -6,7 +6,8 @@ namespace KeaGitOps.Core.Import;
 /// One server's configs as the caller read them: the server's name, where they came from (for the
 /// report), kea-dhcp4.conf's parsed root and, when the server has one, kea-ctrl-agent.conf's.
 /// </summary>
-public sealed record ImportSource(string Name, string Origin, JsonElement Root, JsonElement? Agent = null);
+/// <param name="AssignedAddresses">the IPv4 addresses the live server has, when it was read over SSH.</param>
+public sealed record ImportSource(string Name, string Origin, JsonElement Root, JsonElement? Agent = null, IReadOnlySet<string>? AssignedAddresses = null);
 
 /// <summary>How the servers were reached over SSH when there was no inventory yet: written into the new one so deploy reaches them the same way.</summary>
 /// <param name="Servers">per server: the host, user and port it was reached at.</param>
@@ -22,7 +23,12 @@ public static class KeaImport
     /// <param name="connection">SSH settings to write into the inventory; null when there are none to keep.</param>
     public static (ImportPlan Plan, ImportOutput Output) Run(IReadOnlyList<ImportSource> sources, string? preferred, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
     {
-        var snapshots = sources.Select(s => KeaConfigReader.Read(s.Name, s.Root, s.Agent)).ToList();
+        var snapshots = sources.Select(s =>
+        {
+            var snapshot = KeaConfigReader.Read(s.Name, s.Root, s.Agent);
+            snapshot.AssignedAddresses = s.AssignedAddresses;
+            return snapshot;
+        }).ToList();
         var plan = ImportReconciler.Reconcile(snapshots, preferred ?? sources[0].Name);
         return (plan, ImportWriter.Write(plan, sources.ToDictionary(s => s.Name, s => s.Origin), grouping, connection));
     }

@@ -30,6 +30,9 @@ public sealed class ServerSnapshot
 
     public string? ThisServerName { get; set; }
 
+    /// <summary>The IPv4 addresses the live server has (read over SSH), or null for a config read from a file.</summary>
+    public IReadOnlySet<string>? AssignedAddresses { get; set; }
+
     /// <summary>Whether the server's kea-ctrl-agent.conf was read too.</summary>
     public bool HasAgentConfig { get; init; }
 

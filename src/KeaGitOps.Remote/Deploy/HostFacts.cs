@@ -42,6 +42,13 @@ public static partial class HostFacts
         }
     }
 
+    /// <summary>The IPv4 addresses assigned to the host's interfaces; null when `ip` cannot tell.</summary>
+    public static async Task<IReadOnlySet<string>?> AssignedAddressesAsync(IRemoteHost host, CancellationToken cancellation)
+    {
+        var addresses = await host.RunAsync("ip -o -4 addr show", Timeout, cancellation).ConfigureAwait(false);
+        return addresses.Succeeded ? Assigned(addresses.Output) : null;
+    }
+
     private static HashSet<string> Assigned(string ipAddrOutput) =>
         [.. InetAddress().Matches(ipAddrOutput).Select(m => m.Groups[1].Value)];
 

@@ -140,6 +140,42 @@ public sealed class ImportTests : IDisposable
         Assert.Contains("- Round trip: not checked", check, StringComparison.Ordinal);
     }
 
+    /// <summary>Imports the report's configs as if read over SSH from servers holding <paramref name="assigned"/> addresses.</summary>
+    private static (ImportPlan Plan, string Site) ImportLive(string server1Config, Dictionary<string, string[]> assigned)
+    {
+        using var one = KeaJson.Parse(server1Config, Server1);
+        using var two = KeaJson.Load(Server2);
+        var (plan, output) = KeaImport.Run(
+            [
+                new ImportSource("kea-dhcp-1", "kea-dhcp-1", one.Document!.RootElement, AssignedAddresses: assigned["kea-dhcp-1"].ToHashSet()),
+                new ImportSource("kea-dhcp-2", "kea-dhcp-2", two.Document!.RootElement, AssignedAddresses: assigned["kea-dhcp-2"].ToHashSet()),
+            ],
+            null);
+        return (plan, output.Files[ImportOutput.SiteFile]);
+    }
+
+    [Fact]
+    public void A_peer_address_the_live_server_does_not_have_gives_way_to_the_one_it_has()
+    {
+        // kea-dhcp-1 (preferred) says kea-dhcp-2 is at .135; kea-dhcp-2 says .134, which is the address it has.
+        var drifted = File.ReadAllText(Server1).Replace("http://192.168.1.134:8000/", "http://192.168.1.135:8000/", StringComparison.Ordinal);
+
+        var (plan, site) = ImportLive(drifted, new() { ["kea-dhcp-1"] = ["127.0.0.1", "192.168.1.133"], ["kea-dhcp-2"] = ["127.0.0.1", "192.168.1.134"] });
+
+        Assert.Contains(plan.Findings, f => f.Message == "kea-dhcp-2: its HA address 192.168.1.135 (from kea-dhcp-1's peer URL) is not assigned on the server (it has 192.168.1.134); 192.168.1.134, which is, is kept");
+        Assert.Contains("name: \"kea-dhcp-2\", address: \"192.168.1.134\"", site, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Findings, f => f.Message.StartsWith("kea-dhcp-1: its HA address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_peer_address_no_config_gets_right_is_an_identity_problem_for_the_user()
+    {
+        var (plan, _) = ImportLive(File.ReadAllText(Server1), new() { ["kea-dhcp-1"] = ["192.168.1.133"], ["kea-dhcp-2"] = ["10.0.0.2"] });
+
+        Assert.Contains(plan.Findings, f => f.Category == FindingCategory.Identity
+            && f.Message == "kea-dhcp-2: its HA address 192.168.1.134 (from its peer URL) is not assigned on the server (it has 10.0.0.2); its HA listener could not bind it: set servers[].address");
+    }
+
     [Fact]
     public void The_written_inventory_validates_and_marks_the_conflicts_on_their_entries()
     {

@@ -58,6 +58,32 @@ public sealed class ImportLabTests(LabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_config_whose_own_HA_address_is_not_on_the_server_is_named_from_the_servers_own_addresses()
+    {
+        // A copy of each live config (in the server's private /tmp) in which kea-dhcp-2's peer URL
+        // names an address it does not have: the incident's kind of fault, seen from the host.
+        const string Drift = "/tmp/keagitops-import-drift";
+        foreach (var server in LabFixture.Servers)
+        {
+            var copy = lab.RunOnServer(server, $"mkdir -p {Drift} && cp /etc/kea/kea-dhcp4.conf /etc/kea/kea-ctrl-agent.conf {Drift}/ && sed -i 's|http://{LabFixture.Address(LabFixture.Server2)}:|http://198.51.100.135:|' {Drift}/kea-dhcp4.conf");
+            Assert.True(copy.ExitCode == 0, copy.ToString());
+        }
+
+        using var target = new ScratchFolder();
+        var console = new StringWriter();
+        var servers = LabFixture.Servers.Select(s => $"{s}={LabFixture.Address(s)}").ToList();
+        var options = new ImportCommand.HostOptions(servers, new FileInfo(lab.ClientKeyPath), new FileInfo(lab.KnownHostsPath), Drift);
+
+        var code = await ImportCommand.RunFromHostsAsync(options, new DirectoryInfo(target.Path), null, strict: true, console, CancellationToken.None);
+
+        output.WriteLine(console.ToString());
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains($"- kea-dhcp-2: its HA address 198.51.100.135 (from its peer URL) is not assigned on the server (it has {LabFixture.Address(LabFixture.Server2)}); its HA listener could not bind it: set servers[].address", console.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("kea-dhcp-1: its HA address", console.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target.Path), "--strict wrote files");
+    }
+
+    [Fact]
     public async Task A_server_whose_host_key_is_not_known_is_refused_and_nothing_is_written()
     {
         using var target = new ScratchFolder();
