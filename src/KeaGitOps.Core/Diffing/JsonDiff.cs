@@ -14,9 +14,10 @@ public enum ChangeKind
 public sealed record JsonChange(string Path, ChangeKind Kind, string? Before, string? After);
 
 /// <summary>
-/// Structural comparison of two JSON documents: key order and layout never count as changes. Two
-/// renders of one template have their keys in the same order, so objects are walked in step and a
-/// path string is only built for a difference.
+/// Structural comparison of two JSON documents: key order and layout never count as changes, nor does
+/// the order of Kea lists whose entries have keys (subnets, reservations, options…: <see cref="KeaListKeys"/>),
+/// which pair by key. Two renders of one template have their keys in the same order, so objects are
+/// walked in step and a path string is only built for a difference.
 /// </summary>
 public static class JsonDiff
 {
@@ -68,6 +69,10 @@ public static class JsonDiff
                 }
 
                 break;
+            case JsonValueKind.Array when path.Count > 0 && path[^1] is string listName
+                && KeaListKeys.KeysOf(listName, before) is { } beforeKeys && KeaListKeys.KeysOf(listName, after) is { } afterKeys:
+                CompareByKey(before, after, beforeKeys, afterKeys, path, changes);
+                break;
             case JsonValueKind.Array:
                 var leftItems = before.EnumerateArray().ToList();
                 var rightItems = after.EnumerateArray().ToList();
@@ -98,6 +103,42 @@ public static class JsonDiff
         }
     }
 
+    /// <summary>
+    /// A Kea list whose entries have keys (<see cref="KeaListKeys"/>): entries pair by key, so inserting a
+    /// reservation is one addition, not a change of every entry after it, and order alone is no change.
+    /// </summary>
+    private static void CompareByKey(JsonElement before, JsonElement after, List<string> beforeKeys, List<string> afterKeys, List<object> path, List<JsonChange> changes)
+    {
+        var afterItems = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var item in after.EnumerateArray())
+        {
+            afterItems[afterKeys[i++]] = item;
+        }
+
+        i = 0;
+        foreach (var item in before.EnumerateArray())
+        {
+            var key = beforeKeys[i++];
+            if (afterItems.Remove(key, out var counterpart))
+            {
+                Descend(item, counterpart, new ListKey(key), path, changes);
+            }
+            else
+            {
+                changes.Add(new JsonChange(Format(path, new ListKey(key)), ChangeKind.Removed, item.GetRawText(), null));
+            }
+        }
+
+        foreach (var key in afterKeys.Where(afterItems.ContainsKey))
+        {
+            changes.Add(new JsonChange(Format(path, new ListKey(key)), ChangeKind.Added, null, afterItems[key].GetRawText()));
+        }
+    }
+
+    /// <summary>A path segment naming a list entry by its key: <c>[hw-address=aa:bb:…]</c>.</summary>
+    private sealed record ListKey(string Key);
+
     private static void Descend(JsonElement before, JsonElement after, object segment, List<object> path, List<JsonChange> changes)
     {
         path.Add(segment);
@@ -113,6 +154,10 @@ public static class JsonDiff
             if (segment is int index)
             {
                 text.Append('[').Append(index).Append(']');
+            }
+            else if (segment is ListKey key)
+            {
+                text.Append('[').Append(key.Key).Append(']');
             }
             else
             {

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using KeaGitOps.Core.Addressing;
-using KeaGitOps.Core.Options;
+using KeaGitOps.Core.Diffing;
 
 namespace KeaGitOps.Core.Import;
 
@@ -237,38 +236,16 @@ public static class ImportRoundTrip
             return null;
         }
 
-        /// <summary>What identifies an entry of a Kea list, whatever its position.</summary>
-        private static string? KeyOf(string arrayName, JsonElement item)
+        /// <summary>
+        /// What identifies an entry of a Kea list (<see cref="KeaListKeys"/>), except subnets: these pair
+        /// by prefix here, since import gives an id to a subnet the original left without one.
+        /// </summary>
+        private static string? KeyOf(string arrayName, JsonElement item) => arrayName switch
         {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                return arrayName is "interfaces" ? item.ToString() : null;
-            }
-
-            return arrayName switch
-            {
-                "subnet4" => Text(item, "subnet"),
-                "reservations" => Text(item, "hw-address") is { } mac ? "hw " + (HardwareAddress.NormaliseMac(mac) ?? mac.ToLowerInvariant())
-                    : Text(item, "client-id") is { } id ? "id " + id.ToLowerInvariant()
-                    : "ip " + Text(item, "ip-address"),
-                "option-data" => $"{Text(item, "space") ?? "dhcp4"}/{OptionName(item)}",
-                "hooks-libraries" => Text(item, "library") is { } library ? library[(library.LastIndexOf('/') + 1)..] : null,
-                "peers" or "loggers" => Text(item, "name"),
-                "clients" => Text(item, "user"),
-                _ => null,
-            };
-        }
-
-        private static string OptionName(JsonElement option)
-        {
-            if (Text(option, "name") is { } name)
-            {
-                return name;
-            }
-
-            var code = option.TryGetProperty("code", out var c) && c.TryGetInt64(out var n) ? n : -1;
-            return OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name ?? code.ToString(CultureInfo.InvariantCulture);
-        }
+            "subnet4" => item.ValueKind == JsonValueKind.Object ? Text(item, "subnet") : null,
+            "interfaces" => item.ToString(),
+            _ => KeaListKeys.KeyOf(arrayName, item),
+        };
 
         private static string Describe(string arrayName, JsonElement item) => KeyOf(arrayName, item) ?? item.GetRawText();
 

@@ -23,12 +23,58 @@ public sealed class JsonDiffTests
 
         Assert.Equal(
             [
-                new JsonChange("Dhcp4.subnet4[0].pools[0].pool", ChangeKind.Changed, "\"a\"", "\"b\""),
-                new JsonChange("Dhcp4.subnet4[0].pools[1]", ChangeKind.Added, null, """{"pool": "c"}"""),
+                new JsonChange("Dhcp4.subnet4[id=1].pools[0].pool", ChangeKind.Changed, "\"a\"", "\"b\""),
+                new JsonChange("Dhcp4.subnet4[id=1].pools[1]", ChangeKind.Added, null, """{"pool": "c"}"""),
                 new JsonChange("Dhcp4.x", ChangeKind.Removed, "true", null),
                 new JsonChange("Dhcp4.y", ChangeKind.Added, null, "false"),
             ],
             changes);
+    }
+
+    [Fact]
+    public void A_reservation_inserted_mid_list_is_one_addition_and_order_alone_is_no_change()
+    {
+        const string Before = """
+            {"Dhcp4": {"subnet4": [{"id": 1, "reservations": [
+                {"hw-address": "aa:bb:cc:00:00:01", "ip-address": "192.0.2.11"},
+                {"hw-address": "aa:bb:cc:00:00:03", "ip-address": "192.0.2.13", "hostname": "c"}]}]}}
+            """;
+        const string After = """
+            {"Dhcp4": {"subnet4": [{"id": 1, "reservations": [
+                {"hw-address": "AA:BB:CC:00:00:01", "ip-address": "192.0.2.11"},
+                {"hw-address": "aa:bb:cc:00:00:02", "ip-address": "192.0.2.12"},
+                {"hw-address": "aa:bb:cc:00:00:03", "ip-address": "192.0.2.13", "hostname": "d"}]}]}}
+            """;
+
+        Assert.Equal(
+            [
+                new JsonChange("Dhcp4.subnet4[id=1].reservations[hw-address=aa:bb:cc:00:00:01].hw-address", ChangeKind.Changed, "\"aa:bb:cc:00:00:01\"", "\"AA:BB:CC:00:00:01\""),
+                new JsonChange("Dhcp4.subnet4[id=1].reservations[hw-address=aa:bb:cc:00:00:03].hostname", ChangeKind.Changed, "\"c\"", "\"d\""),
+                new JsonChange("Dhcp4.subnet4[id=1].reservations[hw-address=aa:bb:cc:00:00:02]", ChangeKind.Added, null, """{"hw-address": "aa:bb:cc:00:00:02", "ip-address": "192.0.2.12"}"""),
+            ],
+            Diff(Before, After));
+        Assert.Empty(Diff(Before, Reversed(Before)));
+    }
+
+    /// <summary><paramref name="config"/> with the subnet's two reservations swapped.</summary>
+    private static string Reversed(string config)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(config)!;
+        var reservations = node["Dhcp4"]!["subnet4"]![0]!["reservations"]!.AsArray();
+        var items = reservations.Select(r => r!.DeepClone()).Reverse().ToList();
+        reservations.Clear();
+        items.ForEach(reservations.Add);
+        return node.ToJsonString();
+    }
+
+    [Fact]
+    public void A_list_with_a_key_twice_is_compared_by_position()
+    {
+        var changes = Diff(
+            """{"reservations": [{"ip-address": "192.0.2.1"}, {"ip-address": "192.0.2.1"}]}""",
+            """{"reservations": [{"ip-address": "192.0.2.1"}, {"ip-address": "192.0.2.2"}]}""");
+
+        Assert.Equal([new JsonChange("reservations[1].ip-address", ChangeKind.Changed, "\"192.0.2.1\"", "\"192.0.2.2\"")], changes);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ReviewDiffTests : IDisposable
             Assert.Contains($"{server}: kea-ctrl-agent.conf: no changes", text, StringComparison.Ordinal);
         }
 
-        Assert.Equal(2, text.Split('\n').Count(l => l.Contains("~ Dhcp4.subnet4[0].reservations[9].ip-address: \"192.168.1.20\" -> \"192.168.1.230\"", StringComparison.Ordinal)));
+        Assert.Equal(2, text.Split('\n').Count(l => l.Contains("~ Dhcp4.subnet4[id=1].reservations[hw-address=a8:29:48:c0:01:60].ip-address: \"192.168.1.20\" -> \"192.168.1.230\"", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ReviewDiffTests : IDisposable
         Assert.StartsWith("### keagitops: rendered Kea configs against `HEAD~1", markdown, StringComparison.Ordinal);
         Assert.Contains("changed: subnets; 2 server(s) affected", markdown, StringComparison.Ordinal);
         Assert.Equal(2, markdown.Split('\n').Count(l => l.StartsWith("<details><summary><b>kea-dhcp-", StringComparison.Ordinal)));
-        Assert.Contains("| ~ | `Dhcp4.subnet4[0].option-data[1].data` | `\"192.168.1.47\"` | `\"192.168.1.48\"` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| ~ | `Dhcp4.subnet4[id=1].option-data[capwap-ac-v4].data` | `\"192.168.1.47\"` | `\"192.168.1.48\"` |", markdown, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Success, sameCode);
         Assert.Contains("No changes to any server's rendered configs.", same, StringComparison.Ordinal);
         Assert.True(same.Split('\n').Length < 6, "a no-change comment stays short");

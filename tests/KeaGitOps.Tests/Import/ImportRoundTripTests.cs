@@ -62,7 +62,7 @@ public sealed class ImportRoundTripTests
             .Replace("192.0.2.1,192.0.2.2", "192.0.2.1", StringComparison.Ordinal));
 
         Assert.Equal(
-            ["Dhcp4.option-data[0].data: \"192.0.2.1, 192.0.2.2\" rendered as \"192.0.2.1\"", "Dhcp4.subnet4[0].reservations[1]: id 01:aa:bb:cc:00:00:02 missing from the render"],
+            ["Dhcp4.option-data[0].data: \"192.0.2.1, 192.0.2.2\" rendered as \"192.0.2.1\"", "Dhcp4.subnet4[0].reservations[1]: client-id=01:aa:bb:cc:00:00:02 missing from the render"],
             differences);
     }
 
@@ -80,7 +80,7 @@ public sealed class ImportRoundTripTests
         var differences = Compare(Original, Rendered.Replace(
             "\"reservations\": [", "\"reservations\": [ { \"hw-address\": \"aa:bb:cc:00:00:09\", \"ip-address\": \"192.0.2.209\" },", StringComparison.Ordinal));
 
-        Assert.Equal(["Dhcp4.subnet4[0].reservations[0] of the render: hw aa:bb:cc:00:00:09 is not in the original"], differences);
+        Assert.Equal(["Dhcp4.subnet4[0].reservations[0] of the render: hw-address=aa:bb:cc:00:00:09 is not in the original"], differences);
     }
 
     [Fact]

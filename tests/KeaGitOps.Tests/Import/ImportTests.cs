@@ -69,7 +69,7 @@ public sealed class ImportTests : IDisposable
         Assert.Contains(
             "- Round trip: kea-dhcp-2's config comes back with 2 difference(s) (where kea-dhcp-1's version won a conflict above, or keagitops cannot express it):\n"
             + "  - `Dhcp4.hooks-libraries[1].parameters.high-availability[0].this-server-name: \"kea-dhcp-1\" rendered as \"kea-dhcp-2\"`\n"
-            + "  - `Dhcp4.subnet4[0].reservations[2]: hw a8:29:48:c0:01:60 missing from the render`\n",
+            + "  - `Dhcp4.subnet4[0].reservations[2]: hw-address=a8:29:48:c0:01:60 missing from the render`\n",
             check,
             StringComparison.Ordinal);
     }
