@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -30,6 +31,14 @@ public static class JsonDiff
 
     private static void Compare(JsonElement before, JsonElement after, List<object> path, List<JsonChange> changes)
     {
+        // The same text is the same JSON: two renders of one template mostly are, so whole subtrees
+        // (a subnet with its thousands of reservations) are settled by one memory comparison.
+        if ((before.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            && JsonMarshal.GetRawUtf8Value(before).SequenceEqual(JsonMarshal.GetRawUtf8Value(after)))
+        {
+            return;
+        }
+
         if (before.ValueKind != after.ValueKind)
         {
             changes.Add(new JsonChange(Format(path), ChangeKind.Changed, before.GetRawText(), after.GetRawText()));

@@ -14,6 +14,12 @@ public static class YamlReader
     /// <summary>Returns the file's root node, or null for an empty or unparseable file (a diagnostic says why).</summary>
     public static Node? Read(string text, string displayPath, DiagnosticBag diagnostics)
     {
+        return FlowListReader.TryRead(text, displayPath, diagnostics, out var list) ? list : ReadWithYamlDotNet(text, displayPath, diagnostics);
+    }
+
+    /// <summary>The general reader, for every file (the fast path's test compares against it).</summary>
+    internal static Node? ReadWithYamlDotNet(string text, string displayPath, DiagnosticBag diagnostics)
+    {
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, Node>(StringComparer.Ordinal);
         try

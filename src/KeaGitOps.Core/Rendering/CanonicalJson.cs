@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -25,17 +27,18 @@ public static class CanonicalJson
     public static JsonDocument Parse(string text) =>
         JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false, MaxDepth = 64 });
 
-    public static string Write(JsonElement root) => Write(root, ProvenanceEdit.None, null);
+    public static string Write(JsonElement root) => Encoding.UTF8.GetString(Write(root, ProvenanceEdit.None, null).WrittenSpan);
 
     /// <summary>
     /// The config's digest, over its canonical text without keagitops' provenance: it changes when any
     /// setting changes, and not when the config is merely re-rendered from another commit.
     /// </summary>
     public static string ConfigDigest(JsonElement root) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Write(root, ProvenanceEdit.Skip, null))));
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Write(root, ProvenanceEdit.Skip, null).WrittenSpan));
 
     /// <summary>Canonical text with <c>config-digest</c> added to the provenance (TOP.user-context.keagitops).</summary>
-    public static string WriteWithConfigDigest(JsonElement root) => Write(root, ProvenanceEdit.AddDigest, Quote(ConfigDigest(root)));
+    public static string WriteWithConfigDigest(JsonElement root) =>
+        Encoding.UTF8.GetString(Write(root, ProvenanceEdit.AddDigest, Encoding.UTF8.GetBytes(Quote(ConfigDigest(root)))).WrittenSpan);
 
     private enum ProvenanceEdit
     {
@@ -45,81 +48,130 @@ public static class CanonicalJson
     }
 
     /// <summary>How far down the way to TOP.user-context.keagitops a value is (-1: off that way).</summary>
-    private readonly record struct Walk(ProvenanceEdit Edit, string? Digest, int Step)
+    private readonly record struct Walk(ProvenanceEdit Edit, int Step)
     {
-        public Walk Into(string? name) => Step switch
+        public Walk Into(JsonProperty member) => Step switch
         {
             0 => this with { Step = 1 },
-            1 when name == "user-context" => this with { Step = 2 },
-            2 when name == ProvenanceKey => this with { Step = 3 },
+            1 when member.NameEquals("user-context"u8) => this with { Step = 2 },
+            2 when member.NameEquals(ProvenanceKey) => this with { Step = 3 },
             _ => this with { Step = -1 },
         };
     }
 
-    private const string ProvenanceKey = "keagitops";
+    private static ReadOnlySpan<byte> ProvenanceKey => "keagitops"u8;
 
-    private static string Write(JsonElement root, ProvenanceEdit edit, string? digest)
+    /// <summary>
+    /// Writes UTF-8 straight from the parsed document's own bytes: a string without escapes is already
+    /// canonical (JSON cannot hold a raw quote, backslash or control character), so it is copied as is;
+    /// only a string with escapes is decoded and re-escaped the canonical way.
+    /// </summary>
+    private static ArrayBufferWriter<byte> Write(JsonElement root, ProvenanceEdit edit, byte[]? digest)
     {
-        var builder = new StringBuilder();
-        WriteValue(builder, root, 0, new Walk(edit, digest, 0));
-        builder.Append('\n');
-        return builder.ToString();
+        var output = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(root).Length + 1024);
+        WriteValue(output, root, 0, new Walk(edit, 0), digest);
+        output.Write("\n"u8);
+        return output;
     }
 
-    private static void WriteValue(StringBuilder builder, JsonElement element, int depth, Walk walk)
+    private static void WriteValue(ArrayBufferWriter<byte> output, JsonElement element, int depth, Walk walk, byte[]? digest)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = element.EnumerateObject().Select(p => ((string?)p.Name, p.Value));
-                if (walk is { Step: 2, Edit: ProvenanceEdit.Skip })
+                output.Write("{"u8);
+                var first = true;
+                foreach (var member in element.EnumerateObject())
                 {
-                    members = members.Where(m => m.Item1 != ProvenanceKey);
+                    var inner = walk.Step < 0 ? walk : walk.Into(member);
+                    if (inner is { Step: 3, Edit: ProvenanceEdit.Skip })
+                    {
+                        continue;
+                    }
+
+                    Separate(output, ref first, depth + 1);
+                    WriteName(output, member);
+                    output.Write(": "u8);
+                    WriteValue(output, member.Value, depth + 1, inner, digest);
                 }
 
-                WriteContainer(builder, '{', '}', depth, members, walk, walk is { Step: 3, Edit: ProvenanceEdit.AddDigest } ? walk.Digest : null);
+                if (walk is { Step: 3, Edit: ProvenanceEdit.AddDigest } && digest is not null)
+                {
+                    Separate(output, ref first, depth + 1);
+                    output.Write("\"config-digest\": "u8);
+                    output.Write(digest);
+                }
+
+                Close(output, first, depth, "}"u8);
                 break;
             case JsonValueKind.Array:
-                WriteContainer(builder, '[', ']', depth, element.EnumerateArray().Select(v => ((string?)null, v)), walk with { Step = -1 }, null);
+                output.Write("["u8);
+                var firstItem = true;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Separate(output, ref firstItem, depth + 1);
+                    WriteValue(output, item, depth + 1, walk with { Step = -1 }, digest);
+                }
+
+                Close(output, firstItem, depth, "]"u8);
                 break;
             case JsonValueKind.String:
-                AppendQuoted(builder, element.GetString()!);
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    output.Write(raw);
+                }
+                else
+                {
+                    output.Write(Encoding.UTF8.GetBytes(Quote(element.GetString()!)));
+                }
+
                 break;
             default:
-                builder.Append(element.GetRawText()); // numbers, true, false, null: exactly as written
+                output.Write(JsonMarshal.GetRawUtf8Value(element)); // numbers, true, false, null: exactly as written
                 break;
         }
     }
 
-    private static void WriteContainer(StringBuilder builder, char open, char close, int depth, IEnumerable<(string? Name, JsonElement Value)> members, Walk walk, string? digest)
+    private static void WriteName(ArrayBufferWriter<byte> output, JsonProperty member)
     {
-        builder.Append(open);
-        var first = true;
-        foreach (var (name, value) in members)
+        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+        if (raw.IndexOf((byte)'\\') < 0)
         {
-            builder.Append(first ? "\n" : ",\n").Append(' ', (depth + 1) * 2);
-            first = false;
-            if (name is not null)
-            {
-                AppendQuoted(builder, name);
-                builder.Append(": ");
-            }
+            output.Write("\""u8);
+            output.Write(raw);
+            output.Write("\""u8);
+        }
+        else
+        {
+            output.Write(Encoding.UTF8.GetBytes(Quote(member.Name)));
+        }
+    }
 
-            WriteValue(builder, value, depth + 1, walk.Step < 0 ? walk : walk.Into(name));
+    /// <summary>Before each member or item: a comma after the previous one, a line break, the indent.</summary>
+    private static void Separate(ArrayBufferWriter<byte> output, ref bool first, int depth)
+    {
+        output.Write(first ? "\n"u8 : ",\n"u8);
+        first = false;
+        Indent(output, depth);
+    }
+
+    private static void Close(ArrayBufferWriter<byte> output, bool empty, int depth, ReadOnlySpan<byte> close)
+    {
+        if (!empty)
+        {
+            output.Write("\n"u8);
+            Indent(output, depth);
         }
 
-        if (digest is not null)
-        {
-            builder.Append(first ? "\n" : ",\n").Append(' ', (depth + 1) * 2).Append("\"config-digest\": ").Append(digest);
-            first = false;
-        }
+        output.Write(close);
+    }
 
-        if (!first)
-        {
-            builder.Append('\n').Append(' ', depth * 2);
-        }
-
-        builder.Append(close);
+    private static void Indent(ArrayBufferWriter<byte> output, int depth)
+    {
+        var span = output.GetSpan(depth * 2);
+        span[..(depth * 2)].Fill((byte)' ');
+        output.Advance(depth * 2);
     }
 
     private static void AppendQuoted(StringBuilder builder, string value)
