@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using KeaGitOps.Cli.Output;
 using KeaGitOps.Core.Diagnostics;
@@ -22,14 +23,14 @@ public sealed partial class ImportCommand
 {
     private readonly Option<string[]> _from = new("--from")
     {
-        Description = "A server's name and its kea-dhcp4.conf, as NAME=PATH; once per server. The first is preferred unless --prefer says otherwise.",
+        Description = "A server's name and its kea-dhcp4.conf, as NAME=PATH (a kea-ctrl-agent.conf beside it is read too); once per server. The first is preferred unless --prefer says otherwise.",
         HelpName = "NAME=PATH",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
     private readonly Option<bool> _fromServers = new("--from-servers")
     {
-        Description = "Read each server's live kea-dhcp4.conf over SSH instead, using the servers and ssh settings of --inventory (host keys checked against known_hosts).",
+        Description = "Read each server's live kea-dhcp4.conf and kea-ctrl-agent.conf over SSH instead, using the servers, ssh and deploy settings of --inventory (host keys checked against known_hosts).",
     };
 
     private readonly Option<DirectoryInfo> _inventory = CommonOptions.Inventory();
@@ -68,7 +69,7 @@ public sealed partial class ImportCommand
 
     private readonly Option<string?> _prefer = new("--prefer")
     {
-        Description = "The server whose version wins each conflict (default: the first --from).",
+        Description = "The server whose version wins each conflict (default: the first one named).",
         HelpName = "NAME",
     };
 
@@ -160,11 +161,14 @@ public sealed partial class ImportCommand
         return Import(servers.Select(s => FromFile(s.Name, s.Path)).ToList(), output, prefer, strict, console, grouping);
     }
 
-    /// <summary>A server's kea-dhcp4.conf, and the kea-ctrl-agent.conf beside it when there is one.</summary>
+    /// <summary>
+    /// A server's kea-dhcp4.conf, and the kea-ctrl-agent.conf beside it when there is one; only for a file
+    /// named kea-dhcp4.conf, so two servers' configs copied into one folder do not share a stray agent file.
+    /// </summary>
     private static ConfigSource FromFile(string name, string path)
     {
         var agent = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TemplateSet.ControlAgent);
-        var hasAgent = File.Exists(agent) && Path.GetFullPath(path) != agent;
+        var hasAgent = Path.GetFileName(path) == TemplateSet.Dhcp4 && File.Exists(agent);
         return new ConfigSource(name, DisplayPath.Of(Path.GetFullPath(path)), () => KeaJson.Load(path), hasAgent ? DisplayPath.Of(agent) : null, () => hasAgent ? KeaJson.Load(agent) : null);
     }
 
@@ -355,7 +359,17 @@ public sealed partial class ImportCommand
 
             // The promise of the report: the inventory validates (or it says which rule breaks) and
             // renders back each server's config apart from what it listed.
-            var check = ImportVerification.Check(output.FullName, sources, plan).ToMarkdown(plan.Preferred);
+            string check;
+            try
+            {
+                check = ImportVerification.Check(output.FullName, sources, plan).ToMarkdown(plan.Preferred);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or KeyNotFoundException)
+            {
+                // The inventory is written; a check that could not run says so instead of leaving a half-made folder behind a crash.
+                check = $"\n{ImportCheck.Heading}\n\n- not completed: {e.Message}; run `keagitops validate` on the written inventory\n";
+            }
+
             AtomicFile.Write(Path.Combine(output.FullName, ImportOutput.ReportFile), files.Report + check);
             console.Write(check);
             console.WriteLine();

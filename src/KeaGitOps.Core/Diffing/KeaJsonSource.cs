@@ -190,12 +190,18 @@ internal sealed class KeaJsonSource
             var dot = i < text.Length && text[i] == '.' ? i : -1;
             if (dot < 0)
             {
+                var end = SkipExponent(text, Math.Max(i, start + 1));
                 if (text[start] == '+' && hasInteger)
                 {
+                    // Kea reads "+3" with its float rule (its integer rule has no '+'): keep it a float.
                     chars[start] = ' ';
+                    if (end == i)
+                    {
+                        copiedUpTo = InsertText(file, chars, copiedUpTo, i, ".0");
+                    }
                 }
 
-                return (SkipExponent(text, Math.Max(i, start + 1)), copiedUpTo);
+                return (end, copiedUpTo);
             }
 
             i++;
@@ -254,11 +260,19 @@ internal sealed class KeaJsonSource
         }
 
         /// <summary>Copies up to <paramref name="at"/> and adds a "0" that error messages place at <paramref name="at"/>.</summary>
-        private int InsertZero(SourceFile file, char[] chars, int copiedUpTo, int at)
+        private int InsertZero(SourceFile file, char[] chars, int copiedUpTo, int at) => InsertText(file, chars, copiedUpTo, at, "0");
+
+        /// <summary>Copies up to <paramref name="at"/> and adds <paramref name="inserted"/>, which error messages place at <paramref name="at"/>.</summary>
+        private int InsertText(SourceFile file, char[] chars, int copiedUpTo, int at, string inserted)
         {
             Copy(file, chars, copiedUpTo, at);
-            Segments.Add(new Segment(Output.Length, 1, file, Math.Min(at, file.Text.Length - 1)));
-            Output.Append('0');
+            var place = Math.Min(at, file.Text.Length - 1);
+            foreach (var c in inserted)
+            {
+                Segments.Add(new Segment(Output.Length, 1, file, place));
+                Output.Append(c);
+            }
+
             return at;
         }
 

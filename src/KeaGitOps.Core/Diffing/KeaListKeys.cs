@@ -7,10 +7,11 @@ namespace KeaGitOps.Core.Diffing;
 
 /// <summary>
 /// What identifies an entry of a Kea list whatever its position: subnets by id, reservations by their
-/// identifier, options by space and name (or standard code), hook libraries by file name, HA peers and
-/// loggers by name, Control Agent clients by user. Kea gives the order of these lists no meaning, so
-/// comparisons match entries by these keys, and a key is also the readable label of the entry in a path
-/// (<c>subnet4[id=1].reservations[hw-address=aa:bb:cc:dd:ee:ff]</c>).
+/// identifier, options by space and name (or standard code), HA peers and loggers by name, Control Agent
+/// clients by user. Kea gives the order of these lists no meaning, so comparisons match entries by these
+/// keys, and a key is also the readable label of the entry in a path
+/// (<c>subnet4[id=1].reservations[hw-address=aa:bb:cc:dd:ee:ff]</c>). Hook libraries are not among them:
+/// Kea calls their callouts in load order, so their order is a change.
 /// </summary>
 public static class KeaListKeys
 {
@@ -30,7 +31,6 @@ public static class KeaListKeys
                 : Text(item, "ip-address") is { } address ? "ip-address=" + address
                 : null,
             "option-data" => OptionKey(item),
-            "hooks-libraries" => Text(item, "library") is { } library ? library[(library.LastIndexOf('/') + 1)..] : null,
             "peers" or "loggers" => Text(item, "name"),
             "clients" => Text(item, "user"),
             _ => null,
@@ -62,7 +62,7 @@ public static class KeaListKeys
     private static string? OptionKey(JsonElement option)
     {
         var space = Text(option, "space") ?? "dhcp4";
-        var code = option.TryGetProperty("code", out var c) && c.TryGetInt64(out var n) ? n : (long?)null;
+        var code = option.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var n) ? n : (long?)null;
         var name = Text(option, "name")
             ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null)
             ?? code?.ToString(CultureInfo.InvariantCulture);

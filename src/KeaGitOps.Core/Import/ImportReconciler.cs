@@ -108,16 +108,16 @@ public static class ImportReconciler
         var addresses = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var server in servers)
         {
-            var views = new[] { prefer }.Concat(others).Select(s => s.Peers.Find(p => p.Name == server.Name)?.Host).ToList();
-            var chosen = views.FirstOrDefault(h => h is not null);
+            var views = new[] { prefer }.Concat(others).Select(s => (From: s.Name, Host: s.Peers.Find(p => p.Name == server.Name)?.Host)).Where(v => v.Host is not null).ToList();
+            var chosen = views.Count > 0 ? views[0].Host : null;
             if (server.AssignedAddresses is { } assigned && chosen is not null && !assigned.Contains(chosen))
             {
-                var onHost = views.FirstOrDefault(h => h is not null && assigned.Contains(h));
+                var onHost = views.Select(v => v.Host).FirstOrDefault(h => assigned.Contains(h!));
                 var has = string.Join(", ", assigned.Where(a => !a.StartsWith("127.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
                 Add(FindingCategory.Identity,
                     onHost is null
                         ? $"{server.Name}: its HA address {chosen} (from its peer URL) is not assigned on the server (it has {has}); its HA listener could not bind it: set servers[].address"
-                        : $"{server.Name}: its HA address {chosen} (from {prefer.Name}'s peer URL) is not assigned on the server (it has {has}); {onHost}, which is, is kept",
+                        : $"{server.Name}: its HA address {chosen} (from {views[0].From}'s peer URL) is not assigned on the server (it has {has}); {onHost}, which is, is kept",
                     server.Name);
                 chosen = onHost ?? chosen;
             }

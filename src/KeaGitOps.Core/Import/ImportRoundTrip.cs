@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Diffing;
 
@@ -12,7 +13,7 @@ namespace KeaGitOps.Core.Import;
 /// differently, or it is Kea's default. In the other direction, the render must not hold a subnet,
 /// reservation or option the original did not have.
 /// </summary>
-public static class ImportRoundTrip
+public static partial class ImportRoundTrip
 {
     /// <summary>Values Kea uses when a key is absent: writing them or not means the same config.</summary>
     private static readonly Dictionary<string, string> KeaDefaults = new(StringComparer.Ordinal)
@@ -22,10 +23,7 @@ public static class ImportRoundTrip
         ["option-data.never-send"] = "false",
         ["option-data.space"] = "dhcp4",
         ["lease-database.persist"] = "true",
-        ["control-socket.socket-type"] = "unix",
-        ["multi-threading.enable-multi-threading"] = "true",
         ["peers.auto-failover"] = "true",
-        ["high-availability.mode"] = "load-balancing",
     };
 
     /// <summary>
@@ -50,13 +48,50 @@ public static class ImportRoundTrip
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
     }
 
-    private sealed class Walker(List<string> excused)
+    private sealed partial class Walker(List<string> excused)
     {
+        private readonly HashSet<string> _exact = [.. excused.Where(e => !e.Contains("[]", StringComparison.Ordinal))];
+
+        /// <summary>Entries such as Dhcp4.hooks-libraries[1].peers[].auto-failover: "[]" stands for any position.</summary>
+        private readonly HashSet<string> _wildcards = [.. excused.Where(e => e.Contains("[]", StringComparison.Ordinal))];
+
         public List<string> Differences { get; } = [];
 
-        private bool IsExcused(string path) => excused.Exists(e =>
-            e == path || (path.StartsWith(e, StringComparison.Ordinal) && path[e.Length] is '.' or '[')
-            || (e.EndsWith("[]", StringComparison.Ordinal) && path.StartsWith(e[..^2], StringComparison.Ordinal)));
+        /// <summary>Whether the path, or a path it lies under, was reported: each prefix is one hash lookup.</summary>
+        private bool IsExcused(string path)
+        {
+            var general = _wildcards.Count > 0 ? AnyIndex().Replace(path, "[]") : null;
+            for (var end = 1; end <= path.Length; end++)
+            {
+                if (end < path.Length && path[end] is not ('.' or '['))
+                {
+                    continue;
+                }
+
+                if (_exact.Contains(path[..end]))
+                {
+                    return true;
+                }
+            }
+
+            if (general is null)
+            {
+                return false;
+            }
+
+            for (var end = 1; end <= general.Length; end++)
+            {
+                if ((end == general.Length || general[end] is '.' or '[') && _wildcards.Contains(general[..end]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        [GeneratedRegex(@"\[[0-9]+\]")]
+        private static partial Regex AnyIndex();
 
         /// <summary>Every value of <paramref name="original"/> must be in <paramref name="rendered"/>.</summary>
         public void Lost(JsonElement original, JsonElement rendered, string path)
@@ -117,6 +152,7 @@ public static class ImportRoundTrip
                 return;
             }
 
+            var index = Index(name, rendered);
             var i = 0;
             foreach (var item in original.EnumerateArray())
             {
@@ -126,7 +162,7 @@ public static class ImportRoundTrip
                     continue;
                 }
 
-                var counterpart = FindCounterpart(name, item, rendered, i - 1);
+                var counterpart = FindCounterpart(name, item, rendered, index, i - 1);
                 if (counterpart is { } found)
                 {
                     Lost(item, found, itemPath);
@@ -158,10 +194,11 @@ public static class ImportRoundTrip
             else if (rendered.ValueKind == JsonValueKind.Array && original.ValueKind == JsonValueKind.Array)
             {
                 var name = LastName(path);
+                var index = Index(name, original);
                 var i = 0;
                 foreach (var item in rendered.EnumerateArray())
                 {
-                    if (FindCounterpart(name, item, original, i) is { } found)
+                    if (FindCounterpart(name, item, original, index, i) is { } found)
                     {
                         Invented(item, found, $"{path}[{i}]");
                     }
@@ -179,22 +216,34 @@ public static class ImportRoundTrip
         private void ComparePools(JsonElement original, JsonElement rendered, string path)
         {
             // Notes on a pool say how it is split, never that its addresses change: no excuse applies.
-            var before = Addresses(original);
-            var after = Addresses(rendered);
+            var (before, unreadBefore) = Addresses(original);
+            var (after, unreadAfter) = Addresses(rendered);
             if (!before.SequenceEqual(after))
             {
                 Differences.Add($"{path}: covers {string.Join(", ", before)}; the render covers {string.Join(", ", after)}");
             }
+
+            foreach (var text in unreadBefore.Except(unreadAfter, StringComparer.Ordinal))
+            {
+                Differences.Add($"{path}: pool {text} missing from the render");
+            }
         }
 
-        private static List<Ipv4Range> Addresses(JsonElement pools)
+        /// <summary>The addresses the pools cover, merged; and the text of any pool that is not an address range.</summary>
+        private static (List<Ipv4Range> Ranges, List<string> Unread) Addresses(JsonElement pools)
         {
             var ranges = new List<Ipv4Range>();
+            var unread = new List<string>();
             foreach (var pool in pools.EnumerateArray())
             {
-                if (pool.TryGetProperty("pool", out var text) && text.ValueKind == JsonValueKind.String && Ipv4Range.TryParsePool(text.GetString()!, out var range))
+                var text = pool.ValueKind == JsonValueKind.Object && pool.TryGetProperty("pool", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : pool.GetRawText();
+                if (Ipv4Range.TryParsePool(text, out var range))
                 {
                     ranges.Add(range);
+                }
+                else
+                {
+                    unread.Add(text);
                 }
             }
 
@@ -213,41 +262,50 @@ public static class ImportRoundTrip
                 }
             }
 
-            return merged;
+            return (merged, unread);
         }
 
-        private static JsonElement? FindCounterpart(string arrayName, JsonElement item, JsonElement candidates, int index)
+        /// <summary>The keyed entries of a list, built once per list (the first entry wins a key twice).</summary>
+        private static Dictionary<string, JsonElement> Index(string arrayName, JsonElement list)
         {
-            var key = KeyOf(arrayName, item);
-            if (key is null)
+            var index = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var candidate in list.EnumerateArray())
             {
-                // Scalars and unkeyed objects: the same position.
-                return index < candidates.GetArrayLength() ? candidates[index] : null;
-            }
-
-            foreach (var candidate in candidates.EnumerateArray())
-            {
-                if (KeyOf(arrayName, candidate) == key)
+                if (KeyOf(arrayName, candidate) is { } key)
                 {
-                    return candidate;
+                    index.TryAdd(key, candidate);
                 }
             }
 
-            return null;
+            return index;
+        }
+
+        private static JsonElement? FindCounterpart(string arrayName, JsonElement item, JsonElement candidates, Dictionary<string, JsonElement> index, int position)
+        {
+            if (KeyOf(arrayName, item) is not { } key)
+            {
+                // Scalars and unkeyed objects: the same position.
+                return position < candidates.GetArrayLength() ? candidates[position] : null;
+            }
+
+            return index.TryGetValue(key, out var found) ? found : null;
         }
 
         /// <summary>
-        /// What identifies an entry of a Kea list (<see cref="KeaListKeys"/>), except subnets: these pair
-        /// by prefix here, since import gives an id to a subnet the original left without one.
+        /// What identifies an entry of a Kea list (<see cref="KeaListKeys"/>), with two differences: subnets
+        /// pair by prefix, since import gives an id to a subnet the original left without one; hook libraries
+        /// pair by file name, since the original may load others (not imported) before keagitops' two.
         /// </summary>
         private static string? KeyOf(string arrayName, JsonElement item) => arrayName switch
         {
             "subnet4" => item.ValueKind == JsonValueKind.Object ? Text(item, "subnet") : null,
-            "interfaces" => item.ToString(),
+            "hooks-libraries" => item.ValueKind == JsonValueKind.Object && Text(item, "library") is { } library ? library[(library.LastIndexOf('/') + 1)..] : null,
+            "interfaces" => item.ValueKind == JsonValueKind.String ? item.GetString() : null,
             _ => KeaListKeys.KeyOf(arrayName, item),
         };
 
-        private static string Describe(string arrayName, JsonElement item) => KeyOf(arrayName, item) ?? item.GetRawText();
+        /// <summary>An entry for a message: its key, never its raw text (an entry may hold a password).</summary>
+        private static string Describe(string arrayName, JsonElement item) => KeyOf(arrayName, item) ?? "an entry";
 
         /// <summary>An option given by code is rendered by name: the match by name and space already proved the code.</summary>
         private static bool IsNamedInstead(string parentPath, string key) => key == "code" && LastName(parentPath) == "option-data";
@@ -259,7 +317,9 @@ public static class ImportRoundTrip
         {
             if (original.ValueKind == JsonValueKind.Number && rendered.ValueKind == JsonValueKind.Number)
             {
-                return original.GetDecimal() == rendered.GetDecimal();
+                return original.TryGetDecimal(out var a) && rendered.TryGetDecimal(out var b)
+                    ? a == b
+                    : original.GetDouble().Equals(rendered.GetDouble());
             }
 
             if (original.ValueKind != rendered.ValueKind)

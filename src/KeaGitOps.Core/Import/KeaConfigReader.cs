@@ -15,6 +15,12 @@ public static class KeaConfigReader
     public const string DefaultHooksDirectory = "/usr/lib/x86_64-linux-gnu/kea/hooks";
     public const string DefaultSocketDirectory = "/run/kea";
 
+    /// <summary>Report entries about kea-ctrl-agent.conf start with this (its top-level keys other than Control-agent too).</summary>
+    private const string AgentPath = "Control-agent";
+
+    /// <summary>Whether a not-imported or rendered-differently entry is about kea-ctrl-agent.conf rather than kea-dhcp4.conf.</summary>
+    public static bool IsAgentEntry(string entry) => entry.StartsWith(AgentPath, StringComparison.Ordinal);
+
     /// <summary>The Control Agent's realm as keagitops renders it.</summary>
     public const string AgentRealm = "kea-control-agent";
 
@@ -39,6 +45,7 @@ public static class KeaConfigReader
         /// <summary>"space/name" of every option-def in the config: options that need one cannot be imported.</summary>
         private readonly HashSet<string> _definedOptions = new(StringComparer.Ordinal);
         private long _automaticSubnetIds;
+        private bool _sharedNetworksHaveSubnets;
         private (string First, string Second)? _scopes;
 
         private void NotImported(string path, string why) => snapshot.NotImported.Add($"{path}: {why}");
@@ -48,8 +55,15 @@ public static class KeaConfigReader
         private void Set(string key, YamlValue value) => snapshot.Settings.Add(new Setting(key, value));
 
         /// <summary>Records every member of <paramref name="element"/> not in <paramref name="known"/> as not imported.</summary>
-        private void OnlyKnown(JsonElement element, string path, params string[] known)
+        /// <summary>False (and recorded as not imported) when <paramref name="element"/> is not a JSON object: a hand-edited config may hold anything.</summary>
+        private bool OnlyKnown(JsonElement element, string path, params string[] known)
         {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                NotImported(path, $"expected a JSON object, found {element.ValueKind.ToString().ToLowerInvariant()}");
+                return false;
+            }
+
             foreach (var member in element.EnumerateObject())
             {
                 if (!known.Contains(member.Name, StringComparer.Ordinal))
@@ -57,6 +71,8 @@ public static class KeaConfigReader
                     NotImported($"{path}.{member.Name}", "no inventory key for it");
                 }
             }
+
+            return true;
         }
 
         public void ReadRoot(JsonElement root)
@@ -77,8 +93,7 @@ public static class KeaConfigReader
 
             if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))
             {
-                OnlyKnown(interfaces, P + ".interfaces-config", "interfaces");
-                if (interfaces.TryGetProperty("interfaces", out var list) && list.ValueKind == JsonValueKind.Array)
+                if (OnlyKnown(interfaces, P + ".interfaces-config", "interfaces") && interfaces.TryGetProperty("interfaces", out var list) && list.ValueKind == JsonValueKind.Array)
                 {
                     snapshot.Interfaces.AddRange(list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!));
                 }
@@ -92,6 +107,12 @@ public static class KeaConfigReader
             snapshot.Settings.AddRange(Timers(dhcp4));
             snapshot.Settings.AddRange(OptionData(dhcp4, P, string.Empty));
             ReadUserContext(dhcp4, P);
+
+            if (dhcp4.TryGetProperty("shared-networks", out var shared) && shared.GetRawText().Contains("\"subnet4\"", StringComparison.Ordinal))
+            {
+                // Kea 2.2 numbers the subnets of shared networks too; in which order against subnet4 is not checked.
+                _sharedNetworksHaveSubnets = true;
+            }
 
             if (dhcp4.TryGetProperty("subnet4", out var subnets) && subnets.ValueKind == JsonValueKind.Array)
             {
@@ -120,14 +141,18 @@ public static class KeaConfigReader
         /// </summary>
         public void ReadAgent(JsonElement root)
         {
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Control-agent", out var agent) || agent.ValueKind != JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(AgentPath, out var agent) || agent.ValueKind != JsonValueKind.Object)
             {
-                NotImported("Control-agent", "not a Kea Control Agent configuration (no Control-agent object)");
+                NotImported(AgentPath, "not a Kea Control Agent configuration (no Control-agent object)");
                 return;
             }
 
-            OnlyKnown(root, "$", "Control-agent");
-            const string P = "Control-agent";
+            foreach (var member in root.EnumerateObject().Where(m => m.Name != AgentPath))
+            {
+                NotImported($"{AgentPath}:$.{member.Name}", "a top-level key of kea-ctrl-agent.conf keagitops does not render");
+            }
+
+            const string P = AgentPath;
             OnlyKnown(agent, P, "http-host", "http-port", "authentication", "control-sockets", "loggers", "hooks-libraries", "user-context");
             if (String(agent, "http-host") is { } host)
             {
@@ -192,7 +217,11 @@ public static class KeaConfigReader
                     continue;
                 }
 
-                OnlyKnown(client, clientPath, "user", "password", "password-file", "user-file");
+                if (!OnlyKnown(client, clientPath, "user", "password", "password-file", "user-file"))
+                {
+                    continue;
+                }
+
                 if (client.TryGetProperty("password", out _))
                 {
                     // Never echoed: the value stays on the server.
@@ -240,13 +269,17 @@ public static class KeaConfigReader
                 }
 
                 var socketPath = $"{path}.dhcp4";
-                OnlyKnown(member.Value, socketPath, "socket-type", "socket-name");
+                if (!OnlyKnown(member.Value, socketPath, "socket-type", "socket-name"))
+                {
+                    continue;
+                }
+
                 var name = String(member.Value, "socket-name") ?? string.Empty;
                 var bare = name[(name.LastIndexOf('/') + 1)..];
-                var dhcp4 = SettingText("control-socket.socket-name");
-                if (dhcp4 is not null && bare != dhcp4)
+                var listening = SettingText("control-socket.socket-name");
+                if (listening is not null && bare != listening)
                 {
-                    Note(socketPath + ".socket-name", $"{name} is not the socket kea-dhcp4 listens on ({dhcp4}): the agent could not reach it; keagitops renders {dhcp4} in both");
+                    Note(socketPath + ".socket-name", $"{name} is not the socket kea-dhcp4 listens on ({listening}): the agent could not reach it; keagitops renders {listening} in both");
                 }
                 else if (name != (_is3 ? bare : $"{SettingText("kea.socket-directory") ?? DefaultSocketDirectory}/{bare}"))
                 {
@@ -273,6 +306,12 @@ public static class KeaConfigReader
             foreach (var hook in hooks.EnumerateArray())
             {
                 var path = $"{p}.hooks-libraries[{i++}]";
+                if (hook.ValueKind != JsonValueKind.Object)
+                {
+                    NotImported(path, "expected a JSON object");
+                    continue;
+                }
+
                 var library = hook.TryGetProperty("library", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : string.Empty;
                 var name = library[(library.LastIndexOf('/') + 1)..];
                 if (name is not ("libdhcp_lease_cmds.so" or "libdhcp_ha.so"))
@@ -327,7 +366,11 @@ public static class KeaConfigReader
 
         private void ReadHa(JsonElement ha, string path)
         {
-            OnlyKnown(ha, path, "this-server-name", "mode", "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading", "peers");
+            if (!OnlyKnown(ha, path, "this-server-name", "mode", "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading", "peers"))
+            {
+                return;
+            }
+
             snapshot.ThisServerName = String(ha, "this-server-name");
             var mode = String(ha, "mode") ?? "load-balancing";
             Set("high-availability.mode", YamlValue.String(mode));
@@ -337,7 +380,11 @@ public static class KeaConfigReader
                 foreach (var peer in peers.EnumerateArray())
                 {
                     var peerPath = $"{path}.peers[{i++}]";
-                    OnlyKnown(peer, peerPath, "name", "url", "role", "auto-failover");
+                    if (!OnlyKnown(peer, peerPath, "name", "url", "role", "auto-failover"))
+                    {
+                        continue;
+                    }
+
                     var url = String(peer, "url");
                     Uri.TryCreate(url, UriKind.Absolute, out var uri);
                     if (uri is not null && uri.AbsolutePath != "/")
@@ -470,7 +517,11 @@ public static class KeaConfigReader
                 }
 
                 var outputsKey = _is3 ? "output-options" : "output_options";
-                OnlyKnown(logger, path, "name", "severity", "debuglevel", outputsKey);
+                if (!OnlyKnown(logger, path, "name", "severity", "debuglevel", outputsKey))
+                {
+                    continue;
+                }
+
                 if (String(logger, "severity") is { } severity)
                 {
                     Set("logging.severity", YamlValue.String(severity));
@@ -496,7 +547,11 @@ public static class KeaConfigReader
                         continue;
                     }
 
-                    OnlyKnown(output, outputPath, "output");
+                    if (!OnlyKnown(output, outputPath, "output"))
+                    {
+                        continue;
+                    }
+
                     var target = String(output, "output") ?? "stdout";
                     var mapped = target switch
                     {
@@ -531,8 +586,7 @@ public static class KeaConfigReader
                 return;
             }
 
-            OnlyKnown(mt, p + ".multi-threading", "enable-multi-threading");
-            if (mt.TryGetProperty("enable-multi-threading", out var enabled) && enabled.ValueKind == JsonValueKind.False)
+            if (OnlyKnown(mt, p + ".multi-threading", "enable-multi-threading") && mt.TryGetProperty("enable-multi-threading", out var enabled) && enabled.ValueKind == JsonValueKind.False)
             {
                 NotImported(p + ".multi-threading.enable-multi-threading", "false: keagitops renders multi-threading on (the HA dedicated listener needs it)");
             }
@@ -579,7 +633,11 @@ public static class KeaConfigReader
             foreach (var option in options.EnumerateArray())
             {
                 var optionPath = $"{path}.option-data[{i++}]";
-                OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data");
+                if (!OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data"))
+                {
+                    continue;
+                }
+
                 var code = Integer(option, "code");
                 var space = String(option, "space") ?? "dhcp4";
                 var name = String(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null);
@@ -634,13 +692,19 @@ public static class KeaConfigReader
 
         private void ReadSubnet(JsonElement subnet, string path)
         {
-            OnlyKnown(subnet, path, "id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context");
+            if (!OnlyKnown(subnet, path, "id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context"))
+            {
+                return;
+            }
+
             if (Integer(subnet, "id") is not { } id || id == 0)
             {
                 // Kea 2.2 numbers subnets without an id 1, 2, 3… in the order it reads them (explicit ids
                 // do not advance the count; a clash is a config error); 3.0 requires the id.
                 id = ++_automaticSubnetIds;
-                Note(path + ".id", $"absent: Kea 2.2 numbers this subnet {id}; the inventory writes id {id} so it stays stable (Kea 3.0 requires ids)");
+                Note(path + ".id", _sharedNetworksHaveSubnets
+                    ? $"absent: written as id {id}, but Kea 2.2 also numbers the subnets of shared-networks, so the id it uses may differ: check the subnet-id of this subnet's leases before the first deploy (Kea 3.0 requires ids)"
+                    : $"absent: Kea 2.2 numbers this subnet {id}; the inventory writes id {id} so it stays stable (Kea 3.0 requires ids)");
             }
 
             var settings = new List<Setting> { new("subnet", YamlValue.String(String(subnet, "subnet") ?? string.Empty)) };
@@ -693,12 +757,16 @@ public static class KeaConfigReader
             foreach (var pool in list.EnumerateArray())
             {
                 var poolPath = $"{path}.pools[{i++}]";
-                OnlyKnown(pool, poolPath, "pool", "client-classes", "client-class");
+                if (!OnlyKnown(pool, poolPath, "pool", "client-classes", "client-class"))
+                {
+                    continue;
+                }
+
                 var text = String(pool, "pool") ?? string.Empty;
                 string? poolClass = null;
                 if (pool.TryGetProperty("client-classes", out var classes) && classes.ValueKind == JsonValueKind.Array)
                 {
-                    var names = classes.EnumerateArray().Select(c => c.GetString()).ToList();
+                    var names = classes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()).ToList();
                     poolClass = names.Count == 1 ? names[0] : string.Join(",", names);
                 }
                 else if (String(pool, "client-class") is { } single)
@@ -751,7 +819,11 @@ public static class KeaConfigReader
 
         private ImportedReservation? ReadReservation(JsonElement reservation, string path)
         {
-            OnlyKnown(reservation, path, "hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data");
+            if (!OnlyKnown(reservation, path, "hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data"))
+            {
+                return null;
+            }
+
             var address = String(reservation, "ip-address");
             if (address is null)
             {
@@ -810,7 +882,7 @@ public static class KeaConfigReader
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
         private static bool? Flag(JsonElement element, string key) =>
-            element.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 
         private static string ScalarText(JsonElement value) => value.ValueKind switch
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using KeaGitOps.Core.Diagnostics;
 
 namespace KeaGitOps.Core.Inventory;
@@ -17,10 +18,26 @@ public static class FlowListReader
     /// <summary>YAML limits implicit keys to 1024 characters; keys this reader takes are far shorter.</summary>
     private const int MaxKeyLength = 64;
 
+    /// <summary>
+    /// Characters YamlDotNet treats specially anywhere, comments included: line breaks other than \n (a lone
+    /// \r, NEL, LS, PS), the end-of-input NUL, other C0/C1 controls and DEL (not printable), tabs, BOM and
+    /// surrogates. A file holding any of them is left to YamlDotNet.
+    /// </summary>
+    private static readonly SearchValues<char> Declined = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Where(c => c != '\n').Select(c => (char)c))
+        + string.Concat(Enumerable.Range(0x7F, 0x21).Select(c => (char)c))
+        + "\u2028\u2029\uFEFF\uFFFE\uFFFF"
+        + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
     /// <summary>True when the file had the simple shape and <paramref name="root"/> holds its list.</summary>
     public static bool TryRead(string text, string displayPath, DiagnosticBag diagnostics, out Node? root)
     {
         root = null;
+        if (text.AsSpan().ContainsAny(Declined))
+        {
+            return false;
+        }
+
         var items = new List<Node>();
         var findings = new List<Diagnostic>();
         SourceLocation? start = null;
@@ -145,15 +162,7 @@ public static class FlowListReader
                 return false;
             }
 
-            var quoted = line.Slice(i + 1, close);
-            foreach (var c in quoted)
-            {
-                if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\u0085' or '\uFEFF')
-                {
-                    return false;
-                }
-            }
-
+            var quoted = line.Slice(i + 1, close); // control characters and the like were declined for the whole file
             i += close + 2;
             scalar = new ScalarNode(quoted.ToString(), isPlain: false, new SourceLocation(file, lineNumber, start + 1));
             return true;

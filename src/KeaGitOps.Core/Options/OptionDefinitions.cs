@@ -21,7 +21,8 @@ public sealed record OptionDefinition(int Code, string Name, OptionType Type, bo
 /// <summary>
 /// Kea's standard DHCPv4 option definitions (name, code, type, array), as in Kea's std_option_defs.h
 /// and the ARM's "List of standard DHCPv4 options" (every option Kea's own all-options.json example
-/// configures is here). Options a client sends or the server computes for each message (requested
+/// configures is here, including the few the server normally sets itself but Kea lets a config set, such
+/// as dhcp-server-identifier). Options a client sends or the server computes for each message (requested
 /// address, lease time, message type, parameter request list, renewal and rebinding times, client
 /// identifier, client FQDN, relay agent information) are left out: configuring them is a mistake.
 /// </summary>

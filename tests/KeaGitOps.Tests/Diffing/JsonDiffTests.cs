@@ -78,6 +78,24 @@ public sealed class JsonDiffTests
     }
 
     [Fact]
+    public void Hook_libraries_compare_by_position_because_kea_calls_them_in_load_order()
+    {
+        var changes = Diff(
+            """{"hooks-libraries": [{"library": "libdhcp_lease_cmds.so"}, {"library": "libdhcp_ha.so"}]}""",
+            """{"hooks-libraries": [{"library": "libdhcp_ha.so"}, {"library": "libdhcp_lease_cmds.so"}]}""");
+
+        Assert.Equal(["hooks-libraries[0].library", "hooks-libraries[1].library"], changes.Select(c => c.Path));
+    }
+
+    [Fact]
+    public void A_hand_edited_option_with_a_code_that_is_not_a_number_is_compared_not_thrown_on()
+    {
+        var changes = Diff("""{"option-data": [{"code": "six", "data": "a"}]}""", """{"option-data": [{"code": null, "data": "b"}]}""");
+
+        Assert.Equal(2, changes.Count);
+    }
+
+    [Fact]
     public void A_value_that_changes_type_is_one_change()
     {
         var change = Assert.Single(Diff("""{"a": {"b": 1}}""", """{"a": [1]}"""));

@@ -162,12 +162,14 @@ public sealed class KeaJsonTests
     [InlineData("0.5", 0.5)]
     public void Numbers_are_read_as_keas_lexer_reads_them(string written, double value)
     {
+        // Kea's integer rule is -?[0-9]+: anything else it reads is a float, and stays one here.
         // Kea's own all-keys.json example writes "t1-percent": .5; its lexer takes [-+]?[0-9]*\.?[0-9]*([eE][-+]?[0-9]+)?
         using var result = Accept($$"""{ "Dhcp4": { "t1-percent": {{written}}, "list": [{{written}}, "+1.5 in a string"] } }""");
 
         Assert.Equal(value, Dhcp4(result).GetProperty("t1-percent").GetDouble(), 9);
         Assert.Equal(value, Dhcp4(result).GetProperty("list")[0].GetDouble(), 9);
         Assert.Equal("+1.5 in a string", Dhcp4(result).GetProperty("list")[1].GetString());
+        Assert.False(Dhcp4(result).GetProperty("t1-percent").TryGetInt64(out _), "read as an integer");
     }
 
     [Fact]

@@ -93,6 +93,26 @@ public sealed class ImportRoundTripTests
     }
 
     [Fact]
+    public void A_wildcard_entry_excuses_that_key_of_every_entry_of_the_list()
+    {
+        const string Original = """{ "Dhcp4": { "peers": [ { "name": "a", "auto-failover": false }, { "name": "b", "auto-failover": true } ] } }""";
+        const string Rendered = """{ "Dhcp4": { "peers": [ { "name": "a" }, { "name": "b" } ] } }""";
+
+        Assert.Equal(["Dhcp4.peers[0].auto-failover: missing from the render"], Compare(Original, Rendered));
+        Assert.Empty(Compare(Original, Rendered, "Dhcp4.peers[].auto-failover: differs between peers"));
+    }
+
+    [Fact]
+    public void Numbers_beyond_a_decimal_and_odd_shapes_are_compared_not_thrown_on()
+    {
+        Assert.Empty(Compare("""{ "Dhcp4": { "x": 1e40, "pools": [ "odd" ] } }""", """{ "Dhcp4": { "x": 1E40, "pools": [ "odd" ] } }"""));
+        Assert.Equal(["Dhcp4.x: 1e40 rendered as 2e40"], Compare("""{ "Dhcp4": { "x": 1e40 } }""", """{ "Dhcp4": { "x": 2e40 } }"""));
+        Assert.Equal(["Dhcp4.subnet4[0].pools: pool 10.0.0.5/33 missing from the render"], Compare(
+            """{ "Dhcp4": { "subnet4": [ { "subnet": "10.0.0.0/24", "pools": [ { "pool": "10.0.0.5/33" } ] } ] } }""",
+            """{ "Dhcp4": { "subnet4": [ { "subnet": "10.0.0.0/24", "pools": [ ] } ] } }"""));
+    }
+
+    [Fact]
     public void A_value_equal_to_keas_default_may_be_left_out_but_another_value_may_not()
     {
         var alwaysSend = Original.Replace("\"csv-format\": true", "\"csv-format\": true, \"always-send\": false", StringComparison.Ordinal);

@@ -64,8 +64,8 @@ public sealed class ImportTests : IDisposable
 
         var report = File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile));
         var check = report[report.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..];
-        Assert.Contains("- `keagitops validate`: 0 error(s), 1 warning(s)\n  - `site.yaml:36:13: warning KGO204: ", check, StringComparison.Ordinal);
-        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config, apart from", check, StringComparison.Ordinal);
+        Assert.Contains("- `keagitops validate`: 0 error(s), 1 warning(s)\n  - `site.yaml:35:13: warning KGO204: ", check, StringComparison.Ordinal);
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config: every value, apart from", check, StringComparison.Ordinal);
         Assert.Contains(
             "- Round trip: kea-dhcp-2's config comes back with 2 difference(s) (where kea-dhcp-1's version won a conflict above, or keagitops cannot express it):\n"
             + "  - `Dhcp4.hooks-libraries[1].parameters.high-availability[0].this-server-name: \"kea-dhcp-1\" rendered as \"kea-dhcp-2\"`\n"
@@ -257,6 +257,22 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"]);
         Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
         Assert.False(plan.HasConflicts);
+    }
+
+    [Fact]
+    public void Entries_of_the_wrong_shape_are_named_not_thrown_on()
+    {
+        var config = File.ReadAllText(Server1)
+            .Replace("\"reservations\": [", "\"reservations\": [ 42, \"text\",", StringComparison.Ordinal)
+            .Replace("\"option-data\": [", "\"option-data\": [ [], ", StringComparison.Ordinal);
+        using var parsed = KeaJson.Parse(config, Server1);
+        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
+
+        var (plan, _) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+
+        Assert.Contains("Dhcp4.subnet4[0].reservations[0]: expected a JSON object, found number", plan.NotImported["kea-dhcp-1"]);
+        Assert.Contains("Dhcp4.subnet4[0].reservations[1]: expected a JSON object, found string", plan.NotImported["kea-dhcp-1"]);
+        Assert.Contains(plan.NotImported["kea-dhcp-1"], n => n.EndsWith(".option-data[0]: expected a JSON object, found array", StringComparison.Ordinal));
     }
 
     [Fact]

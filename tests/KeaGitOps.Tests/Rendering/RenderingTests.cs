@@ -35,7 +35,7 @@ public sealed class RenderingTests
         var changes = PairDifferences(servers);
 
         var change = Assert.Single(changes);
-        Assert.Equal("Dhcp4.hooks-libraries[libdhcp_ha.so].parameters.high-availability[0].this-server-name", change.Path);
+        Assert.Equal("Dhcp4.hooks-libraries[1].parameters.high-availability[0].this-server-name", change.Path);
         Assert.Equal(("\"kea-dhcp-1\"", "\"kea-dhcp-2\""), (change.Before, change.After));
         Assert.Empty(PairDifferences(servers, TemplateSet.ControlAgent));
     }

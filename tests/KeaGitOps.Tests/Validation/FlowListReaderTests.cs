@@ -125,6 +125,13 @@ public sealed class FlowListReaderTests
     [InlineData("- { a: b }\n\t# tab\n")]
     [InlineData("\uFEFF- { a: b }\n")]
     [InlineData("- { a: \"tab\there\" }\n")]
+    [InlineData("# c\r- { x: y }\n- { a: b }\n")]
+    [InlineData("# c\r\r\n- { a: b }\n")]
+    [InlineData("- { a: b }\n# nul \0\n")]
+    [InlineData("- { a: b }  # next\u2028- { c: d }\n")]
+    [InlineData("- { a: b }  # \u0085\n")]
+    [InlineData("- { a: \"\u007f\" }\n")]
+    [InlineData("- { a: \"😀\" }\n")]
     public void Anything_outside_its_shape_is_left_to_yamldotnet(string yaml)
     {
         Assert.False(FlowListReader.TryRead(yaml, File, new DiagnosticBag(), out _));
