@@ -83,8 +83,7 @@ public static class FlowListReader
             return false;
         }
 
-        var entries = new List<MappingEntry>();
-        var seen = new Dictionary<string, ScalarNode>(StringComparer.Ordinal);
+        var entries = new List<MappingEntry>(4);
         var i = 4;
         while (true)
         {
@@ -94,13 +93,13 @@ public static class FlowListReader
                 return false;
             }
 
-            if (seen.TryGetValue(key.Value, out var first))
+            // A handful of keys per line: a scan is cheaper than a dictionary per entry.
+            if (entries.Find(e => e.Key.Value == key.Value) is { } first)
             {
-                findings.Add(DiagnosticCatalogue.DuplicateKeyFound(key.Location, key.Value, first.Location));
+                findings.Add(DiagnosticCatalogue.DuplicateKeyFound(key.Location, key.Value, first.Key.Location));
             }
             else
             {
-                seen.Add(key.Value, key);
                 entries.Add(new MappingEntry(key, value));
             }
 

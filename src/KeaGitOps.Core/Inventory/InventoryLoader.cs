@@ -95,17 +95,14 @@ public sealed class InventoryLoader
             return subnets;
         }
 
-        // Resolve every subnet's sources first, then parse each file once. (Parsing them in parallel was
-        // measured slower: YAML parsing allocates so much that two threads mostly wait for the GC.)
+        // Resolve every subnet's sources first, then read and parse each file once, in parallel: opening a
+        // file is slow on some file systems, and the fast reader for reservation files allocates little.
         var sources = list.Items
             .Select(item => item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from ? ResolveSources(root, from, diagnostics) : null)
             .ToList();
         var paths = sources.Where(s => s is not null).SelectMany(s => s!).Distinct(StringComparer.Ordinal).ToList();
         var parsed = new ParsedFile[paths.Count];
-        for (var i = 0; i < paths.Count; i++)
-        {
-            parsed[i] = ParseFile(root, paths[i]);
-        }
+        Parallel.For(0, paths.Count, i => parsed[i] = ParseFile(root, paths[i]));
 
         var byPath = new Dictionary<string, ParsedFile>(StringComparer.Ordinal);
         for (var i = 0; i < paths.Count; i++)

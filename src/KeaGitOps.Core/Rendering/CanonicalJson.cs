@@ -33,8 +33,19 @@ public static class CanonicalJson
     /// The config's digest, over its canonical text without keagitops' provenance: it changes when any
     /// setting changes, and not when the config is merely re-rendered from another commit.
     /// </summary>
-    public static string ConfigDigest(JsonElement root) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Write(root, ProvenanceEdit.Skip, null).WrittenSpan));
+    public static string ConfigDigest(JsonElement root)
+    {
+        // Hashed as it is written, a megabyte at a time: the text itself is never needed.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var output = new ArrayBufferWriter<byte>(HashChunk + 4096);
+        WriteValue(output, root, 0, new Walk(ProvenanceEdit.Skip, 0), null, hash);
+        output.Write("\n"u8);
+        hash.AppendData(output.WrittenSpan);
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>How much canonical text the digest writer holds before it hashes it and starts over.</summary>
+    private const int HashChunk = 1 << 20;
 
     /// <summary>Canonical text with <c>config-digest</c> added to the provenance (TOP.user-context.keagitops).</summary>
     public static string WriteWithConfigDigest(JsonElement root) =>
@@ -68,13 +79,15 @@ public static class CanonicalJson
     /// </summary>
     private static ArrayBufferWriter<byte> Write(JsonElement root, ProvenanceEdit edit, byte[]? digest)
     {
-        var output = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(root).Length + 1024);
-        WriteValue(output, root, 0, new Walk(edit, 0), digest);
+        // Canonical text puts every key on its own indented line: about twice the template's output.
+        var output = new ArrayBufferWriter<byte>((JsonMarshal.GetRawUtf8Value(root).Length * 2) + 1024);
+        WriteValue(output, root, 0, new Walk(edit, 0), digest, null);
         output.Write("\n"u8);
         return output;
     }
 
-    private static void WriteValue(ArrayBufferWriter<byte> output, JsonElement element, int depth, Walk walk, byte[]? digest)
+    /// <param name="hash">when set, the written text is hashed and dropped whenever it passes <see cref="HashChunk"/>.</param>
+    private static void WriteValue(ArrayBufferWriter<byte> output, JsonElement element, int depth, Walk walk, byte[]? digest, IncrementalHash? hash)
     {
         switch (element.ValueKind)
         {
@@ -92,7 +105,7 @@ public static class CanonicalJson
                     Separate(output, ref first, depth + 1);
                     WriteName(output, member);
                     output.Write(": "u8);
-                    WriteValue(output, member.Value, depth + 1, inner, digest);
+                    WriteValue(output, member.Value, depth + 1, inner, digest, hash);
                 }
 
                 if (walk is { Step: 3, Edit: ProvenanceEdit.AddDigest } && digest is not null)
@@ -110,7 +123,12 @@ public static class CanonicalJson
                 foreach (var item in element.EnumerateArray())
                 {
                     Separate(output, ref firstItem, depth + 1);
-                    WriteValue(output, item, depth + 1, walk with { Step = -1 }, digest);
+                    WriteValue(output, item, depth + 1, walk with { Step = -1 }, digest, hash);
+                    if (hash is not null && output.WrittenCount > HashChunk)
+                    {
+                        hash.AppendData(output.WrittenSpan);
+                        output.ResetWrittenCount();
+                    }
                 }
 
                 Close(output, firstItem, depth, "]"u8);

@@ -30,10 +30,16 @@ public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IIn
             return new ValidationResult(null, null, diagnostics.Sorted());
         }
 
-        using (PhaseTimer.Measure("schema"))
+        // The schema and the rules read the same immutable tree and report separately: the schema runs
+        // on the other core meanwhile, and its findings join the rest before they are sorted.
+        var schemaFindings = new DiagnosticBag();
+        var schemaCheck = Task.Run(() =>
         {
-            schema.Validate(loaded.Root, diagnostics);
-        }
+            using (PhaseTimer.Measure("schema"))
+            {
+                schema.Validate(loaded.Root, schemaFindings);
+            }
+        });
 
         InventoryModel model;
         using (PhaseTimer.Measure("bind"))
@@ -48,6 +54,9 @@ public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IIn
                 rule.Check(model, diagnostics);
             }
         }
+
+        schemaCheck.GetAwaiter().GetResult();
+        diagnostics.AddRange(schemaFindings.Items);
 
         return new ValidationResult(loaded, model, diagnostics.Sorted());
     }
