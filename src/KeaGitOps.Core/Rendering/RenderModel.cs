@@ -4,7 +4,8 @@ namespace KeaGitOps.Core.Rendering;
 // (ThisServer.Name is this_server.name). Every string here is already a complete JSON literal
 // (quoted and escaped by CanonicalJson.Quote): templates emit it as is, never inside quotes, so no
 // inventory text can change the structure of the JSON. Numbers and booleans are plain values;
-// optional values are null and tested with `if`.
+// optional values are null and tested with `if`. The *Json members are finished JSON built from those
+// literals (JsonFragments): option lists and each subnet's reservations.
 
 /// <summary>The root object of a template: the inventory as rendered for one server.</summary>
 public sealed record RenderModel(
@@ -18,6 +19,7 @@ public sealed record RenderModel(
     LoggingView Logging,
     TimersView Timers,
     IReadOnlyList<OptionView> OptionData,
+    string OptionDataJson,
     IReadOnlyList<SubnetView> Subnets,
     ProvenanceView Provenance);
 
@@ -62,8 +64,11 @@ public sealed record SubnetView(
     IReadOnlyList<PoolView> Pools,
     TimersView Timers,
     IReadOnlyList<OptionView> OptionData,
-    IReadOnlyList<ReservationView> Reservations);
+    string OptionDataJson,
+    IReadOnlyList<ReservationView> Reservations,
+    string ReservationsJson);
 
+/// <summary>One reservation (templates that lay reservations out themselves loop over these; the shipped one emits <see cref="SubnetView.ReservationsJson"/>).</summary>
 public sealed record ReservationView(string? HwAddress, string? ClientId, string IpAddress, string? Hostname, string? Comment, IReadOnlyList<OptionView> OptionData);
 
 /// <summary>Where the config came from, kept in Dhcp4.user-context so a live config can be traced to a commit.</summary>

@@ -41,6 +41,7 @@ public sealed class RenderModelBuilder
             Quote(Library(inventory.Kea, "libdhcp_ha.so")));
         var auth = inventory.ControlAgent.Authentication;
         var scopes = LoadBalancingScopes(inventory);
+        var options = Options(inventory.OptionData);
         return new RenderModel(
             kea,
             ThisServer: null!,
@@ -51,8 +52,9 @@ public sealed class RenderModelBuilder
             new LeaseDatabaseView(inventory.LeaseDatabase.LfcInterval),
             new LoggingView(Quote(inventory.Logging.Severity), inventory.Logging.DebugLevel, Quote(LogOutput(inventory.Logging.Output))),
             new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
-            Options(inventory.OptionData),
-            inventory.Subnets.Select(s => SubnetViewOf(s, scopes)).ToList(),
+            options,
+            JsonFragments.Options(options),
+            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes)).ToList(),
             new ProvenanceView(
                 Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
                 Quote(digest),
@@ -111,14 +113,21 @@ public sealed class RenderModelBuilder
         return ("HA_" + primary.Name, "HA_" + secondary.Name);
     }
 
-    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes) => new(
-        subnet.Id ?? 0,
-        Quote(subnet.Prefix),
-        subnet.Comment is null ? null : Quote(subnet.Comment),
-        Pools(subnet, scopes),
-        new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
-        Options(subnet.OptionData),
-        subnet.Reservations.Select(ReservationViewOf).ToList());
+    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes)
+    {
+        var options = Options(subnet.OptionData);
+        var reservations = subnet.Reservations.Select(ReservationViewOf).ToList();
+        return new SubnetView(
+            subnet.Id ?? 0,
+            Quote(subnet.Prefix),
+            subnet.Comment is null ? null : Quote(subnet.Comment),
+            Pools(subnet, scopes),
+            new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
+            options,
+            JsonFragments.Options(options),
+            reservations,
+            JsonFragments.Reservations(reservations));
+    }
 
     /// <summary>
     /// Load-balancing needs every pool split between the two servers' scopes (Kea ARM, hooks-ha): the
