@@ -22,7 +22,11 @@ public sealed class RenderPipeline(InventoryValidator validator)
     /// <param name="revision">reads the source revision once validation passed (null outside git).</param>
     public RenderResult Run(string inventoryFolder, string? templatesFolder, Func<SourceRevision?> revision)
     {
+        // The templates are read and parsed on another thread while the inventory is validated.
+        var templateFindings = new DiagnosticBag();
+        var loading = Task.Run(() => TemplateSet.Load(templatesFolder, templateFindings));
         var validation = validator.Validate(inventoryFolder);
+        var templates = loading.GetAwaiter().GetResult();
         if (validation.HasErrors)
         {
             return new RenderResult(validation.Diagnostics, null);
@@ -30,7 +34,7 @@ public sealed class RenderPipeline(InventoryValidator validator)
 
         var diagnostics = new DiagnosticBag();
         diagnostics.AddRange(validation.Diagnostics);
-        var templates = TemplateSet.Load(templatesFolder, diagnostics);
+        diagnostics.AddRange(templateFindings.Items);
         if (templates is null)
         {
             return new RenderResult(diagnostics.Sorted(), null);

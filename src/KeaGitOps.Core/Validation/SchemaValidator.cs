@@ -14,19 +14,29 @@ public sealed class SchemaValidator
 {
     private const string ReservationDefinition = "reservation";
 
-    private readonly JsonSchema _schema;
-    private readonly JsonSchema _reservation;
-    private readonly SchemaShortcut? _reservationShortcut;
+    /// <summary>The schema, compiled on another thread from the moment the validator exists: reading it takes NJsonSchema a while, and the inventory's files are read meanwhile.</summary>
+    private readonly Task<Compiled> _compiled;
 
-    private SchemaValidator(JsonSchema schema)
+    private sealed record Compiled(JsonSchema Schema, JsonSchema Reservation, SchemaShortcut? ReservationShortcut);
+
+    private SchemaValidator(Func<JsonSchema> load)
     {
-        _schema = schema;
-        _reservation = schema.Definitions[ReservationDefinition];
-        _reservationShortcut = SchemaShortcut.Compile(_reservation);
+        _compiled = Task.Run(() =>
+        {
+            var schema = load();
+            var reservation = schema.Definitions[ReservationDefinition];
+            return new Compiled(schema, reservation, SchemaShortcut.Compile(reservation));
+        });
     }
 
+    private JsonSchema RootSchema => _compiled.GetAwaiter().GetResult().Schema;
+
+    private JsonSchema ReservationSchema => _compiled.GetAwaiter().GetResult().Reservation;
+
+    private SchemaShortcut? ReservationShortcut => _compiled.GetAwaiter().GetResult().ReservationShortcut;
+
     /// <summary>The schema built into the binary (the repository's schemas/inventory.schema.json).</summary>
-    public static SchemaValidator BuiltIn { get; } = new(JsonSchema.FromJsonAsync(BuiltInText()).GetAwaiter().GetResult());
+    public static SchemaValidator BuiltIn { get; } = new(() => JsonSchema.FromJsonAsync(BuiltInText()).GetAwaiter().GetResult());
 
     public static string BuiltInText()
     {
@@ -49,7 +59,7 @@ public sealed class SchemaValidator
         // The settings overload: the parameterless call binds to the params IFormatValidator[] overload
         // with no validators, which silently skips "format": "ipv4".
         var validator = new JsonSchemaValidator(new JsonSchemaValidatorSettings());
-        foreach (var error in Flatten(validator.Validate(json, _schema)))
+        foreach (var error in Flatten(validator.Validate(json, RootSchema)))
         {
             diagnostics.Add(ToDiagnostic(error, places));
         }
@@ -57,7 +67,7 @@ public sealed class SchemaValidator
         foreach (var (reservation, path) in doubtful)
         {
             var token = ToJson(reservation, places, null);
-            foreach (var error in Flatten(validator.Validate(token, _reservation, SchemaType.JsonSchema)))
+            foreach (var error in Flatten(validator.Validate(token, ReservationSchema, SchemaType.JsonSchema)))
             {
                 diagnostics.Add(ToDiagnostic(error, places, path));
             }
@@ -258,7 +268,7 @@ public sealed class SchemaValidator
 
         for (var i = 0; i < reservations.Items.Count; i++)
         {
-            if (_reservationShortcut?.CertainlyValid(reservations.Items[i]) != true)
+            if (ReservationShortcut?.CertainlyValid(reservations.Items[i]) != true)
             {
                 doubtful.Add((reservations.Items[i], $"subnets[{index}].reservations[{i}]"));
             }
