@@ -46,18 +46,14 @@ public sealed class RenderCommand
             return ExitCodes.Failure;
         }
 
-        var written = new List<string>();
-        foreach (var server in result.Servers!)
+        var files = result.Servers!.SelectMany(server => server.Files.Select(file => (Path: Path.Combine(output.FullName, server.Name, file.Name), File: file))).ToList();
+        foreach (var folder in result.Servers!.Select(server => Path.Combine(output.FullName, server.Name)))
         {
-            var folder = Path.Combine(output.FullName, server.Name);
             Directory.CreateDirectory(folder);
-            foreach (var file in server.Files)
-            {
-                var path = Path.Combine(folder, file.Name);
-                AtomicFile.Write(path, file.Text);
-                written.Add(DisplayPath.Of(path));
-            }
         }
+
+        Parallel.ForEach(files, f => AtomicFile.Write(f.Path, f.File.Utf8));
+        var written = files.Select(f => DisplayPath.Of(f.Path)).ToList();
 
         var summary = $"{DiagnosticWriter.Summary(result.Diagnostics)}; rendered {result.Servers!.Count} server(s):" + Environment.NewLine + string.Join(Environment.NewLine, written.Select(w => "  " + w));
         writer.Write(result.Diagnostics, summary);

@@ -53,13 +53,16 @@ public static class CanonicalJson
     /// that text minus the provenance member (exactly the text <see cref="ConfigDigest"/> hashes), and the
     /// placeholder is then overwritten. A test holds it equal to the two-pass result.
     /// </summary>
-    public static string WriteWithConfigDigest(JsonElement root)
+    public static string WriteWithConfigDigest(JsonElement root) => Encoding.UTF8.GetString(WriteUtf8WithConfigDigest(root));
+
+    /// <summary><see cref="WriteWithConfigDigest"/> as the UTF-8 bytes of the file.</summary>
+    public static byte[] WriteUtf8WithConfigDigest(JsonElement root)
     {
         var marks = new ProvenanceMarks();
         var output = Write(root, ProvenanceEdit.AddDigest, DigestPlaceholder, marks);
         if (marks.Count != 1)
         {
-            return WriteWithConfigDigestTwoPass(root); // no provenance, or more than one: the plain way
+            return Encoding.UTF8.GetBytes(WriteWithConfigDigestTwoPass(root)); // no provenance, or more than one: the plain way
         }
 
         var text = output.WrittenSpan;
@@ -68,7 +71,7 @@ public static class CanonicalJson
         hash.AppendData(text[..cutFrom]);
         hash.AppendData(text[cutTo..]);
         Encoding.UTF8.GetBytes(Quote("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()))).CopyTo(text[marks.DigestAt..]);
-        return Encoding.UTF8.GetString(text);
+        return text.ToArray();
     }
 
     /// <summary>The reference: the digest from its own pass, then the text. Kept for the test and for odd provenance.</summary>

@@ -1,11 +1,26 @@
+using System.Text;
 using System.Text.Json;
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
 
 namespace KeaGitOps.Core.Rendering;
 
-/// <summary>One rendered Kea file: canonical JSON text, ready to write or compare.</summary>
-public sealed record RenderedFile(string Name, string Text);
+/// <summary>One rendered Kea file: canonical JSON, as the UTF-8 bytes to write and as text to compare.</summary>
+public sealed class RenderedFile(string name, byte[] utf8)
+{
+    private string? _text;
+
+    public RenderedFile(string name, string text)
+        : this(name, Encoding.UTF8.GetBytes(text)) => _text = text;
+
+    public string Name { get; } = name;
+
+    /// <summary>The file's bytes (UTF-8, no BOM), exactly as written to disk or uploaded.</summary>
+    public byte[] Utf8 { get; } = utf8;
+
+    /// <summary>The same as text, decoded on first use.</summary>
+    public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
+}
 
 public sealed record RenderedServer(string Name, IReadOnlyList<RenderedFile> Files)
 {
@@ -74,7 +89,7 @@ public sealed class InventoryRenderer(TemplateSet templates)
 
             using (PhaseTimer.Measure("canonical " + template.OutputName))
             {
-                files.Add(new RenderedFile(template.OutputName, CanonicalJson.WriteWithConfigDigest(document.RootElement)));
+                files.Add(new RenderedFile(template.OutputName, CanonicalJson.WriteUtf8WithConfigDigest(document.RootElement)));
             }
 
             if (template.OutputName == TemplateSet.Dhcp4)

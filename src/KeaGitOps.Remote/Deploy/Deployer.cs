@@ -186,7 +186,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             var live = target.LivePath(file.Name);
             var temp = live + NewSuffix;
             progress.Step(target.Name, "upload and test", temp);
-            await host.WriteFileAsync(temp, Encoding.UTF8.GetBytes(file.Text), cancellation).ConfigureAwait(false);
+            await host.WriteFileAsync(temp, file.Utf8, cancellation).ConfigureAwait(false);
             // Keep the live file's owner, group and mode: Kea runs as _kea and must still read it.
             var keep = liveExists[file.Name]
                 ? $"chown --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)} && chmod --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)}"
