@@ -243,16 +243,21 @@ public sealed class ImportTests : IDisposable
         Assert.StartsWith("- { hw-address: \"d8:e2:df:63:e6:12\", ip-address: \"192.168.1.24\", hostname: \"xbox\" }  # import: conflict: kea-dhcp-1 gives 192.168.1.24, kea-dhcp-2 gives 192.168.1.25", xbox, StringComparison.Ordinal);
     }
 
+    /// <summary>Imports <paramref name="config"/> (an edited copy of server 1's) as the only server.</summary>
+    private static (ImportPlan Plan, ImportOutput Output) ImportOne(string config)
+    {
+        using var parsed = KeaJson.Parse(config, Server1);
+        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
+        return KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+    }
+
     [Fact]
     public void Keys_the_inventory_cannot_express_are_listed_by_json_path()
     {
         var config = File.ReadAllText(Server1)
             .Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"expired-leases-processing\": { \"reclaim-timer-wait-time\": 10 },", StringComparison.Ordinal)
             .Replace("\"hostname\": \"xbox\" }", "\"hostname\": \"xbox\", \"next-server\": \"192.168.1.5\" }", StringComparison.Ordinal);
-        using var parsed = KeaJson.Parse(config, Server1);
-        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
-
-        var (plan, output) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+        var (plan, output) = ImportOne(config);
 
         Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"]);
         Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
@@ -265,10 +270,7 @@ public sealed class ImportTests : IDisposable
         var config = File.ReadAllText(Server1)
             .Replace("\"reservations\": [", "\"reservations\": [ 42, \"text\",", StringComparison.Ordinal)
             .Replace("\"option-data\": [", "\"option-data\": [ [], ", StringComparison.Ordinal);
-        using var parsed = KeaJson.Parse(config, Server1);
-        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
-
-        var (plan, _) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+        var (plan, _) = ImportOne(config);
 
         Assert.Contains("Dhcp4.subnet4[0].reservations[0]: expected a JSON object, found number", plan.NotImported["kea-dhcp-1"]);
         Assert.Contains("Dhcp4.subnet4[0].reservations[1]: expected a JSON object, found string", plan.NotImported["kea-dhcp-1"]);
@@ -279,10 +281,7 @@ public sealed class ImportTests : IDisposable
     public void A_key_with_backticks_stays_one_code_span_in_the_report()
     {
         var config = File.ReadAllText(Server1).Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"odd``key`\": 1,", StringComparison.Ordinal);
-        using var parsed = KeaJson.Parse(config, Server1);
-        Assert.True(parsed.Succeeded, parsed.Error?.ToString());
-
-        var (_, output) = KeaImport.Run([new ImportSource("kea-dhcp-1", "kea-dhcp-1.conf", parsed.Document!.RootElement)], null);
+        var (_, output) = ImportOne(config);
 
         // CommonMark: a span holding a run of two backticks is fenced by three.
         Assert.Contains("- ```Dhcp4.odd``key`: no inventory key for it```\n", output.Report, StringComparison.Ordinal);
