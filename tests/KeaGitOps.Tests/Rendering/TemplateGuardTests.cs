@@ -62,6 +62,16 @@ public sealed class TemplateGuardTests : IDisposable
     }
 
     [Fact]
+    public void A_template_that_writes_a_key_twice_is_reported_as_KGO602()
+    {
+        var result = RenderWith("\"persist\": true,", "\"persist\": true, \"persist\": false,");
+
+        Assert.False(result.Succeeded);
+        var finding = Assert.Single(result.Diagnostics, d => d.Code == "KGO602");
+        Assert.Contains("persist", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_template_that_uses_an_unknown_member_is_reported_with_its_line_as_KGO601()
     {
         var result = RenderWith("\"id\": {{ subnet.id }},", "\"id\": {{ subnet.identifier }},");
