@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Options;
+using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Diffing;
 
@@ -68,7 +69,4 @@ public static class KeaListKeys
             ?? code?.ToString(CultureInfo.InvariantCulture);
         return name is null ? null : space == "dhcp4" ? name : $"{space}/{name}";
     }
-
-    private static string? Text(JsonElement element, string key) =>
-        element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Diffing;
+using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import;
 
@@ -336,17 +337,6 @@ public static partial class ImportRoundTrip
                 _ => before == after,
             };
         }
-
-        private static string Scalar(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            _ => value.GetRawText(),
-        };
-
-        private static string? Text(JsonElement element, string key) =>
-            element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         /// <summary>The last key of a path: "pools" for Dhcp4.subnet4[0].pools, "subnet4" for Dhcp4.subnet4[2].</summary>
         private static string LastName(string path)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Options;
+using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import;
 
@@ -130,7 +131,7 @@ public static class KeaConfigReader
             {
                 foreach (var definition in definitions.EnumerateArray())
                 {
-                    _definedOptions.Add($"{String(definition, "space") ?? "dhcp4"}/{String(definition, "name")}");
+                    _definedOptions.Add($"{Text(definition, "space") ?? "dhcp4"}/{Text(definition, "name")}");
                 }
             }
         }
@@ -154,7 +155,7 @@ public static class KeaConfigReader
 
             const string P = AgentPath;
             OnlyKnown(agent, P, "http-host", "http-port", "authentication", "control-sockets", "loggers", "hooks-libraries", "user-context");
-            if (String(agent, "http-host") is { } host)
+            if (Text(agent, "http-host") is { } host)
             {
                 Set("control-agent.host", YamlValue.String(host));
             }
@@ -190,13 +191,13 @@ public static class KeaConfigReader
         private void ReadAgentAuthentication(JsonElement authentication, string path)
         {
             OnlyKnown(authentication, path, "type", "realm", "directory", "clients");
-            if (String(authentication, "type") is { } type && type != "basic")
+            if (Text(authentication, "type") is { } type && type != "basic")
             {
                 NotImported(path, $"{type} authentication: keagitops renders basic authentication");
                 return;
             }
 
-            if (String(authentication, "realm") is { } realm && realm != AgentRealm)
+            if (Text(authentication, "realm") is { } realm && realm != AgentRealm)
             {
                 Note(path + ".realm", $"{realm} becomes {AgentRealm}");
             }
@@ -206,7 +207,7 @@ public static class KeaConfigReader
                 return;
             }
 
-            var directory = String(authentication, "directory");
+            var directory = Text(authentication, "directory");
             var i = 0;
             foreach (var client in clients.EnumerateArray())
             {
@@ -233,7 +234,7 @@ public static class KeaConfigReader
                     NotImported(clientPath + ".user-file", "keagitops names the user in the inventory");
                 }
 
-                if (String(client, "password-file") is not { } file)
+                if (Text(client, "password-file") is not { } file)
                 {
                     continue;
                 }
@@ -245,7 +246,7 @@ public static class KeaConfigReader
                 }
 
                 var entries = new List<KeyValuePair<string, YamlValue>>();
-                if (String(client, "user") is { } user)
+                if (Text(client, "user") is { } user)
                 {
                     entries.Add(KeyValuePair.Create("user", YamlValue.String(user)));
                 }
@@ -274,7 +275,7 @@ public static class KeaConfigReader
                     continue;
                 }
 
-                var name = String(member.Value, "socket-name") ?? string.Empty;
+                var name = Text(member.Value, "socket-name") ?? string.Empty;
                 var bare = name[(name.LastIndexOf('/') + 1)..];
                 var listening = SettingText("control-socket.socket-name");
                 if (listening is not null && bare != listening)
@@ -371,8 +372,8 @@ public static class KeaConfigReader
                 return;
             }
 
-            snapshot.ThisServerName = String(ha, "this-server-name");
-            var mode = String(ha, "mode") ?? "load-balancing";
+            snapshot.ThisServerName = Text(ha, "this-server-name");
+            var mode = Text(ha, "mode") ?? "load-balancing";
             Set("high-availability.mode", YamlValue.String(mode));
             if (ha.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
             {
@@ -385,7 +386,7 @@ public static class KeaConfigReader
                         continue;
                     }
 
-                    var url = String(peer, "url");
+                    var url = Text(peer, "url");
                     Uri.TryCreate(url, UriKind.Absolute, out var uri);
                     if (uri is not null && uri.AbsolutePath != "/")
                     {
@@ -393,7 +394,7 @@ public static class KeaConfigReader
                     }
 
                     snapshot.Peers.Add(new ImportedPeer(
-                        String(peer, "name") ?? string.Empty, url, uri?.Host, uri is null ? null : uri.Port, String(peer, "role"),
+                        Text(peer, "name") ?? string.Empty, url, uri?.Host, uri is null ? null : uri.Port, Text(peer, "role"),
                         peer.TryGetProperty("auto-failover", out var af) && af.ValueKind is JsonValueKind.True or JsonValueKind.False ? af.GetBoolean() : null));
                 }
             }
@@ -442,12 +443,12 @@ public static class KeaConfigReader
 
             var path = p + ".control-socket";
             OnlyKnown(socket, path, "socket-type", "socket-name");
-            if (String(socket, "socket-type") is { } type && type != "unix")
+            if (Text(socket, "socket-type") is { } type && type != "unix")
             {
                 NotImported(path + ".socket-type", $"{type}: keagitops renders a unix socket");
             }
 
-            if (String(socket, "socket-name") is not { } name)
+            if (Text(socket, "socket-name") is not { } name)
             {
                 return;
             }
@@ -482,7 +483,7 @@ public static class KeaConfigReader
 
             var path = p + ".lease-database";
             OnlyKnown(database, path, "type", "persist", "lfc-interval");
-            if (String(database, "type") is { } type && type != "memfile")
+            if (Text(database, "type") is { } type && type != "memfile")
             {
                 NotImported(path + ".type", $"{type}: keagitops supports memfile only");
             }
@@ -510,7 +511,7 @@ public static class KeaConfigReader
             foreach (var logger in loggers.EnumerateArray())
             {
                 var path = $"{p}.loggers[{i++}]";
-                if (String(logger, "name") != "kea-dhcp4" || i > 1)
+                if (Text(logger, "name") != "kea-dhcp4" || i > 1)
                 {
                     NotImported(path, "keagitops renders one logger, kea-dhcp4");
                     continue;
@@ -522,7 +523,7 @@ public static class KeaConfigReader
                     continue;
                 }
 
-                if (String(logger, "severity") is { } severity)
+                if (Text(logger, "severity") is { } severity)
                 {
                     Set("logging.severity", YamlValue.String(severity));
                 }
@@ -552,7 +553,7 @@ public static class KeaConfigReader
                         continue;
                     }
 
-                    var target = String(output, "output") ?? "stdout";
+                    var target = Text(output, "output") ?? "stdout";
                     var mapped = target switch
                     {
                         "stdout" => "stdout",
@@ -639,8 +640,8 @@ public static class KeaConfigReader
                 }
 
                 var code = Integer(option, "code");
-                var space = String(option, "space") ?? "dhcp4";
-                var name = String(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null);
+                var space = Text(option, "space") ?? "dhcp4";
+                var name = Text(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null);
                 if (name is null)
                 {
                     NotImported(optionPath, "an option without a name (and no standard option has its code)");
@@ -654,7 +655,7 @@ public static class KeaConfigReader
                 }
 
                 var definition = space == "dhcp4" ? OptionDefinitions.Find(name) : null;
-                var data = option.TryGetProperty("data", out var d) ? ScalarText(d) : string.Empty;
+                var data = option.TryGetProperty("data", out var d) ? Scalar(d) : string.Empty;
                 var csv = Flag(option, "csv-format");
                 YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)
                     ? new YamlList(data.Split(',').Select(v => YamlValue.String(v.Trim())).ToList())
@@ -707,11 +708,11 @@ public static class KeaConfigReader
                     : $"absent: Kea 2.2 numbers this subnet {id}; the inventory writes id {id} so it stays stable (Kea 3.0 requires ids)");
             }
 
-            var settings = new List<Setting> { new("subnet", YamlValue.String(String(subnet, "subnet") ?? string.Empty)) };
+            var settings = new List<Setting> { new("subnet", YamlValue.String(Text(subnet, "subnet") ?? string.Empty)) };
             if (subnet.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
             {
                 OnlyKnown(context, path + ".user-context", "comment");
-                if (String(context, "comment") is { } comment)
+                if (Text(context, "comment") is { } comment)
                 {
                     settings.Add(new Setting("comment", YamlValue.String(comment)));
                 }
@@ -762,14 +763,14 @@ public static class KeaConfigReader
                     continue;
                 }
 
-                var text = String(pool, "pool") ?? string.Empty;
+                var text = Text(pool, "pool") ?? string.Empty;
                 string? poolClass = null;
                 if (pool.TryGetProperty("client-classes", out var classes) && classes.ValueKind == JsonValueKind.Array)
                 {
                     var names = classes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()).ToList();
                     poolClass = names.Count == 1 ? names[0] : string.Join(",", names);
                 }
-                else if (String(pool, "client-class") is { } single)
+                else if (Text(pool, "client-class") is { } single)
                 {
                     poolClass = single;
                 }
@@ -824,7 +825,7 @@ public static class KeaConfigReader
                 return null;
             }
 
-            var address = String(reservation, "ip-address");
+            var address = Text(reservation, "ip-address");
             if (address is null)
             {
                 NotImported(path, "a reservation without ip-address");
@@ -834,12 +835,12 @@ public static class KeaConfigReader
             var fields = new List<Setting>();
             string kind;
             string identifier;
-            if (String(reservation, "hw-address") is { } mac)
+            if (Text(reservation, "hw-address") is { } mac)
             {
                 kind = "hw-address";
                 identifier = HardwareAddress.NormaliseMac(mac) ?? mac.ToLowerInvariant();
             }
-            else if (String(reservation, "client-id") is { } clientId)
+            else if (Text(reservation, "client-id") is { } clientId)
             {
                 kind = "client-id";
                 identifier = clientId.ToLowerInvariant();
@@ -852,7 +853,7 @@ public static class KeaConfigReader
 
             fields.Add(new Setting(kind, YamlValue.String(identifier)));
             fields.Add(new Setting("ip-address", YamlValue.String(address)));
-            if (String(reservation, "hostname") is { } hostname)
+            if (Text(reservation, "hostname") is { } hostname)
             {
                 fields.Add(new Setting("hostname", YamlValue.String(hostname)));
             }
@@ -860,7 +861,7 @@ public static class KeaConfigReader
             if (reservation.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
             {
                 OnlyKnown(context, path + ".user-context", "comment");
-                if (String(context, "comment") is { } comment)
+                if (Text(context, "comment") is { } comment)
                 {
                     fields.Add(new Setting("comment", YamlValue.String(comment)));
                 }
@@ -875,21 +876,10 @@ public static class KeaConfigReader
             return new ImportedReservation(kind, identifier, address, fields);
         }
 
-        private static string? String(JsonElement element, string key) =>
-            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
         private static long? Integer(JsonElement element, string key) =>
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
         private static bool? Flag(JsonElement element, string key) =>
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
-
-        private static string ScalarText(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            _ => value.GetRawText(),
-        };
     }
 }

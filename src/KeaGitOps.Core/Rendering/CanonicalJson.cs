@@ -48,21 +48,19 @@ public static class CanonicalJson
     private const int HashChunk = 1 << 20;
 
     /// <summary>
-    /// Canonical text with <c>config-digest</c> added to the provenance (TOP.user-context.keagitops), in
-    /// one pass: the text is written with a placeholder of the digest's length, the digest is the hash of
-    /// that text minus the provenance member (exactly the text <see cref="ConfigDigest"/> hashes), and the
-    /// placeholder is then overwritten. A test holds it equal to the two-pass result.
+    /// The file's UTF-8: canonical text with <c>config-digest</c> added to the provenance
+    /// (TOP.user-context.keagitops), in one pass: the text is written with a placeholder of the digest's
+    /// length, the digest is the hash of that text minus the provenance member (exactly the text
+    /// <see cref="ConfigDigest"/> hashes), and the placeholder is then overwritten. A test holds it equal
+    /// to the two-pass result.
     /// </summary>
-    public static string WriteWithConfigDigest(JsonElement root) => Encoding.UTF8.GetString(WriteUtf8WithConfigDigest(root));
-
-    /// <summary><see cref="WriteWithConfigDigest"/> as the UTF-8 bytes of the file.</summary>
     public static byte[] WriteUtf8WithConfigDigest(JsonElement root)
     {
         var marks = new ProvenanceMarks();
         var output = Write(root, ProvenanceEdit.AddDigest, DigestPlaceholder, marks);
         if (marks.Count != 1)
         {
-            return Encoding.UTF8.GetBytes(WriteWithConfigDigestTwoPass(root)); // no provenance, or more than one: the plain way
+            return WriteUtf8WithConfigDigestTwoPass(root); // no provenance, or more than one: the plain way
         }
 
         var text = output.WrittenSpan;
@@ -75,8 +73,8 @@ public static class CanonicalJson
     }
 
     /// <summary>The reference: the digest from its own pass, then the text. Kept for the test and for odd provenance.</summary>
-    internal static string WriteWithConfigDigestTwoPass(JsonElement root) =>
-        Encoding.UTF8.GetString(Write(root, ProvenanceEdit.AddDigest, Encoding.UTF8.GetBytes(Quote(ConfigDigest(root))), null).WrittenSpan);
+    internal static byte[] WriteUtf8WithConfigDigestTwoPass(JsonElement root) =>
+        Write(root, ProvenanceEdit.AddDigest, Encoding.UTF8.GetBytes(Quote(ConfigDigest(root))), null).WrittenSpan.ToArray();
 
     private static readonly byte[] DigestPlaceholder = Encoding.UTF8.GetBytes(Quote("sha256:" + new string('0', 64)));
 

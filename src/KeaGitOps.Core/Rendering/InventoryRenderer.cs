@@ -10,9 +10,6 @@ public sealed class RenderedFile(string name, byte[] utf8)
 {
     private string? _text;
 
-    public RenderedFile(string name, string text)
-        : this(name, Encoding.UTF8.GetBytes(text)) => _text = text;
-
     public string Name { get; } = name;
 
     /// <summary>The file's bytes (UTF-8, no BOM), exactly as written to disk or uploaded.</summary>

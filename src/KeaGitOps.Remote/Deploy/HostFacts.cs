@@ -14,9 +14,9 @@ public static partial class HostFacts
 
     public static async Task CheckAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
     {
-        var addresses = await host.RunAsync("ip -o -4 addr show", Timeout, cancellation).ConfigureAwait(false);
+        var assigned = await AssignedAddressesAsync(host, cancellation).ConfigureAwait(false);
         var address = target.Server.Address?.ToString();
-        if (!addresses.Succeeded || address is null || !Assigned(addresses.Output).Contains(address))
+        if (assigned is null || address is null || !assigned.Contains(address))
         {
             throw new RemoteStepException($"{address} (this server's address in the inventory, the host of its HA peer URL) is not assigned to any interface of {target.Name}; its HA listener could not bind it. Check servers[].address for {target.Name}.");
         }

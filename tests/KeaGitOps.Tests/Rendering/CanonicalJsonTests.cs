@@ -21,7 +21,7 @@ public sealed class CanonicalJsonTests
     {
         using var document = JsonDocument.Parse(json);
 
-        Assert.Equal(CanonicalJson.WriteWithConfigDigestTwoPass(document.RootElement), CanonicalJson.WriteWithConfigDigest(document.RootElement));
+        Assert.Equal(CanonicalJson.WriteUtf8WithConfigDigestTwoPass(document.RootElement), CanonicalJson.WriteUtf8WithConfigDigest(document.RootElement));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class CanonicalJsonTests
         using var document = JsonDocument.Parse("""{"Dhcp4": {"a": 1, "user-context": {"keagitops": {"generator": "g"}}}}""");
         using var other = JsonDocument.Parse("""{"Dhcp4": {"a": 1, "user-context": {"keagitops": {"generator": "another commit"}}}}""");
 
-        var text = CanonicalJson.WriteWithConfigDigest(document.RootElement);
+        var text = System.Text.Encoding.UTF8.GetString(CanonicalJson.WriteUtf8WithConfigDigest(document.RootElement));
 
         Assert.Contains($"\"config-digest\": \"{CanonicalJson.ConfigDigest(document.RootElement)}\"", text, StringComparison.Ordinal);
         Assert.Equal(CanonicalJson.ConfigDigest(document.RootElement), CanonicalJson.ConfigDigest(other.RootElement));

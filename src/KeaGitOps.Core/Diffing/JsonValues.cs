@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace KeaGitOps.Core.Diffing;
+
+/// <summary>Reading values out of parsed Kea JSON that may hold anything (a hand-edited config): never throws on a wrong shape.</summary>
+public static class JsonValues
+{
+    /// <summary>The string member <paramref name="key"/> of an object; null when absent, not a string, or not an object.</summary>
+    public static string? Text(JsonElement element, string key) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A scalar as Kea text: a string's value, true/false, a number or null as written.</summary>
+    public static string Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => value.GetRawText(),
+    };
+}
