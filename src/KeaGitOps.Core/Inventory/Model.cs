@@ -183,6 +183,11 @@ public sealed class ControlAgentAuthentication : ModelObject
 {
     [Key("user")] public string User { get; set; } = "kea-api";
     [Key("password-file")] public string PasswordFile { get; set; } = "kea-api-password";
+
+    /// <summary>Where the password file is on the server: a relative name is in /etc/kea (as the schema says), whatever the config directory.</summary>
+    public string PasswordPath => PasswordFile.StartsWith('/') ? PasswordFile : $"{DefaultDirectory}/{PasswordFile}";
+
+    private const string DefaultDirectory = "/etc/kea";
 }
 
 public sealed class ControlSocket : ModelObject

@@ -94,11 +94,8 @@ public sealed class RenderModelBuilder
     /// Kea 2.2 joins relative password files to "directory" and 3.0 too, even for absolute names, so an
     /// absolute password-file is split into directory and file name.
     /// </summary>
-    private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth)
-    {
-        var directory = auth.PasswordFile.StartsWith('/') ? Path.GetDirectoryName(auth.PasswordFile)! : "/etc/kea";
-        return new ControlAgentAuthenticationView(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordFile)), Quote(directory));
-    }
+    private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth) =>
+        new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
     /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
     private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory)

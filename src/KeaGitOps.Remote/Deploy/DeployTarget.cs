@@ -25,12 +25,9 @@ public sealed record DeployTarget(
     {
         var agent = inventory.ControlAgent;
         var settings = EffectiveDeploy.For(inventory, server);
-        string? passwordFile = null;
-        if (agent.Authentication is { } auth)
-        {
-            passwordFile = auth.PasswordFile.StartsWith('/') ? auth.PasswordFile : $"{settings.ConfigDirectory.TrimEnd('/')}/{auth.PasswordFile}";
-        }
-
+        // The file the rendered agent config names (ControlAgentAuthentication.PasswordPath), so the
+        // password sent is the one Kea checks.
+        var passwordFile = agent.Authentication?.PasswordPath;
         return new DeployTarget(
             server,
             rendered,

@@ -70,6 +70,23 @@ public sealed class DeployerTests : IDisposable
         return result.Inventory!.Servers.Zip(result.Servers!, (s, r) => DeployTarget.For(result.Inventory, s, r)).ToList();
     }
 
+    [Fact]
+    public void Deploy_reads_the_password_file_the_rendered_agent_config_names_whatever_the_config_directory()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Write("site.yaml", copy.Read("site.yaml") + "deploy:\n  config-directory: /srv/kea\n");
+        var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+
+        var target = DeployTarget.For(result.Inventory!, result.Inventory!.Servers[0], result.Servers![0]);
+
+        using var agent = System.Text.Json.JsonDocument.Parse(result.Servers[0].File(TemplateSet.ControlAgent).Text);
+        var authentication = agent.RootElement.GetProperty("Control-agent").GetProperty("authentication");
+        var rendered = $"{authentication.GetProperty("directory").GetString()}/{authentication.GetProperty("clients")[0].GetProperty("password-file").GetString()}";
+        Assert.Equal("/etc/kea/kea-api-password", rendered);
+        Assert.Equal(rendered, target.ControlAgent.PasswordFile);
+    }
+
     /// <summary>Deploys the example to two scripted servers, pressing Ctrl-C when a command starting with <paramref name="prefix"/> runs.</summary>
     private async Task<(IReadOnlyList<ServerReport> Reports, Dictionary<string, ScriptedHost> Hosts)> DeployInterruptedAtAsync(string prefix)
     {
