@@ -350,7 +350,7 @@ public sealed partial class ImportCommand
                 return ExitCodes.Failure;
             }
 
-            foreach (var (relative, text) in files.Files)
+            foreach (var (relative, text) in files.Files.Where(f => f.Key != ImportOutput.ReportFile))
             {
                 var path = Path.Combine(output.FullName, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -358,7 +358,7 @@ public sealed partial class ImportCommand
             }
 
             // The promise of the report: the inventory validates (or it says which rule breaks) and
-            // renders back each server's config apart from what it listed.
+            // renders back each server's config apart from what it listed. The report is written once, with that check.
             string check;
             try
             {

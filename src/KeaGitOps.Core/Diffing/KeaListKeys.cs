@@ -65,7 +65,7 @@ public static class KeaListKeys
         var space = Text(option, "space") ?? "dhcp4";
         var code = option.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var n) ? n : (long?)null;
         var name = Text(option, "name")
-            ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null)
+            ?? (space == "dhcp4" ? OptionDefinitions.Find(code)?.Name : null)
             ?? code?.ToString(CultureInfo.InvariantCulture);
         return name is null ? null : space == "dhcp4" ? name : $"{space}/{name}";
     }

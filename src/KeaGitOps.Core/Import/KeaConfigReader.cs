@@ -109,7 +109,8 @@ public static class KeaConfigReader
             snapshot.Settings.AddRange(OptionData(dhcp4, P, string.Empty));
             ReadUserContext(dhcp4, P);
 
-            if (dhcp4.TryGetProperty("shared-networks", out var shared) && shared.GetRawText().Contains("\"subnet4\"", StringComparison.Ordinal))
+            if (dhcp4.TryGetProperty("shared-networks", out var shared) && shared.ValueKind == JsonValueKind.Array
+                && shared.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("subnet4", out var inner) && inner.ValueKind == JsonValueKind.Array && inner.GetArrayLength() > 0))
             {
                 // Kea 2.2 numbers the subnets of shared networks too; in which order against subnet4 is not checked.
                 _sharedNetworksHaveSubnets = true;
@@ -290,11 +291,13 @@ public static class KeaConfigReader
         }
 
         /// <summary>Kea 2.2 writes a pool's class as client-class and loggers' output_options; 3.0 uses client-classes and output-options.</summary>
-        private static bool UsesKea22Syntax(JsonElement dhcp4)
+        private static bool UsesKea22Syntax(JsonElement element) => element.ValueKind switch
         {
-            var text = dhcp4.GetRawText();
-            return text.Contains("\"client-class\"", StringComparison.Ordinal) || text.Contains("\"output_options\"", StringComparison.Ordinal);
-        }
+            // A key anywhere, never a string value that happens to read like one.
+            JsonValueKind.Object => element.EnumerateObject().Any(m => m.NameEquals("client-class") || m.NameEquals("output_options") || UsesKea22Syntax(m.Value)),
+            JsonValueKind.Array => element.EnumerateArray().Any(UsesKea22Syntax),
+            _ => false,
+        };
 
         private void ReadHooks(JsonElement dhcp4, string p)
         {
@@ -641,7 +644,7 @@ public static class KeaConfigReader
 
                 var code = Integer(option, "code");
                 var space = Text(option, "space") ?? "dhcp4";
-                var name = Text(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Standard.FirstOrDefault(d => d.Code == code)?.Name : null);
+                var name = Text(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Find(code)?.Name : null);
                 if (name is null)
                 {
                     NotImported(optionPath, "an option without a name (and no standard option has its code)");

@@ -139,5 +139,8 @@ public static class OptionDefinitions
 
     public static OptionDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
+    /// <summary>The standard option with this code, as Kea finds an option given by code alone.</summary>
+    public static OptionDefinition? Find(long? code) => code is { } c ? Array.Find(All, d => d.Code == c) : null;
+
     public static IReadOnlyList<OptionDefinition> Standard => All;
 }
