@@ -10,7 +10,6 @@ using KeaGitOps.Core.Rendering;
 using KeaGitOps.Core.Validation;
 using KeaGitOps.Remote;
 using KeaGitOps.Remote.Deploy;
-using KeaGitOps.Remote.Ssh;
 
 namespace KeaGitOps.Cli.Commands;
 
@@ -255,12 +254,10 @@ public sealed partial class ImportCommand
             var sources = new List<ConfigSource>();
             foreach (var server in model.Servers)
             {
-                var workingDirectory = Directory.GetCurrentDirectory();
-                var endpoint = SshSettingsResolver.Endpoint(model, server, workingDirectory);
-                SshRemoteHost host;
+                IRemoteHost host;
                 try
                 {
-                    host = await SshRemoteHost.ConnectAsync(endpoint, HostKeys.Gate(SshSettingsResolver.KnownHostsFile(model, server, workingDirectory)), cancellation).ConfigureAwait(false);
+                    host = await RemoteSession.ConnectAsync(model, server, cancellation).ConfigureAwait(false);
                 }
                 catch (RemoteStepException e)
                 {

@@ -49,14 +49,14 @@ public sealed class RemoteSession
         return new RemoteSession(model, all, selected);
     }
 
-    public Task<IRemoteHost> ConnectAsync(DeployTarget target, CancellationToken cancellation)
+    public Task<IRemoteHost> ConnectAsync(DeployTarget target, CancellationToken cancellation) => ConnectAsync(Inventory, target.Server, cancellation);
+
+    /// <summary>Connects to a server with the inventory's SSH settings, its host key checked against known_hosts.</summary>
+    public static async Task<IRemoteHost> ConnectAsync(InventoryModel inventory, Server server, CancellationToken cancellation)
     {
         var workingDirectory = Directory.GetCurrentDirectory();
-        var endpoint = SshSettingsResolver.Endpoint(Inventory, target.Server, workingDirectory);
-        var knownHosts = SshSettingsResolver.KnownHostsFile(Inventory, target.Server, workingDirectory);
-        return ConnectAsync(endpoint, knownHosts, cancellation);
+        var endpoint = SshSettingsResolver.Endpoint(inventory, server, workingDirectory);
+        var knownHosts = SshSettingsResolver.KnownHostsFile(inventory, server, workingDirectory);
+        return await SshRemoteHost.ConnectAsync(endpoint, HostKeys.Gate(knownHosts), cancellation).ConfigureAwait(false);
     }
-
-    private static async Task<IRemoteHost> ConnectAsync(SshEndpoint endpoint, string knownHostsFile, CancellationToken cancellation) =>
-        await SshRemoteHost.ConnectAsync(endpoint, HostKeys.Gate(knownHostsFile), cancellation).ConfigureAwait(false);
 }
