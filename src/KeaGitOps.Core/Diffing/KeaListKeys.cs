@@ -27,10 +27,7 @@ public static class KeaListKeys
         return listName switch
         {
             "subnet4" => item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? "id=" + id.GetRawText() : null,
-            "reservations" => Text(item, "hw-address") is { } mac ? "hw-address=" + (HardwareAddress.NormaliseMac(mac) ?? mac.ToLowerInvariant())
-                : Text(item, "client-id") is { } clientId ? "client-id=" + clientId.ToLowerInvariant()
-                : Text(item, "ip-address") is { } address ? "ip-address=" + address
-                : null,
+            "reservations" => ReservationIdentity.Of(item)?.ToString() ?? (Text(item, "ip-address") is { } address ? "ip-address=" + address : null),
             "option-data" => OptionKey(item),
             "peers" or "loggers" => Text(item, "name"),
             "clients" => Text(item, "user"),

@@ -65,7 +65,7 @@ public sealed record ReviewDiff(IReadOnlyList<FileChanges> Files, IReadOnlyList<
         return changes.OrderBy(c => c.SubnetId).ThenBy(c => c.Identifier, StringComparer.Ordinal).ToList();
     }
 
-    private static string Identifier(Reservation r) => r.HwAddress is { } mac ? mac.ToLowerInvariant() : r.ClientId ?? "?";
+    private static string Identifier(Reservation r) => r.Identity?.Value ?? $"ip-address {r.IpAddress}";
 
     private static string Describe(Reservation r) => $"{r.IpAddress} {r.Hostname}".Trim();
 

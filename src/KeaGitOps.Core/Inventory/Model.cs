@@ -235,6 +235,12 @@ public sealed class Reservation : ModelObject
 
     /// <summary>A short name for messages: the hostname, else the identifier.</summary>
     public string Describe() => Hostname ?? HwAddress ?? ClientId ?? "reservation";
+
+    /// <summary>Who the reservation is for, as Kea reads it (hw-address first, as Kea looks it up); null when it names no valid identifier.</summary>
+    public ReservationIdentity? Identity =>
+        HwAddress is { } mac ? ReservationIdentity.Parse(IdentifierType.HwAddress, mac)
+        : ClientId is { } clientId ? ReservationIdentity.Parse(IdentifierType.ClientId, clientId)
+        : null;
 }
 
 /// <summary>

@@ -99,7 +99,7 @@ public sealed partial class ReservationRules : IInventoryRule
         }
         else if (reservation.HwAddress is { } mac)
         {
-            identifier = HardwareAddress.NormaliseMac(mac) is { } normal ? "hw-address " + normal : null;
+            identifier = HardwareAddress.NormaliseMac(mac) is not null ? Label(ReservationIdentity.Parse(IdentifierType.HwAddress, mac)) : null;
             if (identifier is null)
             {
                 diagnostics.Add(DiagnosticCatalogue.MacMalformed(reservation.LocationOf(nameof(Reservation.HwAddress)), mac, HardwareAddress.DescribeMacProblem(mac)!));
@@ -107,7 +107,7 @@ public sealed partial class ReservationRules : IInventoryRule
         }
         else if (reservation.ClientId is { } clientId)
         {
-            identifier = HardwareAddress.NormaliseClientId(clientId) is { } normal ? "client-id " + normal : null;
+            identifier = HardwareAddress.NormaliseClientId(clientId) is not null ? Label(ReservationIdentity.Parse(IdentifierType.ClientId, clientId)) : null;
             if (identifier is null)
             {
                 diagnostics.Add(DiagnosticCatalogue.ClientIdMalformed(reservation.LocationOf(nameof(Reservation.ClientId)), clientId));
@@ -129,6 +129,9 @@ public sealed partial class ReservationRules : IInventoryRule
             byIdentifier.Add(identifier, reservation);
         }
     }
+
+    /// <summary>"hw-address aa:bb:…": the identity as the messages name it (the inventory's rules are stricter than Kea, so it always parses).</summary>
+    private static string? Label(ReservationIdentity? identity) => identity is { } i ? $"{i.KeaName} {i.Value}" : null;
 
     private static void CheckHostname(Reservation reservation, Dictionary<string, Reservation> byHostname, DiagnosticBag diagnostics)
     {
