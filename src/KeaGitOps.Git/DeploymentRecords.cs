@@ -31,6 +31,5 @@ public static class DeploymentRecords
             .ToList();
     }
 
-    private static Repository Open(string anyPathInRepository) =>
-        new(Repository.Discover(Path.GetFullPath(anyPathInRepository)) ?? throw new GitSnapshotException($"{anyPathInRepository} is not inside a git repository"));
+    private static Repository Open(string anyPathInRepository) => GitRepositories.Open(anyPathInRepository, "the deployment record (tags deployed/SERVER)");
 }

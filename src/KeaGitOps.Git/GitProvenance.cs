@@ -13,14 +13,8 @@ public static class GitProvenance
     /// </summary>
     public static SourceRevision? Read(string inventoryFolder, string? templatesFolder)
     {
-        var gitDir = Repository.Discover(Path.GetFullPath(inventoryFolder));
-        if (gitDir is null)
-        {
-            return null;
-        }
-
-        using var repository = new Repository(gitDir);
-        if (repository.Head.Tip is not { } tip || repository.Info.WorkingDirectory is not { } workTree)
+        using var repository = GitRepositories.TryOpen(inventoryFolder);
+        if (repository?.Head.Tip is not { } tip || repository.Info.WorkingDirectory is not { } workTree)
         {
             return null;
         }
@@ -38,13 +32,7 @@ public static class GitProvenance
     /// <summary>The checked-out branch's short name, or null outside git or on a detached HEAD.</summary>
     public static string? CurrentBranch(string anyPathInRepository)
     {
-        var gitDir = Repository.Discover(Path.GetFullPath(anyPathInRepository));
-        if (gitDir is null)
-        {
-            return null;
-        }
-
-        using var repository = new Repository(gitDir);
-        return repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName;
+        using var repository = GitRepositories.TryOpen(anyPathInRepository);
+        return repository is null || repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName;
     }
 }

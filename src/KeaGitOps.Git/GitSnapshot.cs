@@ -28,9 +28,7 @@ public sealed class GitSnapshot : IDisposable
     /// </summary>
     public static GitSnapshot At(string anyPathInRepository, string revision, IEnumerable<string> paths, out string commitSha)
     {
-        var gitDir = Repository.Discover(Path.GetFullPath(anyPathInRepository))
-            ?? throw new GitSnapshotException($"{anyPathInRepository} is not inside a git repository; --base needs one");
-        using var repository = new Repository(gitDir);
+        using var repository = GitRepositories.Open(anyPathInRepository, "--base");
         var commit = (repository.Lookup(revision) as Commit) ?? (repository.Lookup(revision)?.Peel<Commit>())
             ?? throw new GitSnapshotException($"git revision '{revision}' was not found (fetch it first, e.g. git fetch origin main)");
         commitSha = commit.Sha;
@@ -57,13 +55,12 @@ public sealed class GitSnapshot : IDisposable
     {
         var target = Environment.GetEnvironmentVariable("GITHUB_BASE_REF") is { Length: > 0 } github ? github
             : Environment.GetEnvironmentVariable("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") is { Length: > 0 } gitlab ? gitlab : null;
-        var gitDir = target is null ? null : Repository.Discover(Path.GetFullPath(anyPathInRepository));
-        if (gitDir is null)
+        using var repository = target is null ? null : GitRepositories.TryOpen(anyPathInRepository);
+        if (repository is null)
         {
             return null;
         }
 
-        using var repository = new Repository(gitDir);
         var branch = repository.Branches[$"origin/{target}"] ?? repository.Branches[target!];
         return branch?.Tip is { } tip && repository.Head.Tip is { } head ? repository.ObjectDatabase.FindMergeBase(head, tip)?.Sha : null;
     }

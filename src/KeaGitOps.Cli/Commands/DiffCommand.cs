@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using KeaGitOps.Cli.Output;
 using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Git;
 using KeaGitOps.Remote;
@@ -51,24 +52,24 @@ public sealed class DiffCommand
             try
             {
                 await using var host = await session.ConnectAsync(target, cancellation).ConfigureAwait(false);
-                foreach (var file in target.Rendered.Files)
+                foreach (var comparison in await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false))
                 {
-                    var path = target.LivePath(file.Name);
-                    var live = await host.ReadFileAsync(path, cancellation).ConfigureAwait(false);
-                    var differences = live is null ? null : LiveConfig.Differences(live, file.Text);
-                    var status = live is null ? "missing" : differences is null ? "unreadable" : differences.Count == 0 ? "unchanged" : "changed";
-                    changes += status == "unchanged" ? 0 : 1;
-                    if (live is not null && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
+                    using var owned = comparison;
+                    var file = comparison.Rendered;
+                    var status = comparison.Status.ToString().ToLowerInvariant();
+                    changes += comparison.Status == LiveStatus.Unchanged ? 0 : 1;
+                    if (comparison.Live is { } live && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
                     {
-                        console.WriteLine(LiveConfig.Origin(live) is { } origin
+                        console.WriteLine(live.DescribeOrigin() is { } origin
                             ? $"{target.Name}: runs a config {origin}"
                             : $"{target.Name}: its live config has no keagitops provenance (not deployed by keagitops, or edited by hand)");
                     }
 
-                    results.Add(new { server = target.Name, file = path, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
+                    var differences = comparison.Status is LiveStatus.Changed or LiveStatus.Unchanged ? comparison.Changes : null;
+                    results.Add(new { server = target.Name, file = comparison.LivePath, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
                     if (format != OutputFormat.Json)
                     {
-                        PrintText(console, target.Name, path, status, differences, live, file, unified);
+                        PrintText(console, target.Name, comparison, unified);
                     }
                 }
             }
@@ -146,23 +147,24 @@ public sealed class DiffCommand
         }
     }
 
-    private static void PrintText(TextWriter console, string server, string path, string status, List<JsonChange>? differences, byte[]? live, RenderedFile rendered, bool unified)
+    private static void PrintText(TextWriter console, string server, ConfigComparison comparison, bool unified)
     {
-        switch (status)
+        var path = comparison.LivePath;
+        switch (comparison.Status)
         {
-            case "missing":
+            case LiveStatus.Missing:
                 console.WriteLine($"{server}: {path}: missing on the server (deploy would create it)");
                 return;
-            case "unreadable":
-                console.WriteLine($"{server}: {path}: the live file is not valid Kea JSON (deploy would replace it)");
+            case LiveStatus.Unreadable:
+                console.WriteLine($"{server}: {path}: the live file is not valid Kea JSON (deploy would replace it): {comparison.Error}");
                 return;
-            case "unchanged":
+            case LiveStatus.Unchanged:
                 console.WriteLine($"{server}: {path}: no changes");
                 return;
         }
 
-        console.WriteLine($"{server}: {path}: {differences!.Count} change(s)");
-        foreach (var change in differences)
+        console.WriteLine($"{server}: {path}: {comparison.Changes.Count} change(s)");
+        foreach (var change in comparison.Changes)
         {
             console.WriteLine(change.Kind switch
             {
@@ -172,13 +174,9 @@ public sealed class DiffCommand
             });
         }
 
-        if (unified && live is not null)
+        if (unified && comparison.Live is { } live)
         {
-            using var parsed = LiveConfig.Parse(live);
-            if (parsed.Succeeded)
-            {
-                console.Write(UnifiedDiff.Render(path + " (live)", CanonicalJson.Write(parsed.Document.RootElement), path + " (rendered)", rendered.Text));
-            }
+            console.Write(UnifiedDiff.Render(path + " (live)", CanonicalJson.Write(live.Root), path + " (rendered)", comparison.Rendered.Text));
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Sources;
 
 namespace KeaGitOps.Core.Diffing;
 
@@ -20,22 +22,48 @@ public static class KeaJson
     };
 
     /// <summary>Reads and parses the file at <paramref name="path"/>; includes are read from disk.</summary>
-    public static KeaJsonResult Load(string path)
+    public static KeaJsonResult Load(string path) => Load(DiskFileSource.Instance, path);
+
+    /// <summary>Reads and parses the file at <paramref name="path"/> of <paramref name="source"/>, its includes from the same source.</summary>
+    public static KeaJsonResult Load(IFileSource source, string path)
     {
-        var text = ReadFile(path);
+        string? text;
+        try
+        {
+            text = Decode(source.ReadFile(path));
+        }
+        catch (FileSourceException e)
+        {
+            return KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(source.Display(path)), e.Message));
+        }
+
         return text is null
-            ? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(path), $"cannot read {path}"))
-            : Parse(text, path);
+            ? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(source.Display(path)), $"cannot read {source.Display(path)}"))
+            : Parse(text, path, source);
     }
+
+    /// <summary>Parses <paramref name="text"/>, read from <paramref name="path"/> of <paramref name="source"/>, which also gives its includes.</summary>
+    public static KeaJsonResult Parse(string text, string path, IFileSource source) =>
+        Parse(text, path, include =>
+        {
+            try
+            {
+                return Decode(source.ReadFile(include));
+            }
+            catch (FileSourceException)
+            {
+                return null;
+            }
+        }, source.Display);
 
     /// <summary>
     /// Parses <paramref name="text"/>, which was read from <paramref name="path"/> (the name errors
     /// carry, and the folder that relative include paths start from). <paramref name="readInclude"/>
     /// gives the text of an included file, or null when it cannot be read; by default it reads the disk.
     /// </summary>
-    public static KeaJsonResult Parse(string text, string path, Func<string, string?>? readInclude = null)
+    public static KeaJsonResult Parse(string text, string path, Func<string, string?>? readInclude = null, Func<string, string>? display = null)
     {
-        var (source, error) = KeaJsonSource.Expand(text, path, readInclude ?? ReadFile);
+        var (source, error) = KeaJsonSource.Expand(text, path, readInclude ?? ReadFile, display);
         if (source is null)
         {
             return KeaJsonResult.Failure(error!);
@@ -56,13 +84,17 @@ public static class KeaJson
     {
         try
         {
-            return File.ReadAllText(path);
+            return Decode(DiskFileSource.Instance.ReadFile(path));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (FileSourceException)
         {
             return null;
         }
     }
+
+    /// <summary>UTF-8 text; a byte-order mark is dropped, as File.ReadAllText did.</summary>
+    private static string? Decode(byte[]? bytes) =>
+        bytes is null ? null : bytes.AsSpan().StartsWith("\uFEFF"u8) ? Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3) : Encoding.UTF8.GetString(bytes);
 
     /// <summary>The character offset in <paramref name="text"/> of System.Text.Json's (0-based line, UTF-8 byte in line).</summary>
     private static int OffsetOf(string text, long line, long byteInLine)

@@ -27,11 +27,16 @@ internal sealed class KeaJsonSource
 
     private SourceFile Root { get; }
 
-    /// <summary>Expands <paramref name="text"/>, read from <paramref name="path"/>; includes are resolved against its folder.</summary>
-    public static (KeaJsonSource? Source, KeaJsonError? Error) Expand(string text, string path, Func<string, string?> readInclude)
+    /// <summary>
+    /// Expands <paramref name="text"/>, read from <paramref name="path"/>; includes are resolved against its
+    /// folder and read by <paramref name="readInclude"/>. Errors name files as <paramref name="display"/> shows
+    /// them (a server's name before the path, say), which never feeds back into the paths themselves.
+    /// </summary>
+    public static (KeaJsonSource? Source, KeaJsonError? Error) Expand(string text, string path, Func<string, string?> readInclude, Func<string, string>? display = null)
     {
-        var expander = new Expander(readInclude);
-        var root = new SourceFile(path, text);
+        display ??= p => p;
+        var expander = new Expander(readInclude, display);
+        var root = new SourceFile(path, display(path), text);
         var error = expander.Append(root, []);
         return error is null ? (new KeaJsonSource(expander.Output.ToString(), expander.Segments, root), null) : (null, error);
     }
@@ -73,9 +78,10 @@ internal sealed class KeaJsonSource
     {
         private readonly int[] lineStarts;
 
-        public SourceFile(string path, string text)
+        public SourceFile(string path, string display, string text)
         {
             Path = path;
+            Display = display;
             Text = text;
             var starts = new List<int> { 0 };
             for (var i = 0; i < text.Length; i++)
@@ -91,17 +97,20 @@ internal sealed class KeaJsonSource
 
         public string Path { get; }
 
+        /// <summary>The path as messages show it.</summary>
+        public string Display { get; }
+
         public string Text { get; }
 
         public SourceLocation Locate(int offset)
         {
             var index = Array.BinarySearch(lineStarts, offset);
             var line = index >= 0 ? index : ~index - 1;
-            return new SourceLocation(Path, line + 1, offset - lineStarts[line] + 1);
+            return new SourceLocation(Display, line + 1, offset - lineStarts[line] + 1);
         }
     }
 
-    private sealed class Expander(Func<string, string?> readInclude)
+    private sealed class Expander(Func<string, string?> readInclude, Func<string, string> display)
     {
         public StringBuilder Output { get; } = new();
 
@@ -282,18 +291,18 @@ internal sealed class KeaJsonSource
             var chain = including.Append(file.Path).ToList();
             if (chain.Exists(p => SameFile(p, resolved)))
             {
-                return new KeaJsonError(file.Locate(directive), $"include cycle: {string.Join(" -> ", chain.SkipWhile(p => !SameFile(p, resolved)))} -> {resolved}");
+                return new KeaJsonError(file.Locate(directive), $"include cycle: {string.Join(" -> ", chain.SkipWhile(p => !SameFile(p, resolved)).Select(display))} -> {display(resolved)}");
             }
 
             if (chain.Count > MaxIncludeDepth)
             {
-                return new KeaJsonError(file.Locate(directive), $"includes nested more than {MaxIncludeDepth} deep: {string.Join(" -> ", chain)} -> {resolved}");
+                return new KeaJsonError(file.Locate(directive), $"includes nested more than {MaxIncludeDepth} deep: {string.Join(" -> ", chain.Select(display))} -> {display(resolved)}");
             }
 
             var included = readInclude(resolved);
             return included is null
-                ? new KeaJsonError(file.Locate(directive), $"cannot read included file {resolved}")
-                : Append(new SourceFile(resolved, included), chain);
+                ? new KeaJsonError(file.Locate(directive), $"cannot read included file {display(resolved)}")
+                : Append(new SourceFile(resolved, display(resolved), included), chain);
         }
 
         private void Copy(SourceFile file, char[] chars, int from, int to)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 
 namespace KeaGitOps.Core.Diffing;
@@ -17,8 +17,6 @@ public sealed record ReservationChange(string Kind, long SubnetId, string Identi
 /// </summary>
 public sealed record ReviewDiff(IReadOnlyList<FileChanges> Files, IReadOnlyList<ReservationChange> Reservations, IReadOnlyList<string> Sections)
 {
-    private const string ProvenancePath = ".user-context.keagitops";
-
     public bool HasChanges => Files.Any(f => f.Changes.Count > 0);
 
     public static ReviewDiff Between(RenderResult before, RenderResult after)
@@ -29,9 +27,9 @@ public sealed record ReviewDiff(IReadOnlyList<FileChanges> Files, IReadOnlyList<
             var old = before.Servers!.FirstOrDefault(s => s.Name == server.Name);
             foreach (var file in server.Files)
             {
-                using var now = JsonDocument.Parse(file.Text);
-                using var then = JsonDocument.Parse(old?.Files.FirstOrDefault(f => f.Name == file.Name)?.Text ?? "{}");
-                var changes = JsonDiff.Compare(then.RootElement, now.RootElement).Where(c => !c.Path.Contains(ProvenancePath, StringComparison.Ordinal)).ToList();
+                using var now = KeaConfig.FromRendered(file.Utf8, file.Name);
+                using var then = KeaConfig.FromRendered(old?.Files.FirstOrDefault(f => f.Name == file.Name)?.Utf8 ?? "{}"u8.ToArray(), file.Name);
+                var changes = then.ChangesTo(now);
                 files.Add(new FileChanges(server.Name, file.Name, changes));
             }
         }

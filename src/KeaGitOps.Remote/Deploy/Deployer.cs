@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
 using KeaGitOps.Remote.Ssh;
@@ -128,6 +126,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         return result with { Message = $"{result.Message}. The deploy lock could not be released: remove {LockDirectory} on {host.ServerName} once no deploy runs." };
     }
 
+    /// <summary>Steps 3 to 10 of the safety contract for one server, under its lock; each step is a method below.</summary>
     private async Task<ServerReport> UnderLockAsync(
         DeployTarget target,
         IRemoteHost host,
@@ -139,28 +138,15 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         CancellationToken cancellation)
     {
         enter("read live");
-        progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
-        var changed = new List<RenderedFile>();
-        var liveExists = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var file in target.Rendered.Files)
-        {
-            var live = await host.ReadFileAsync(target.LivePath(file.Name), cancellation).ConfigureAwait(false);
-            liveExists[file.Name] = live is not null;
-            if (live is null || !LiveConfig.SameAs(live, file.Text))
-            {
-                changed.Add(file);
-            }
-        }
-
-        var changedNames = changed.Select(f => f.Name).ToList();
-        if (changed.Count == 0)
+        var plan = await PlanAsync(target, host, cancellation).ConfigureAwait(false);
+        if (plan.Changed.Count == 0)
         {
             return report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do", null);
         }
 
         if (options.DryRun)
         {
-            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", changedNames)}", changedNames);
+            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
         }
 
         enter("host facts");
@@ -168,6 +154,68 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
 
         enter("partner health");
+        var (partnerDown, partnerRefusal) = await CheckPartnersAsync(target, partners, hosts, options, cancellation).ConfigureAwait(false);
+        if (partnerRefusal is not null)
+        {
+            return report(ServerOutcome.Refused, partnerRefusal, plan.ChangedNames);
+        }
+
+        enter("upload and test");
+        if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } testRefusal)
+        {
+            return report(ServerOutcome.Refused, testRefusal, plan.ChangedNames);
+        }
+
+        // From here on the live config changes: finish (or roll back) even if Ctrl-C arrives.
+        enter("backup and replace");
+        var backups = await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
+
+        enter("restart and verify");
+        // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
+        // answer (it will serve alone, in partner-down), and that is all that can be verified.
+        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        if (failure is null)
+        {
+            return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+        }
+
+        enter("rollback");
+        progress.Step(target.Name, "rollback", failure);
+        var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        return rollbackFailure is null
+            ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", plan.ChangedNames)
+            : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", plan.ChangedNames);
+    }
+
+    /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists)
+    {
+        public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
+    }
+
+    /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
+    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, CancellationToken cancellation)
+    {
+        progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
+        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
+        try
+        {
+            return new DeployPlan(
+                comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
+                comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (var comparison in comparisons)
+            {
+                comparison.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Step 5: whether a partner is down, and the refusal when that forbids a restart (unless --force).</summary>
+    private async Task<(bool PartnerDown, string? Refusal)> CheckPartnersAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
         var partnerDown = false;
         foreach (var partner in partners)
         {
@@ -176,19 +224,24 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             partnerDown |= problem is not null;
             if (problem is not null && !options.Force)
             {
-                return report(ServerOutcome.Refused, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).", changedNames);
+                return (true, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).");
             }
         }
 
-        enter("upload and test");
-        foreach (var file in changed)
+        return (partnerDown, null);
+    }
+
+    /// <summary>Step 6: uploads each changed file beside its live one and runs Kea's config test on it; the refusal (Kea's own words) or null.</summary>
+    private async Task<string?> UploadAndTestAsync(DeployTarget target, IRemoteHost host, DeployPlan plan, CancellationToken cancellation)
+    {
+        foreach (var file in plan.Changed)
         {
             var live = target.LivePath(file.Name);
             var temp = live + NewSuffix;
             progress.Step(target.Name, "upload and test", temp);
             await host.WriteFileAsync(temp, file.Utf8, cancellation).ConfigureAwait(false);
             // Keep the live file's owner, group and mode: Kea runs as _kea and must still read it.
-            var keep = liveExists[file.Name]
+            var keep = plan.LiveExists.Contains(file.Name)
                 ? $"chown --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)} && chmod --reference={ShellQuote.Quote(live)} {ShellQuote.Quote(temp)}"
                 : $"chmod 0640 {ShellQuote.Quote(temp)}";
             await RequireAsync(host, keep, "keep the live file's owner and mode").ConfigureAwait(false);
@@ -196,19 +249,23 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             if (!test.Succeeded)
             {
                 await host.RunAsync($"rm -f {ShellQuote.Quote(temp)}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-                return report(ServerOutcome.Refused, $"Kea's config test rejected the new {file.Name}; the live config is untouched. Kea said: {test.Summary()}", changedNames);
+                return $"Kea's config test rejected the new {file.Name}; the live config is untouched. Kea said: {test.Summary()}";
             }
         }
 
-        // From here on the live config changes: finish (or roll back) even if Ctrl-C arrives.
-        enter("backup and replace");
+        return null;
+    }
+
+    /// <summary>Step 7: backs up each live file (keeping the newest N) and moves the tested one into place; the backups by file name (null: there was no live file).</summary>
+    private async Task<Dictionary<string, string?>> BackUpAndReplaceAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var backups = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var file in changed)
+        foreach (var file in plan.Changed)
         {
             var live = target.LivePath(file.Name);
             string? backup = null;
-            if (liveExists[file.Name])
+            if (plan.LiveExists.Contains(file.Name))
             {
                 backup = live + BackupInfix + stamp;
                 progress.Step(target.Name, "backup and replace", backup);
@@ -220,17 +277,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
         }
 
-        enter("restart and verify");
-        // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
-        // answer (it will serve alone, in partner-down), and that is all that can be verified.
-        var failure = await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
-        if (failure is null)
-        {
-            return report(ServerOutcome.Applied, $"applied {string.Join(", ", changedNames)}", changedNames);
-        }
+        return backups;
+    }
 
-        enter("rollback");
-        progress.Step(target.Name, "rollback", failure);
+    /// <summary>Step 10: restores the backups, restarts and verifies; null when the server came back healthy.</summary>
+    private async Task<string?> RollBackAsync(DeployTarget target, IRemoteHost host, Dictionary<string, string?> backups, IReadOnlyList<string> changedNames, bool requireHealthyHa)
+    {
         foreach (var (name, backup) in backups)
         {
             if (backup is not null)
@@ -240,10 +292,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             }
         }
 
-        var rollbackFailure = await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
-        return rollbackFailure is null
-            ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", changedNames)
-            : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", changedNames);
+        return await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa).ConfigureAwait(false);
     }
 
     private static string TestCommand(DeployTarget target, string file) =>
@@ -350,67 +399,4 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             throw new RemoteStepException($"could not {what}: {result.Summary()}");
         }
     }
-}
-
-/// <summary>Compares a live config file with a rendered one the way Kea would read both.</summary>
-public static class LiveConfig
-{
-    /// <summary>keagitops' own provenance: a new commit with the same config is not worth a restart.</summary>
-    private const string ProvenancePath = ".user-context.keagitops";
-
-    public static bool SameAs(byte[] live, string rendered) => Differences(live, rendered) is { Count: 0 };
-
-    /// <summary>The structural differences (provenance aside), or null when the live file does not parse.</summary>
-    public static List<JsonChange>? Differences(byte[] live, string rendered)
-    {
-        using var parsed = Parse(live);
-        if (!parsed.Succeeded)
-        {
-            return null;
-        }
-
-        using var wanted = JsonDocument.Parse(rendered);
-        return JsonDiff.Compare(parsed.Document.RootElement, wanted.RootElement)
-            .Where(c => !c.Path.Contains(ProvenancePath, StringComparison.Ordinal))
-            .ToList();
-    }
-
-    /// <summary>
-    /// Where a live config came from, by its keagitops provenance: the commit it was rendered from and
-    /// whether it was edited since (its settings no longer match the digest recorded when it was rendered).
-    /// Null when it has no provenance.
-    /// </summary>
-    public static string? Origin(byte[] live)
-    {
-        using var parsed = Parse(live);
-        if (!parsed.Succeeded)
-        {
-            return null;
-        }
-
-        foreach (var top in parsed.Document.RootElement.EnumerateObject())
-        {
-            if (top.Value.ValueKind == JsonValueKind.Object
-                && top.Value.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object
-                && context.TryGetProperty("keagitops", out var provenance) && provenance.ValueKind == JsonValueKind.Object)
-            {
-                var commit = provenance.TryGetProperty("source-commit", out var c) ? c.GetString() : null;
-                var dirty = provenance.TryGetProperty("source-dirty", out var d) && d.ValueKind == JsonValueKind.True;
-                var recorded = provenance.TryGetProperty("config-digest", out var digest) ? digest.GetString() : null;
-                var source = commit is null ? "an unknown commit (rendered outside git)" : commit + (dirty ? " with uncommitted edits" : string.Empty);
-                var edited = recorded is null ? "; it records no digest, so hand edits cannot be told"
-                    : recorded == CanonicalJson.ConfigDigest(parsed.Document.RootElement) ? ", not edited since" : ", and EDITED BY HAND since";
-                return $"rendered from {source}{edited}";
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The live file as Kea reads it: comments and trailing commas allowed. An &lt;?include?&gt; of another
-    /// server file is not followed (it is reported as unreadable, so deploy replaces the file whole).
-    /// </summary>
-    public static KeaJsonResult Parse(byte[] live) =>
-        KeaJson.Parse(Encoding.UTF8.GetString(live), "live config", _ => null);
 }

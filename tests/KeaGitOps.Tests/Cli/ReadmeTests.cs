@@ -20,7 +20,7 @@ public sealed partial class ReadmeTests
     }
 
     [Fact]
-    public void Every_inventory_key_of_the_schema_appears_in_the_README()
+    public void Every_inventory_key_of_the_schema_is_a_key_of_the_READMEs_inventory_examples()
     {
         var schema = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "schemas", "inventory.schema.json")));
         var keys = schema.Descendants().OfType<JProperty>()
@@ -28,10 +28,36 @@ public sealed partial class ReadmeTests
             .SelectMany(p => ((JObject)p.Value).Properties().Select(k => k.Name))
             .Distinct()
             .ToList();
+        var documented = InventoryExampleKeys();
 
         Assert.NotEmpty(keys);
-        Assert.All(keys, key => Assert.Contains(key, Readme, StringComparison.Ordinal));
+        Assert.All(keys, key => Assert.True(documented.Contains(key), $"'{key}' is not a key of any YAML example under the README's \"The inventory\" (a mention in a comment or in prose does not count)"));
     }
+
+    /// <summary>Every mapping key of the YAML code blocks in the README's "The inventory" section, parsed as YAML.</summary>
+    private static HashSet<string> InventoryExampleKeys()
+    {
+        var start = Readme.IndexOf("\n## The inventory", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md lacks the section \"## The inventory\"");
+        var end = Readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = Readme[start..(end < 0 ? Readme.Length : end)];
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match block in YamlBlock().Matches(section))
+        {
+            var stream = new YamlDotNet.RepresentationModel.YamlStream();
+            stream.Load(new StringReader(block.Groups[1].Value));
+            foreach (var node in stream.Documents.SelectMany(d => d.AllNodes).OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
+            {
+                keys.UnionWith(node.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Select(k => k.Value!));
+            }
+        }
+
+        Assert.NotEmpty(keys);
+        return keys;
+    }
+
+    [GeneratedRegex(@"```yaml\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex YamlBlock();
 
     [GeneratedRegex(@"<!-- rules:begin[^>]*-->(.*?)<!-- rules:end -->", RegexOptions.Singleline)]
     private static partial Regex RulesBlock();

@@ -102,7 +102,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     [Fact]
-    public void A_second_deploy_with_nothing_changed_restarts_nothing_and_is_fast()
+    public void A_second_deploy_with_nothing_changed_restarts_nothing_within_a_generous_bound()
     {
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
         var pids = LabFixture.Servers.Select(DaemonPid).ToList();
@@ -111,6 +111,9 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var (code, text) = Deploy(_inventory);
         output.WriteLine($"no-op deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s");
 
+        // The target (under 1 s) is measured by the benchmark; a test only catches a step that waits
+        // or restarts where nothing changed, with room for a loaded CI machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"a no-op deploy took {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(2, text.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
         Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
@@ -251,6 +254,51 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         {
             File.Delete(otherKeys);
             File.Delete(otherKeys + ".pub");
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> on a server as Kea's packaging keeps its files (root:_kea 0640).</summary>
+    private void WriteServerFile(string server, string path, string text)
+    {
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+        var quoted = "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var written = lab.RunOnServer(server, $"echo {base64} | base64 -d > {quoted} && chown root:_kea {quoted} && chmod 0640 {quoted}");
+        Assert.True(written.ExitCode == 0, written.ToString());
+    }
+
+    [Fact]
+    public async Task Diff_and_deploy_read_an_included_file_whose_path_holds_a_colon_over_ssh()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var whole = lab.ReadServerFile(LabFixture.Server1, LiveDhcp4);
+        using (var parsed = System.Text.Json.JsonDocument.Parse(whole))
+        {
+            // The subnets move into an included file whose absolute path holds a ':', as an operator may name one.
+            var subnets = parsed.RootElement.GetProperty("Dhcp4").GetProperty("subnet4").GetRawText();
+            Assert.Contains(subnets, whole, StringComparison.Ordinal);
+            WriteServerFile(LabFixture.Server1, "/etc/kea/site:subnets.json", subnets);
+            WriteServerFile(LabFixture.Server1, LiveDhcp4, whole.Replace(subnets, "<?include \"/etc/kea/site:subnets.json\"?>", StringComparison.Ordinal));
+        }
+
+        try
+        {
+            var pid = DaemonPid(LabFixture.Server1);
+            var console = new StringWriter();
+
+            var code = await DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, LabFixture.Server1, unified: false, console, CancellationToken.None);
+            var (deployCode, deployText) = Deploy(_inventory, LabFixture.Server1);
+
+            output.WriteLine(console.ToString() + deployText);
+            Assert.Equal(ExitCodes.Success, code);
+            Assert.Contains("kea-dhcp-1: /etc/kea/kea-dhcp4.conf: no changes", console.ToString(), StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Success, deployCode);
+            Assert.Contains("<?include", lab.ReadServerFile(LabFixture.Server1, LiveDhcp4), StringComparison.Ordinal);
+            Assert.Equal(pid, DaemonPid(LabFixture.Server1));
+        }
+        finally
+        {
+            WriteServerFile(LabFixture.Server1, LiveDhcp4, whole);
+            lab.RunOnServer(LabFixture.Server1, "rm -f '/etc/kea/site:subnets.json'");
         }
     }
 

@@ -131,6 +131,42 @@ public sealed class DeployerTests : IDisposable
         Assert.Contains("interrupted", reports[1].Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Deploys the example to kea-dhcp-2 only, whose live files are the render with <paramref name="edit"/> applied to its kea-dhcp4.conf.</summary>
+    private async Task<(ServerReport Report, ScriptedHost Host)> DeployOverLiveAsync(Func<string, string> edit)
+    {
+        var targets = Targets();
+        var target = targets.Single(t => t.Name == "kea-dhcp-2");
+        var dhcp4 = target.Rendered.File(TemplateSet.Dhcp4).Text;
+        Assert.NotEqual(dhcp4, edit(dhcp4));
+        var files = target.Rendered.Files.ToDictionary(
+            f => target.LivePath(f.Name),
+            f => f.Name == TemplateSet.Dhcp4 ? Encoding.UTF8.GetBytes(edit(f.Text)) : f.Utf8);
+        ScriptedHost? host = null;
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(t.Name == target.Name ? host = new ScriptedHost(t, _agentUri, _ => { }, files) : new ScriptedHost(t, _agentUri, _ => { })), new NoProgress());
+        var reports = await deployer.DeployAsync([target], targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), CancellationToken.None);
+        return (Assert.Single(reports), host!);
+    }
+
+    [Fact]
+    public async Task A_new_commit_alone_is_no_reason_to_restart()
+    {
+        var (report, host) = await DeployOverLiveAsync(text => text.Replace("\"generator\": \"keagitops", "\"source-commit\": \"0123abc\", \"generator\": \"keagitops", StringComparison.Ordinal));
+
+        Assert.Equal(ServerOutcome.Unchanged, report.Outcome);
+        Assert.DoesNotContain(host.Commands, c => c.StartsWith("mv ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_hand_edit_under_a_subnets_own_user_context_keagitops_is_applied()
+    {
+        // Only TOP.user-context.keagitops is keagitops' provenance; the same key in a subnet is a setting.
+        var (report, host) = await DeployOverLiveAsync(text => text.Replace("\"subnet4\": [\n      {\n", "\"subnet4\": [\n      {\n        \"user-context\": { \"keagitops\": \"edited by hand\" },\n", StringComparison.Ordinal));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.Equal([TemplateSet.Dhcp4], report.ChangedFiles);
+        Assert.Contains(host.Commands, c => c.StartsWith("mv -f ", StringComparison.Ordinal) && c.Contains(TemplateSet.Dhcp4, StringComparison.Ordinal));
+    }
+
     private sealed class NoProgress : IDeployProgress
     {
         public void Step(string server, string step, string detail)
@@ -139,7 +175,7 @@ public sealed class DeployerTests : IDisposable
     }
 
     /// <summary>A server that answers the deploy's commands as a healthy Debian Kea host would.</summary>
-    private sealed class ScriptedHost(DeployTarget target, Uri agent, Action<string> onCommand) : IRemoteHost
+    private sealed class ScriptedHost(DeployTarget target, Uri agent, Action<string> onCommand, IReadOnlyDictionary<string, byte[]>? files = null) : IRemoteHost
     {
         public List<string> Commands { get; } = [];
 
@@ -159,7 +195,9 @@ public sealed class DeployerTests : IDisposable
             return Task.FromResult(new CommandResult(0, output, string.Empty));
         }
 
-        public Task<byte[]?> ReadFileAsync(string path, CancellationToken cancellation) => Task.FromResult<byte[]?>("{}"u8.ToArray());
+        /// <summary>The server's files: those given, else an empty config at every path.</summary>
+        public Task<byte[]?> ReadFileAsync(string path, CancellationToken cancellation) =>
+            Task.FromResult<byte[]?>(files is null ? "{}"u8.ToArray() : files.GetValueOrDefault(path));
 
         public Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation) => Task.CompletedTask;
 

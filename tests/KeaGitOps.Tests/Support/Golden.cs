@@ -18,6 +18,8 @@ public static class Golden
         actual = actual.ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
+            // In CI the switch would turn every golden test green whatever the output: refuse it.
+            Xunit.Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"{UpdateVariable} is set in CI; golden files are rewritten only by hand, then reviewed");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, actual);
             return;

@@ -1,0 +1,68 @@
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Sources;
+
+namespace KeaGitOps.Core.Kea;
+
+/// <summary>How a server's file stands against its render.</summary>
+public enum LiveStatus
+{
+    Unchanged,
+    Changed,
+    Missing,
+    Unreadable,
+}
+
+/// <summary>
+/// One rendered file against the file a server has: what <c>diff</c> shows and what <c>deploy</c> decides
+/// on (a file that is not <see cref="LiveStatus.Unchanged"/> is replaced). Both read the live file the
+/// same way: as Kea reads it, includes followed through the server's own files.
+/// </summary>
+public sealed class ConfigComparison : IDisposable
+{
+    private ConfigComparison(RenderedFile rendered, string livePath, LiveStatus status, KeaConfig? live, KeaJsonError? error, IReadOnlyList<JsonChange> changes)
+    {
+        Rendered = rendered;
+        LivePath = livePath;
+        Status = status;
+        Live = live;
+        Error = error;
+        Changes = changes;
+    }
+
+    public RenderedFile Rendered { get; }
+
+    public string LivePath { get; }
+
+    public LiveStatus Status { get; }
+
+    /// <summary>The live config, when it exists and Kea could read it.</summary>
+    public KeaConfig? Live { get; }
+
+    /// <summary>Why the live file could not be read (<see cref="LiveStatus.Unreadable"/>).</summary>
+    public KeaJsonError? Error { get; }
+
+    /// <summary>The changes from live to rendered (empty unless <see cref="LiveStatus.Changed"/>).</summary>
+    public IReadOnlyList<JsonChange> Changes { get; }
+
+    /// <summary>Compares <paramref name="rendered"/> with <paramref name="liveBytes"/> (null: no such file), read from <paramref name="livePath"/> of <paramref name="server"/>.</summary>
+    public static ConfigComparison Of(RenderedFile rendered, string livePath, byte[]? liveBytes, IFileSource server)
+    {
+        if (liveBytes is null)
+        {
+            return new ConfigComparison(rendered, livePath, LiveStatus.Missing, null, null, []);
+        }
+
+        var read = KeaConfig.Parse(liveBytes, livePath, server);
+        if (read.Config is not { } live)
+        {
+            return new ConfigComparison(rendered, livePath, LiveStatus.Unreadable, null, read.Error, []);
+        }
+
+        using var wanted = KeaConfig.FromRendered(rendered.Utf8, rendered.Name);
+        var changes = live.ChangesTo(wanted);
+        return new ConfigComparison(rendered, livePath, changes.Count == 0 ? LiveStatus.Unchanged : LiveStatus.Changed, live, null, changes);
+    }
+
+    public void Dispose() => Live?.Dispose();
+}
