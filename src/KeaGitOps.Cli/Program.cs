@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using KeaGitOps.Cli;
 using KeaGitOps.Cli.Commands;
 
@@ -16,8 +17,23 @@ if (parse.Errors.Count > 0)
     return ExitCodes.UsageError;
 }
 
-// Ctrl-C cancels the commands' token; deploy finishes (or rolls back) a server whose live config it has
-// already replaced, so the process must never be killed on a timer after Ctrl-C.
-var exitCode = parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// SIGINT (Ctrl-C, a terminal) and SIGTERM (a CI runner cancelling the job, systemd) cancel the commands'
+// token and never end the process: deploy stops before it replaces a server's live config, and a server
+// it already replaced is finished (or rolled back) and verified first, then the lock is released and the
+// summary printed. So the process is never killed on a timer after a signal either.
+using var stop = new CancellationTokenSource();
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    if (!stop.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"keagitops: {signal.Signal} received: stopping at the next safe point (a server whose config was already replaced is finished or rolled back first)");
+        stop.Cancel();
+    }
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 KeaGitOps.Core.PhaseTimer.Report(Console.Error);
 return exitCode;

@@ -85,6 +85,13 @@ public sealed class DeployCommand
             PrintSummary(console, reports, clock.Elapsed);
         }
 
+        if (cancellation.IsCancellationRequested)
+        {
+            // A server already replaced was finished (or rolled back) and verified; none after it was touched.
+            console.WriteLine("interrupted: servers marked NotAttempted were not touched; run deploy again to finish");
+            return ExitCodes.Failure;
+        }
+
         if (reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed))
         {
             return ExitCodes.Failure;

@@ -102,7 +102,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Only steps before the replacement listen to Ctrl-C, so the live config is the one it had.
-            result = Report(ServerOutcome.Refused, "interrupted (Ctrl-C) before the live config was replaced; it is unchanged");
+            result = Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
         }
 
         return await UnlockAsync(host, result).ConfigureAwait(false);
@@ -166,7 +166,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             return report(ServerOutcome.Refused, testRefusal, plan.ChangedNames);
         }
 
-        // From here on the live config changes: finish (or roll back) even if Ctrl-C arrives.
+        // The last moment to stop for free: after the replacement the server is finished or rolled back,
+        // whatever arrives (Ctrl-C, SIGTERM).
+        if (cancellation.IsCancellationRequested)
+        {
+            await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+        }
+
         enter("backup and replace");
         var backups = await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
 
@@ -254,6 +261,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
 
         return null;
+    }
+
+    private static async Task RemoveUploadsAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
+        foreach (var file in plan.Changed)
+        {
+            await host.RunAsync($"rm -f {ShellQuote.Quote(target.LivePath(file.Name) + NewSuffix)}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Step 7: backs up each live file (keeping the newest N) and moves the tested one into place; the backups by file name (null: there was no live file).</summary>

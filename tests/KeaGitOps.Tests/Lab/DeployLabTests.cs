@@ -257,6 +257,116 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
     }
 
+    /// <summary>
+    /// Runs the real keagitops process (as a terminal or a CI runner does) and sends it
+    /// <paramref name="signal"/> once its progress shows <paramref name="trigger"/>. Bounded: a process that
+    /// does not end within two minutes fails the test (and is killed).
+    /// </summary>
+    private (int ExitCode, string Output) DeployAndSignal(string trigger, string signal)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryLayout.Root };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "keagitops.dll"), "deploy", "--inventory", _inventory.Folder })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var text = new System.Text.StringBuilder();
+        var signalled = false;
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                lock (text)
+                {
+                    text.AppendLine(line);
+                }
+
+                if (!signalled && line.Contains(trigger, StringComparison.Ordinal))
+                {
+                    signalled = true;
+                    var kill = lab.RunProcess("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+                    Assert.Equal(0, kill.ExitCode);
+                }
+            }
+
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "keagitops did not end within two minutes of the signal");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var all = text + error.Result;
+        output.WriteLine(all);
+        Assert.True(signalled, $"the deploy never reached '{trigger}'");
+        Assert.NotEqual(130, process.ExitCode); // 128 + SIGINT: the runtime's default, which the deploy must never take
+        Assert.NotEqual(143, process.ExitCode); // 128 + SIGTERM
+        return (process.ExitCode, all);
+    }
+
+    private void AssertNoLockAndBothHealthy()
+    {
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal(string.Empty, lab.RunOnServer(server, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim());
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (LabFixture.Servers.Any(s => HaState(s) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(500);
+        }
+
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void A_signal_before_the_replacement_stops_the_deploy_with_every_live_config_unchanged(string signal)
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var before = LabFixture.Servers.Select(Live).ToList();
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90006");
+        // A slow config test holds the deploy in the step before the replacement while the signal arrives.
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: kea-lab-service restart isc-kea-dhcp4-server\n  config-test-command: \"sleep 2; kea-dhcp4 -t\"");
+
+        var (code, text) = DeployAndSignal("kea-dhcp-2: upload and test", signal);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("interrupted", text, StringComparison.Ordinal);
+        Assert.Contains("NotAttempted", text, StringComparison.Ordinal);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        Assert.Empty(lab.RunOnServer(LabFixture.Server2, "ls /etc/kea/*.keagitops-new 2>/dev/null").Stdout.Trim());
+        AssertNoLockAndBothHealthy();
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void A_signal_after_the_replacement_finishes_that_server_and_touches_no_other(string signal)
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        var primaryBefore = Live(LabFixture.Server1);
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90007");
+        // A slow restart holds the deploy after kea-dhcp-2's replacement while the signal arrives.
+        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: \"sleep 2; kea-lab-service restart isc-kea-dhcp4-server\"");
+
+        var (code, text) = DeployAndSignal("kea-dhcp-2: restart", signal);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Matches(@"kea-dhcp-2\s+Applied", text);
+        Assert.Matches(@"kea-dhcp-1\s+NotAttempted", text);
+        Assert.Contains("\"valid-lifetime\": 90007", Live(LabFixture.Server2), StringComparison.Ordinal);
+        Assert.Equal(primaryBefore, Live(LabFixture.Server1));
+        AssertNoLockAndBothHealthy();
+    }
+
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> on a server as Kea's packaging keeps its files (root:_kea 0640).</summary>
     private void WriteServerFile(string server, string path, string text)
     {
