@@ -99,6 +99,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic OptionTakesOneValue(SourceLocation at, string name, int count) =>
         Create(OptionNotArray, at, $"option {name} takes one value, but {count} are given; keep one.");
 
+    public static Diagnostic OptionValueUnrepresentable(SourceLocation at, string name, string value, string reason) =>
+        Create(UnrepresentableOptionValue, at, $"option {name} cannot deliver '{value}' as written: {reason}.");
+
     // ---- Kea version ----------------------------------------------------------------------------
     public static Diagnostic SocketPathRestricted(SourceLocation at, string path, string bare) =>
         Create(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
