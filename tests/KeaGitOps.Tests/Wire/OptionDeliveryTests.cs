@@ -13,6 +13,7 @@ public sealed class OptionDeliveryTests
 {
     private const string RootPath = "192.168.1.5:/srv/nfsroot,vers=3,tcp";
     private const string BootFile = @"\\wds01\reminst\boot\x64\wdsnbp.com,1";
+    private const string TftpServer = "tftp-büro.corp.example, \"nächster\" 😀";
 
     private const string Site = """
         kea: { version: "3.0" }
@@ -25,6 +26,7 @@ public sealed class OptionDeliveryTests
         option-data:
           root-path: "192.168.1.5:/srv/nfsroot,vers=3,tcp"
           boot-file-name: '\\wds01\reminst\boot\x64\wdsnbp.com,1'
+          tftp-server-name: 'tftp-büro.corp.example, "nächster" 😀'
           domain-search: [corp.example, lab.corp.example]
           domain-name-servers: "203.0.113.53, 203.0.113.54"
         subnets:
@@ -34,7 +36,7 @@ public sealed class OptionDeliveryTests
             option-data: { routers: 203.0.113.1 }
         """;
 
-    private static readonly byte[] Requested = [1, 3, 6, 17, 67, 119];
+    private static readonly byte[] Requested = [1, 3, 6, 17, 66, 67, 119];
 
     private static string RenderedForWire()
     {
@@ -55,6 +57,7 @@ public sealed class OptionDeliveryTests
         {
             Assert.Equal(RootPath, answer.Text(17));
             Assert.Equal(BootFile, answer.Text(67));
+            Assert.Equal(TftpServer, answer.Text(66)); // UTF-8 bytes as written
             Assert.Equal(["corp.example", "lab.corp.example"], answer.DomainNames(119));
             Assert.Equal([IPAddress.Parse("203.0.113.53"), IPAddress.Parse("203.0.113.54")], answer.Addresses(6));
             Assert.Equal([IPAddress.Parse(WireKea.ServerAddress)], answer.Addresses(3));

@@ -4,9 +4,8 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using KeaGitOps.Core.Rendering;
 using KeaGitOps.Tests.RealKea;
 
 namespace KeaGitOps.Tests.Wire;
@@ -32,9 +31,6 @@ public sealed class WireKea : IDisposable
     private const string NamePrefix = "kgw-";
     private const int CloneNewNet = 0x40000000;
     private static int s_instances;
-
-    /// <summary>Non-ASCII stays raw UTF-8: Kea reads \u escapes only up to \u00FF.</summary>
-    private static readonly JsonSerializerOptions KeaJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true };
 
     private readonly string _serverNamespace;
     private readonly string _clientNamespace;
@@ -104,7 +100,10 @@ public sealed class WireKea : IDisposable
             pool.AsObject().Remove("client-class");
         }
 
-        return config.ToJsonString(KeaJson);
+        // Written the way render writes: System.Text.Json escapes characters beyond U+FFFF as \u pairs,
+        // which Kea refuses ("Unsupported unicode escape").
+        using var document = CanonicalJson.Parse(config.ToJsonString());
+        return CanonicalJson.Write(document.RootElement);
     }
 
     /// <summary>
@@ -342,7 +341,7 @@ public sealed class WireKea : IDisposable
         throw new TimeoutException($"no DHCP {wanted} from kea-dhcp4 in time (other answers: {(seen.Count == 0 ? "none" : string.Join(", ", seen))}); its log:\n{Log}");
     }
 
-    /// <summary>Namespaces of test processes that ended without cleaning up (killed, crashed).</summary>
+    /// <summary>Namespaces of test processes that ended without cleaning up (killed, crashed), and what still runs in them.</summary>
     private static void RemoveLeftovers()
     {
         var listing = Run("ip", "netns", "list");
@@ -353,8 +352,31 @@ public sealed class WireKea : IDisposable
             if (name.StartsWith(NamePrefix, StringComparison.Ordinal) && parts.Length == 4
                 && int.TryParse(parts[1], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
             {
+                // A Kea orphaned by that process still runs in the namespace and would keep it alive.
+                foreach (var orphan in Run("ip", "netns", "pids", name).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (int.TryParse(orphan, out var orphanId))
+                    {
+                        Kill(orphanId);
+                    }
+                }
+
                 Ip("netns", "del", name);
             }
+        }
+    }
+
+    private static void Kill(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Gone already.
         }
     }
 
