@@ -221,6 +221,28 @@ public sealed class OptionCsvTests
         result.AssertCodes("KGO405", "KGO204");
     }
 
+    [Fact]
+    public void Kea_comma_escape_written_by_hand_is_a_warning_at_its_value()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "  domain-name: lakehouse.wtf", "  domain-name: lakehouse.wtf\n  root-path: '192.168.1.5:/srv/nfsroot\\,vers=3'");
+
+        var result = inventory.Validate();
+
+        var warning = result.AssertReported("KGO406", Severity.Warning, inventory.At(Site, "root-path", "'192.168"));
+        Assert.StartsWith(@"option root-path value '192.168.1.5:/srv/nfsroot\,vers=3' holds '\,', Kea's escape for a comma", warning.Message, StringComparison.Ordinal);
+        result.AssertCodes("KGO406", "KGO204");
+    }
+
+    [Fact]
+    public void A_unc_path_is_not_mistaken_for_a_kea_escape()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "  domain-name: lakehouse.wtf", "  domain-name: lakehouse.wtf\n  boot-file-name: '\\\\wds01\\boot\\x64\\wdsnbp.com'");
+
+        inventory.Validate().AssertCodes("KGO204");
+    }
+
     // ---- Import ---------------------------------------------------------------------------------
 
     [Fact]

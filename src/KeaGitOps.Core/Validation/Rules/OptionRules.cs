@@ -90,11 +90,15 @@ public sealed class OptionRules : IInventoryRule
             if (OptionCsv.Unrepresentable(value.Value, values.Count > 1) is { } reason)
             {
                 diagnostics.Add(DiagnosticCatalogue.OptionValueUnrepresentable(value.Location, option.Name, value.Value, reason));
+                continue;
             }
-            else
+
+            if (value.Value.Contains("\\,", StringComparison.Ordinal))
             {
-                deliverable.Add(value);
+                diagnostics.Add(DiagnosticCatalogue.OptionValueWithKeaEscape(value.Location, option.Name, value.Value));
             }
+
+            deliverable.Add(value);
         }
 
         return deliverable;
