@@ -28,6 +28,7 @@ public sealed class OptionDeliveryTests
           boot-file-name: '\\wds01\reminst\boot\x64\wdsnbp.com,1'
           tftp-server-name: 'tftp-büro.corp.example, "nächster" 😀'
           domain-search: [corp.example, lab.corp.example]
+          slp-service-scope: [true, "scope-a,scope-b"]
           domain-name-servers: "203.0.113.53, 203.0.113.54"
         subnets:
           - id: 1
@@ -36,7 +37,10 @@ public sealed class OptionDeliveryTests
             option-data: { routers: 203.0.113.1 }
         """;
 
-    private static readonly byte[] Requested = [1, 3, 6, 17, 66, 67, 119];
+    /// <summary>slp-service-scope, a record: the mandatory flag, then the scope list with its comma.</summary>
+    private static readonly byte[] ServiceScope = [1, .. "scope-a,scope-b"u8];
+
+    private static readonly byte[] Requested = [1, 3, 6, 17, 66, 67, 79, 119];
 
     private static string RenderedForWire()
     {
@@ -59,6 +63,7 @@ public sealed class OptionDeliveryTests
             Assert.Equal(BootFile, answer.Text(67));
             Assert.Equal(TftpServer, answer.Text(66)); // UTF-8 bytes as written
             Assert.Equal(["corp.example", "lab.corp.example"], answer.DomainNames(119));
+            Assert.Equal(ServiceScope, answer.Options[79]);
             Assert.Equal([IPAddress.Parse("203.0.113.53"), IPAddress.Parse("203.0.113.54")], answer.Addresses(6));
             Assert.Equal([IPAddress.Parse(WireKea.ServerAddress)], answer.Addresses(3));
         }
