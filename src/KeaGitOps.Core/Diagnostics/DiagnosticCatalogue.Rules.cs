@@ -99,6 +99,12 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic OptionTakesOneValue(SourceLocation at, string name, int count) =>
         Create(OptionNotArray, at, $"option {name} takes one value, but {count} are given; keep one.");
 
+    public static Diagnostic OptionValueUnrepresentable(SourceLocation at, string name, string value, string reason) =>
+        Create(UnrepresentableOptionValue, at, $"option {name} cannot deliver '{value}' as written: {reason}.");
+
+    public static Diagnostic OptionValueWithKeaEscape(SourceLocation at, string name, string value) =>
+        Create(HandWrittenKeaEscape, at, $"option {name} value '{value}' holds '\\,', Kea's escape for a comma; keagitops escapes commas itself, so clients receive the backslash as well. Write ',' alone unless the backslash is meant.");
+
     // ---- Kea version ----------------------------------------------------------------------------
     public static Diagnostic SocketPathRestricted(SourceLocation at, string path, string bare) =>
         Create(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");

@@ -95,6 +95,10 @@ public static partial class DiagnosticCatalogue
         "Kea rejects option data that does not parse as the option's type; it is caught here with its line.");
     public static readonly RuleInfo OptionNotArray = Rule("KGO404", Severity.Error, "Several values for a single-valued option",
         "The option carries one value; a list would be refused by Kea.");
+    public static readonly RuleInfo UnrepresentableOptionValue = Rule("KGO405", Severity.Error, "Option value Kea would change",
+        "Kea trims each option value and cannot carry an empty one among several, with no error; such a value would reach clients changed. Commas and backslashes are escaped for Kea, so they arrive as written.");
+    public static readonly RuleInfo HandWrittenKeaEscape = Rule("KGO406", Severity.Warning, "Kea's comma escape written by hand",
+        "keagitops escapes option values for Kea itself, so Kea's escape for a comma (a backslash before it) copied from a Kea config reaches clients with its backslash.");
 
     // ---- Kea version: KGO5xx --------------------------------------------------------------------
     public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 3.0 allows",

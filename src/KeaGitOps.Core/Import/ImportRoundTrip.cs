@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Options;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import;
@@ -331,8 +332,8 @@ public static partial class ImportRoundTrip
             var (before, after) = (Scalar(original), Scalar(rendered));
             return LastName(path) switch
             {
-                // Kea reads a comma-separated option value item by item: spaces around commas mean nothing.
-                "data" => string.Join(',', before.Split(',').Select(v => v.Trim())) == string.Join(',', after.Split(',').Select(v => v.Trim())),
+                // Kea reads option data value by value (escapes resolved, each trimmed): compare those values.
+                "data" => OptionCsv.Split(before).SequenceEqual(OptionCsv.Split(after)),
                 "hw-address" or "client-id" => string.Equals(before, after, StringComparison.OrdinalIgnoreCase),
                 _ => before == after,
             };

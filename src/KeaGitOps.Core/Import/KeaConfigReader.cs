@@ -657,12 +657,14 @@ public static class KeaConfigReader
                     continue;
                 }
 
-                var definition = space == "dhcp4" ? OptionDefinitions.Find(name) : null;
                 var data = option.TryGetProperty("data", out var d) ? Scalar(d) : string.Empty;
                 var csv = Flag(option, "csv-format");
-                YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)
-                    ? new YamlList(data.Split(',').Select(v => YamlValue.String(v.Trim())).ToList())
-                    : YamlValue.String(data);
+                // The values as Kea reads them (escapes resolved), which the renderer escapes again; several
+                // for a single-valued option stay a list, so validation says Kea sends only the first.
+                var values = csv == false ? [data] : OptionCsv.Split(data);
+                YamlValue value = values.Count > 1
+                    ? new YamlList(values.Select(YamlValue.String).ToList())
+                    : YamlValue.String(values.Count == 1 ? values[0] : string.Empty);
                 var longForm = new List<KeyValuePair<string, YamlValue>>();
                 if (code is { } c && option.TryGetProperty("name", out _))
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Options;
 using KeaGitOps.Core.Validation.Rules;
 using static KeaGitOps.Core.Rendering.CanonicalJson;
 
@@ -172,7 +173,7 @@ public sealed class RenderModelBuilder
                 Quote(option.Name),
                 option.Code,
                 option.Space is null ? null : Quote(option.Space),
-                Quote(string.Join(", ", option.Values.Select(v => v.Value))),
+                Quote(OptionCsv.Data(option)),
                 option.CsvFormat,
                 option.AlwaysSend,
                 option.NeverSend));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Options;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Tests.Support;
 
@@ -128,7 +129,9 @@ public sealed class RenderingTests
         Assert.Equal("\"},{\"ip-address\":\"10.0.0.11\"}", reservation.GetProperty("user-context").GetProperty("comment").GetString());
         Assert.Equal("10.0.0.10", reservation.GetProperty("ip-address").GetString());
         var bootFile = dhcp4.GetProperty("option-data").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "boot-file-name");
-        Assert.Equal("x\", \"injected\": {\"evil\": true}, \"y\": \"\\\\", bootFile.GetProperty("data").GetString());
+        // Escaped for Kea's csv tokenizer (OptionCsv), which reads it back as the one value the inventory holds.
+        Assert.Equal("x\"\\, \"injected\": {\"evil\": true}\\, \"y\": \"\\\\\\\\", bootFile.GetProperty("data").GetString());
+        Assert.Equal(["x\", \"injected\": {\"evil\": true}, \"y\": \"\\\\"], OptionCsv.Split(bootFile.GetProperty("data").GetString()!));
         Assert.DoesNotContain("\"injected\":", servers[0].File(TemplateSet.Dhcp4).Text.Replace("\\\"injected\\\":", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         // Kea reads \u escapes only up to \u00FF: non-ASCII must be written as raw UTF-8.
         Assert.Contains("café 中文 😀", servers[0].File(TemplateSet.Dhcp4).Text, StringComparison.Ordinal);

@@ -32,6 +32,8 @@ public sealed class OptionRules : IInventoryRule
 
     private static void Check(OptionValue option, DiagnosticBag diagnostics)
     {
+        var values = OptionCsv.Values(option);
+        var deliverable = Deliverable(option, values, diagnostics);
         if (option.Space is { } space && space != "dhcp4")
         {
             return; // vendor and custom spaces need option definitions Kea reads elsewhere: not ours to judge
@@ -48,14 +50,13 @@ public sealed class OptionRules : IInventoryRule
             diagnostics.Add(DiagnosticCatalogue.OptionCodeMismatch(option.LocationOf(nameof(OptionValue.Code)), option.Name, code, definition.Code));
         }
 
-        var values = Expand(option);
         if (values.Count == 0)
         {
             diagnostics.Add(DiagnosticCatalogue.OptionValueInvalid(option.Location, option.Name, string.Empty, "a value is required"));
             return;
         }
 
-        if (values.Count > 1 && !definition.IsArray)
+        if (values.Count > 1 && !definition.IsArray && definition.Type != OptionType.Record)
         {
             diagnostics.Add(DiagnosticCatalogue.OptionTakesOneValue(option.Location, option.Name, values.Count));
             return;
@@ -66,7 +67,7 @@ public sealed class OptionRules : IInventoryRule
             return; // raw hex data: Kea checks it
         }
 
-        foreach (var value in values)
+        foreach (var value in deliverable)
         {
             if (Problem(definition.Type, value.Value) is { } problem)
             {
@@ -75,18 +76,32 @@ public sealed class OptionRules : IInventoryRule
         }
     }
 
-    /// <summary>"a, b" in one string is also a list, as Kea reads it.</summary>
-    private static List<Located<string>> Expand(OptionValue option)
+    /// <summary>The values Kea delivers as written once escaped (OptionCsv); the others are reported.</summary>
+    private static List<Located<string>> Deliverable(OptionValue option, List<Located<string>> values, DiagnosticBag diagnostics)
     {
-        var definition = OptionDefinitions.Find(option.Name);
-        if (definition is null || !definition.IsArray || definition.Type is OptionType.String)
+        if (option.CsvFormat == false)
         {
-            return option.Values;
+            return values;
         }
 
-        return option.Values
-            .SelectMany(v => v.Value.Split(',').Select(part => v with { Value = part.Trim() }))
-            .ToList();
+        var deliverable = new List<Located<string>>(values.Count);
+        foreach (var value in values)
+        {
+            if (OptionCsv.Unrepresentable(value.Value, values.Count > 1) is { } reason)
+            {
+                diagnostics.Add(DiagnosticCatalogue.OptionValueUnrepresentable(value.Location, option.Name, value.Value, reason));
+                continue;
+            }
+
+            if (value.Value.Contains("\\,", StringComparison.Ordinal))
+            {
+                diagnostics.Add(DiagnosticCatalogue.OptionValueWithKeaEscape(value.Location, option.Name, value.Value));
+            }
+
+            deliverable.Add(value);
+        }
+
+        return deliverable;
     }
 
     private static string? Problem(OptionType type, string value) => type switch
