@@ -100,8 +100,8 @@ public static partial class DiagnosticCatalogue
         Create(OptionNotArray, at, $"option {name} takes one value, but {count} are given; keep one.");
 
     // ---- Kea version ----------------------------------------------------------------------------
-    public static Diagnostic SocketPathRestricted(SourceLocation at, string path, string bare) =>
-        Create(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
+    public static Diagnostic SocketPathRestricted(SourceLocation at, string version, string path, string bare) =>
+        Create(RestrictedPath, at, $"Kea {version} creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
 
     private static string ExpectedRoles(string mode) => mode switch
     {
