@@ -326,11 +326,12 @@ public static class KeaConfigReader
             else
             {
                 version = olderName is null ? highest : lowest;
-                var range = string.Join(" or ", KeaVersions.All.Where(v => v.Version >= lowest && v.Version <= highest).Select(v => v.Name));
+                var fitting = KeaVersions.All.Where(v => v.Version >= lowest && v.Version <= highest).Select(v => v.Name).ToList();
+                var range = $"{string.Join(", ", fitting.SkipLast(1))} or {fitting[^1]}";
                 var why = (olderName, newer.Count) switch
                 {
                     (not null, 0) => $"{olderName} is the older syntax, and nothing newer is written",
-                    (not null, _) => $"{strongest.Path} is {strongest.What}, and {olderName} the older syntax",
+                    (not null, _) => $"{strongest.Path} is {strongest.What}, and {olderName} is the older syntax",
                     (null, 0) => "no syntax in the config tells the versions apart; the newest is assumed",
                     (null, _) => $"{strongest.Path} is {strongest.What}, and nothing tells the newer versions apart; the newest is assumed",
                 };
