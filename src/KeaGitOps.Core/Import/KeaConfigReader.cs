@@ -316,7 +316,7 @@ public static class KeaConfigReader
                 // The missing ids are written by the import anyway, so the newer syntax decides.
                 version = lowest;
                 snapshot.KeaVersionReading = new KeaVersionReading(
-                    $"kea.version {version.Name()}: {strongest.Path} is {strongest.What} (Kea {lowest.Name()} or later), but {withoutId} has no id, which Kea 2.6 and 3.0 refuse: no Kea version reads this config as it is; check which version the server runs",
+                    $"kea.version {version.Name()}: {strongest.Path} is {strongest.What}, but {withoutId} has no id, which Kea 2.6 and 3.0 refuse: no Kea version reads this config as it is; check which version the server runs",
                     Contradictory: true);
             }
             else if (lowest == highest)
@@ -371,7 +371,7 @@ public static class KeaConfigReader
                 // A full path is no hint: 2.6 and 3.0 take one inside their hooks directory.
                 if (list == "hooks-libraries" && Text(element, "library") is { Length: > 0 } library && !library.Contains('/', StringComparison.Ordinal))
                 {
-                    newer.Add((KeaVersion.V2_6, path + ".library", "a bare hook name"));
+                    newer.Add((KeaVersion.V2_6, path + ".library", "a bare hook name (Kea 2.6 on)"));
                 }
 
                 // A user-context holds the user's own keys, whatever they are named.

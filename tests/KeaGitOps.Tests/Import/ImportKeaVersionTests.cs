@@ -89,7 +89,7 @@ public sealed class ImportKeaVersionTests
 
         Assert.Equal("2.6", VersionOf(snapshot));
         Assert.Equal(
-            "kea.version 2.6: the config fits Kea 2.6 or 3.0; Dhcp4.hooks-libraries[0].library is a bare hook name, and Dhcp4.subnet4[0].pools[0].client-class is the older syntax. Set kea.version if the server runs another",
+            "kea.version 2.6: the config fits Kea 2.6 or 3.0; Dhcp4.hooks-libraries[0].library is a bare hook name (Kea 2.6 on), and Dhcp4.subnet4[0].pools[0].client-class is the older syntax. Set kea.version if the server runs another",
             snapshot.KeaVersionReading!.Message);
     }
 
@@ -100,7 +100,7 @@ public sealed class ImportKeaVersionTests
 
         Assert.Equal("3.0", VersionOf(snapshot));
         Assert.Equal(
-            "kea.version 3.0: the config fits Kea 2.6 or 3.0; Dhcp4.hooks-libraries[0].library is a bare hook name, and nothing tells the newer versions apart; the newest is assumed. Set kea.version if the server runs another",
+            "kea.version 3.0: the config fits Kea 2.6 or 3.0; Dhcp4.hooks-libraries[0].library is a bare hook name (Kea 2.6 on), and nothing tells the newer versions apart; the newest is assumed. Set kea.version if the server runs another",
             snapshot.KeaVersionReading!.Message);
     }
 
@@ -112,13 +112,15 @@ public sealed class ImportKeaVersionTests
         Assert.Equal("3.0", VersionOf(snapshot));
         Assert.True(snapshot.KeaVersionReading!.Contradictory);
         Assert.Equal(
-            "kea.version 3.0: Dhcp4.control-sockets is Kea 3.0 syntax (Kea 3.0 or later), but Dhcp4.subnet4[0] has no id, which Kea 2.6 and 3.0 refuse: no Kea version reads this config as it is; check which version the server runs",
+            "kea.version 3.0: Dhcp4.control-sockets is Kea 3.0 syntax, but Dhcp4.subnet4[0] has no id, which Kea 2.6 and 3.0 refuse: no Kea version reads this config as it is; check which version the server runs",
             snapshot.KeaVersionReading.Message);
 
         var plan = ImportReconciler.Reconcile([snapshot], "a");
         var finding = Assert.Single(plan.Findings, f => f.Category == FindingCategory.KeaVersion);
         Assert.StartsWith("a: kea.version 3.0: Dhcp4.control-sockets", finding.Message, StringComparison.Ordinal);
         Assert.True(plan.HasConflicts);
+        var report = ImportWriter.Write(plan, new Dictionary<string, string> { ["a"] = "a.conf" }).Report;
+        Assert.Contains("## Kea version (1)\n\n- a: kea.version 3.0: Dhcp4.control-sockets is Kea 3.0 syntax", report, StringComparison.Ordinal);
     }
 
     [Fact]
