@@ -4,7 +4,8 @@
 #     Kea's own example configs (the import round-trip test reads them);
 #   - iproute2 and util-linux (namespaces for the config checks), openssh-server, debootstrap;
 #   - openssh-client (ssh-keygen makes the keys and hashed known_hosts the SSH tests check against);
-#   - a Debian testing root with Kea 3.0 (scripts/make-kea3-root.sh), never installed on the host.
+#   - a Debian 13 ("trixie") root with Kea 2.6 and a Debian testing ("forky") root with Kea 3.0
+#     (scripts/make-kea-root.sh), never installed on the host.
 # A package that cannot be installed is an error: the tests never skip a missing prerequisite.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,5 +28,6 @@ fi
 [ -f /usr/share/doc/kea/examples/kea4/single-subnet.json ] || {
   echo "kea-doc is installed but /usr/share/doc/kea/examples is missing (is /usr/share/doc excluded by dpkg?)" >&2; exit 1; }
 
-"$here/make-kea3-root.sh"
+"$here/make-kea-root.sh" 2.6
+"$here/make-kea-root.sh" 3.0
 command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is required" >&2; exit 1; }

@@ -106,8 +106,8 @@ public static partial class DiagnosticCatalogue
         Create(HandWrittenKeaEscape, at, $"option {name} value '{value}' holds '\\,', Kea's escape for a comma; keagitops escapes commas itself, so clients receive the backslash as well. Write ',' alone unless the backslash is meant.");
 
     // ---- Kea version ----------------------------------------------------------------------------
-    public static Diagnostic SocketPathRestricted(SourceLocation at, string path, string bare) =>
-        Create(RestrictedPath, at, $"Kea 3.0 creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
+    public static Diagnostic SocketPathRestricted(SourceLocation at, string version, string path, string bare) =>
+        Create(RestrictedPath, at, $"Kea {version} creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
 
     private static string ExpectedRoles(string mode) => mode switch
     {

@@ -101,8 +101,8 @@ public static partial class DiagnosticCatalogue
         "keagitops escapes option values for Kea itself, so Kea's escape for a comma (a backslash before it) copied from a Kea config reaches clients with its backslash.");
 
     // ---- Kea version: KGO5xx --------------------------------------------------------------------
-    public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 3.0 allows",
-        "Kea 3.0 (and 2.6.3+) only loads sockets, hooks, leases and logs from their default directories.");
+    public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 2.6 and 3.0 allow",
+        "Kea 3.0 and 2.6 (2.6.3 on) only load sockets, hooks, leases and logs from their default directories.");
     public static readonly RuleInfo RenamedKeaKey = Rule("KGO502", Severity.Error, "Renamed Kea parameter",
         "The key is an older Kea name; the inventory uses the current one.");
 

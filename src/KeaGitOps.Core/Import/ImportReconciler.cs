@@ -9,6 +9,7 @@ public enum FindingCategory
     IdentifierWithDifferentAddresses,
     AddressForDifferentIdentifiers,
     DifferentSettings,
+    KeaVersion,
 }
 
 /// <summary>One disagreement between the servers (or with a server's own identity), and what the import did about it.</summary>
@@ -31,7 +32,8 @@ public sealed record ImportPlan(
     IReadOnlyList<MergedSubnet> Subnets,
     IReadOnlyList<ImportFinding> Findings,
     IReadOnlyDictionary<string, IReadOnlyList<string>> NotImported,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Notes)
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Notes,
+    IReadOnlyList<string> Assumed)
 {
     public bool HasConflicts => Findings.Count > 0;
 }
@@ -51,6 +53,22 @@ public static class ImportReconciler
         var findings = new List<ImportFinding>();
 
         var merged = MergeServers(servers, prefer, others, findings);
+        var assumed = new List<string>();
+        foreach (var server in servers)
+        {
+            if (server.KeaVersionReading is { } reading)
+            {
+                if (reading.Contradictory)
+                {
+                    findings.Add(new ImportFinding(FindingCategory.KeaVersion, $"{server.Name}: {reading.Message}"));
+                }
+                else
+                {
+                    assumed.Add($"{server.Name}: {reading.Message}");
+                }
+            }
+        }
+
         var settings = MergeSettings(servers, prefer, null, findings);
         var subnets = new List<MergedSubnet>();
         foreach (var id in servers.SelectMany(s => s.Subnets.Select(n => n.Id)).Distinct().Order())
@@ -66,7 +84,8 @@ public static class ImportReconciler
             subnets,
             findings,
             servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.NotImported),
-            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.Notes));
+            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.Notes),
+            assumed);
     }
 
     private static List<MergedServer> MergeServers(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, List<ServerSnapshot> others, List<ImportFinding> findings)

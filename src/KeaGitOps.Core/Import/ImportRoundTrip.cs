@@ -29,6 +29,16 @@ public static partial class ImportRoundTrip
     };
 
     /// <summary>
+    /// Keys Kea reads under either name (2.6 and 3.0 take both): the render writes the target version's,
+    /// which says the same as the original's.
+    /// </summary>
+    private static readonly Dictionary<string, string> KeaRenamed = new(StringComparer.Ordinal)
+    {
+        ["output_options"] = "output-options",
+        ["output-options"] = "output_options",
+    };
+
+    /// <summary>
     /// What the render lost or invented, each as "JSON path: what"; empty when the round trip holds.
     /// <paramref name="reported"/> are import's report entries for <paramref name="original"/> ("path: why",
     /// not imported or rendered differently): those paths are excused.
@@ -115,7 +125,8 @@ public static partial class ImportRoundTrip
                     foreach (var member in original.EnumerateObject())
                     {
                         var memberPath = Join(path, member.Name);
-                        if (rendered.TryGetProperty(member.Name, out var counterpart))
+                        if (rendered.TryGetProperty(member.Name, out var counterpart)
+                            || (KeaRenamed.TryGetValue(member.Name, out var renamed) && rendered.TryGetProperty(renamed, out counterpart)))
                         {
                             Lost(member.Value, counterpart, memberPath);
                         }

@@ -35,7 +35,7 @@ public static class ImportWriter
 
     public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
     {
-        var assumptions = new List<string>();
+        var assumptions = new List<string>(plan.Assumed);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var site = new StringBuilder();
         site.Append("# Imported by `keagitops import` from ").Append(string.Join(", ", plan.ServerNames)).Append(" (conflicts decided for ").Append(plan.Preferred).Append(").\n");
@@ -318,6 +318,7 @@ public static class ImportWriter
         Section(text, "Same identifier, different addresses", plan.Findings, FindingCategory.IdentifierWithDifferentAddresses);
         Section(text, "Same address, different identifiers", plan.Findings, FindingCategory.AddressForDifferentIdentifiers);
         Section(text, "Different options, timers, subnets and settings", plan.Findings, FindingCategory.DifferentSettings);
+        Section(text, "Kea version", plan.Findings, FindingCategory.KeaVersion);
 
         text.Append("\n## Not imported (by JSON path)\n\n");
         PerServer(text, plan.NotImported, "nothing: every key was mapped");

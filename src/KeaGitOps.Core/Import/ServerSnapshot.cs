@@ -20,6 +20,12 @@ public sealed record ImportedReservation(string IdentifierKind, string Identifie
     public YamlValue ToValue() => new YamlMap(Fields.Select(f => KeyValuePair.Create(f.Key, f.Value)).ToList());
 }
 
+/// <summary>
+/// How a config's syntax settled its Kea version when it did not settle it alone: evidence no one version
+/// reads (<paramref name="Contradictory"/>, a finding) or a choice between the versions that fit (an assumption).
+/// </summary>
+public sealed record KeaVersionReading(string Message, bool Contradictory);
+
 public sealed record ImportedSubnet(long Id, IReadOnlyList<Setting> Settings, IReadOnlyList<ImportedReservation> Reservations);
 
 /// <summary>What one server's kea-dhcp4.conf says, in inventory terms, plus what could not be said that way.</summary>
@@ -44,6 +50,9 @@ public sealed class ServerSnapshot
     public List<Setting> Settings { get; } = [];
 
     public List<ImportedSubnet> Subnets { get; } = [];
+
+    /// <summary>Null when the config's syntax names one Kea version and nothing contradicts it.</summary>
+    public KeaVersionReading? KeaVersionReading { get; set; }
 
     /// <summary>JSON paths of everything the inventory cannot express, each with why.</summary>
     public List<string> NotImported { get; } = [];

@@ -40,9 +40,11 @@ public abstract class ModelObject
     internal void SetFieldLocations((string Property, SourceLocation Location)[] fields) => _fields = fields;
 }
 
+/// <summary>Oldest first: KeaVersions compares them. 2.6 means 2.6.3 or later (Debian 13's), the first 2.6 with the path restrictions.</summary>
 public enum KeaVersion
 {
     V2_2,
+    V2_6,
     V3_0,
 }
 
@@ -92,10 +94,10 @@ public sealed class KeaSettings : ModelObject
 {
     [Key("version")] public KeaVersion Version { get; set; } = KeaVersion.V3_0;
 
-    /// <summary>Only used for Kea 2.2, which needs full hook paths (3.0 takes bare names from its own directory).</summary>
+    /// <summary>Only used for Kea 2.2, which needs full hook paths (2.6 and 3.0 take bare names from their own directory).</summary>
     [Key("hooks-directory")] public string HooksDirectory { get; set; } = "/usr/lib/x86_64-linux-gnu/kea/hooks";
 
-    /// <summary>Only used for Kea 2.2, which needs a full socket path (3.0 resolves bare names in its socket directory).</summary>
+    /// <summary>Only used for Kea 2.2, which needs a full socket path (2.6 and 3.0 resolve bare names in their socket directory).</summary>
     [Key("socket-directory")] public string SocketDirectory { get; set; } = "/run/kea";
 }
 

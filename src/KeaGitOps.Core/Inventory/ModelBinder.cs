@@ -200,7 +200,7 @@ public static class ModelBinder
 
         if (type == typeof(KeaVersion))
         {
-            return scalar.Value switch { "2.2" => KeaVersion.V2_2, "3.0" => KeaVersion.V3_0, _ => null };
+            return KeaVersions.Parse(scalar.Value);
         }
 
         if (type.IsEnum)

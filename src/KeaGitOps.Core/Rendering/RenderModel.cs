@@ -23,10 +23,13 @@ public sealed record RenderModel(
     IReadOnlyList<SubnetView> Subnets,
     ProvenanceView Provenance);
 
-/// <summary>Version-specific syntax, decided once so templates only ask yes/no questions.</summary>
+/// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
+/// <param name="PoolClientClasses">a pool's class as a <c>client-classes</c> list (3.0) rather than one <c>client-class</c>.</param>
+/// <param name="OutputOptions">loggers' <c>output-options</c> (2.6, 3.0) rather than <c>output_options</c> (2.2).</param>
 public sealed record KeaTarget(
     string Version,
-    bool Is3,
+    bool PoolClientClasses,
+    bool OutputOptions,
     string LeaseCmdsLibrary,
     string HaLibrary);
 

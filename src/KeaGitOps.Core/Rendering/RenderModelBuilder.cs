@@ -33,11 +33,12 @@ public sealed class RenderModelBuilder
 
     private static RenderModel Shared(InventoryModel inventory, string digest, SourceRevision? revision)
     {
-        var is3 = inventory.Kea.Version == KeaVersion.V3_0;
+        var version = inventory.Kea.Version;
         var ha = inventory.HighAvailability;
         var kea = new KeaTarget(
-            Quote(is3 ? "3.0" : "2.2"),
-            is3,
+            Quote(version.Name()),
+            version.TakesPoolClientClasses(),
+            version.TakesOutputOptions(),
             Quote(Library(inventory.Kea, "libdhcp_lease_cmds.so")),
             Quote(Library(inventory.Kea, "libdhcp_ha.so")));
         var auth = inventory.ControlAgent.Authentication;
@@ -49,7 +50,7 @@ public sealed class RenderModelBuilder
             Servers: [],
             new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover),
             new ControlAgentView(Quote(inventory.ControlAgent.Host), inventory.ControlAgent.Port, auth is null ? null : AuthenticationView(auth)),
-            Quote(is3 ? inventory.ControlSocket.SocketName : SocketPath(inventory)),
+            Quote(version.TakesBareNames() ? inventory.ControlSocket.SocketName : SocketPath(inventory)),
             new LeaseDatabaseView(inventory.LeaseDatabase.LfcInterval),
             new LoggingView(Quote(inventory.Logging.Severity), inventory.Logging.DebugLevel, Quote(LogOutput(inventory.Logging.Output))),
             new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
@@ -75,9 +76,9 @@ public sealed class RenderModelBuilder
     public static string PeerUrl(Server server, long port) =>
         string.Create(CultureInfo.InvariantCulture, $"http://{server.Address}:{port}/");
 
-    /// <summary>Kea 3.0 loads hooks only from its hooks directory and resolves bare names there; 2.2 needs the full path.</summary>
+    /// <summary>Kea 2.6 and 3.0 load hooks only from their hooks directory and resolve bare names there; 2.2 needs the full path.</summary>
     private static string Library(KeaSettings kea, string name) =>
-        kea.Version == KeaVersion.V3_0 ? name : $"{kea.HooksDirectory.TrimEnd('/')}/{name}";
+        kea.Version.TakesBareNames() ? name : $"{kea.HooksDirectory.TrimEnd('/')}/{name}";
 
     private static string SocketPath(InventoryModel inventory) =>
         inventory.ControlSocket.SocketName.Contains('/', StringComparison.Ordinal)

@@ -88,7 +88,7 @@ public sealed class KeaExampleRoundTripTests
         File.WriteAllText(site, File.ReadAllText(site).Replace("\"/opt/lib/kea/hooks\"", "\"/usr/lib/x86_64-linux-gnu/kea/hooks\"", StringComparison.Ordinal));
         var render = RenderPipeline.Default(output).Run(output, null, () => null);
         Assert.True(render.Succeeded, string.Join("\n", render.Diagnostics));
-        var kea = KeaInstallation.For(render.Inventory!.Kea.Version == KeaVersion.V2_2 ? "2.2" : "3.0");
+        var kea = KeaInstallation.For(render.Inventory!.Kea.Version.Name());
         var first = render.Servers![0];
         var result = kea.CheckDhcp4(first.File(TemplateSet.Dhcp4).Text);
         Assert.True(result.Passed, $"Kea {kea.Version} refused {first.Name}'s render:\n{result.Output}");

@@ -5,11 +5,12 @@ using KeaGitOps.Tests.Support;
 
 namespace KeaGitOps.Tests.RealKea;
 
-/// <summary>The inventory imported from the user's two drifted configs renders configs that real Kea 3.0 and 2.2 accept.</summary>
+/// <summary>The inventory imported from the user's two drifted configs renders configs that real Kea 3.0, 2.6 and 2.2 accept.</summary>
 public sealed class ImportedInventoryKeaTests
 {
     [Theory]
     [InlineData("3.0")]
+    [InlineData("2.6")]
     [InlineData("2.2")]
     public void The_imported_report_configs_render_to_configs_real_Kea_accepts(string version)
     {

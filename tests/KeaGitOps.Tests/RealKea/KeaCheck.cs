@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KeaGitOps.Core.Inventory;
 
 namespace KeaGitOps.Tests.RealKea;
 
@@ -9,14 +10,19 @@ public sealed record KeaCheckResult(int ExitCode, string Output)
 }
 
 /// <summary>
-/// Runs the real Kea config checks: Debian 12's Kea 2.2 on this machine, and Kea 3.0 inside the Debian
-/// testing root that scripts/make-kea3-root.sh builds (never installed on the host). A missing Kea is a
-/// test failure with the command that installs it, never a skip: CI must prove configs against both.
+/// Runs the real Kea config checks: Debian 12's Kea 2.2 on this machine, and Kea 2.6 and 3.0 inside the
+/// Debian 13 and Debian testing roots that scripts/make-kea-root.sh builds (never installed on the host).
+/// A missing Kea is a test failure with the command that installs it, never a skip: CI must prove
+/// configs against every version keagitops renders for.
 /// </summary>
 public sealed class KeaInstallation
 {
-    private const string Kea3RootVariable = "KEA3_ROOT";
-    private const string DefaultKea3Root = "/var/cache/keagitops/kea3-root";
+    /// <summary>Each version in a root: its variable, its default folder, and the script's argument.</summary>
+    private static readonly Dictionary<string, (string Variable, string DefaultRoot)> Roots = new(StringComparer.Ordinal)
+    {
+        ["2.6"] = ("KEA26_ROOT", "/var/cache/keagitops/kea26-root"),
+        ["3.0"] = ("KEA3_ROOT", "/var/cache/keagitops/kea3-root"),
+    };
 
     private KeaInstallation(string version, string? root)
     {
@@ -29,24 +35,44 @@ public sealed class KeaInstallation
     /// <summary>The chroot holding this Kea, or null for the host's.</summary>
     public string? Root { get; }
 
-    public bool HasDeepCheck => Root is not null; // kea-dhcp4 -T (loads hooks) exists from 3.0 on
+    /// <summary>
+    /// Whether kea-dhcp4 -T (loads the hooks and runs their checks) can check a keagitops render: 2.2
+    /// has no -T, and 2.6's starts the HA hook's dedicated listener, which it then refuses because a
+    /// check runs without multi-threading ("CmdHttpListener cannot be started when multi-threading is
+    /// disabled"; Kea 2.7 skips the listener in test mode, ISC #3542).
+    /// </summary>
+    public bool HasDeepCheck => Version == "3.0";
 
-    public static KeaInstallation Kea22()
+    /// <summary>Every version keagitops renders for, oldest first.</summary>
+    public static IReadOnlyList<string> Versions => [.. KeaVersions.All.Select(v => v.Name)];
+
+    public static KeaInstallation For(string version)
     {
-        Require(File.Exists("/usr/sbin/kea-dhcp4") && File.Exists("/usr/sbin/kea-ctrl-agent"),
-            "Debian 12's Kea 2.2 is not installed: apt-get install kea-dhcp4-server kea-ctrl-agent (.ci/run does this)");
-        return new KeaInstallation("2.2", null);
+        if (version == "2.2")
+        {
+            Require(File.Exists("/usr/sbin/kea-dhcp4") && File.Exists("/usr/sbin/kea-ctrl-agent"),
+                "Debian 12's Kea 2.2 is not installed: apt-get install kea-dhcp4-server kea-ctrl-agent (scripts/install-prerequisites.sh does this)");
+            return new KeaInstallation("2.2", null);
+        }
+
+        Require(Roots.TryGetValue(version, out var place), $"no Kea {version} installation is known to the tests");
+        return InRoot(version, Environment.GetEnvironmentVariable(place.Variable) is { Length: > 0 } configured ? configured : place.DefaultRoot);
     }
 
-    public static KeaInstallation Kea30()
+    /// <summary>
+    /// The Kea in <paramref name="root"/>, which must be <paramref name="version"/>: a root built for
+    /// another version (or a KEA*_ROOT pointing at the wrong one) would prove nothing about this one.
+    /// </summary>
+    public static KeaInstallation InRoot(string version, string root)
     {
-        var root = Environment.GetEnvironmentVariable(Kea3RootVariable) is { Length: > 0 } configured ? configured : DefaultKea3Root;
-        Require(File.Exists(Path.Combine(root, "usr/sbin/kea-dhcp4")),
-            $"Kea 3.0 root not found at {root}: run scripts/make-kea3-root.sh (.ci/run does this), or set {Kea3RootVariable}");
-        return new KeaInstallation("3.0", root);
+        var variable = Roots.TryGetValue(version, out var place) ? place.Variable : "KEA_ROOT";
+        Require(File.Exists(Path.Combine(root, "usr/sbin/kea-dhcp4")) && File.Exists(Path.Combine(root, "usr/sbin/kea-ctrl-agent")),
+            $"Kea {version} root not found at {root}: run scripts/make-kea-root.sh {version} (scripts/install-prerequisites.sh does this), or set {variable}");
+        var reported = Run("chroot", [root, "/usr/sbin/kea-dhcp4", "-v"]);
+        Require(reported.Passed && reported.Output.Trim().StartsWith(version + ".", StringComparison.Ordinal),
+            $"the root at {root} holds kea-dhcp4 {reported.Output.Trim()}, not Kea {version}: rebuild it with scripts/make-kea-root.sh {version}, or set {variable}");
+        return new KeaInstallation(version, root);
     }
-
-    public static KeaInstallation For(string version) => version == "2.2" ? Kea22() : Kea30();
 
     /// <summary>kea-dhcp4 -t (or -T): syntax, and with -T the hooks' own checks.</summary>
     public KeaCheckResult CheckDhcp4(string configText, bool deep = false) => Check("kea-dhcp4", deep ? "-T" : "-t", configText);

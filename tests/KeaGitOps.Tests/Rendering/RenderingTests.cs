@@ -107,6 +107,21 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void Kea_26_gets_bare_names_and_output_options_but_a_pools_single_client_class()
+    {
+        using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory, "2.6");
+        var server = Render(copy.Folder)[0];
+        var text = server.File(TemplateSet.Dhcp4).Text;
+
+        Assert.Contains("\"library\": \"libdhcp_ha.so\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"socket-name\": \"kea4-ctrl-socket\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"output-options\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"client-class\": \"HA_kea-dhcp-1\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("client-classes", text, StringComparison.Ordinal);
+        Assert.Contains("\"output-options\"", server.File(TemplateSet.ControlAgent).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Kea_30_gets_bare_names_that_resolve_inside_its_restricted_directories()
     {
         var text = Render(RepositoryLayout.ExampleInventory)[0].File(TemplateSet.Dhcp4).Text;

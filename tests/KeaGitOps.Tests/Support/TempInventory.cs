@@ -113,6 +113,6 @@ public sealed partial class TempInventory : IDisposable
 
     private string FullPath(string path) => Path.Combine(Folder, path);
 
-    [GeneratedRegex("version: \"(2\\.2|3\\.0)\"")]
+    [GeneratedRegex("version: \"(2\\.2|2\\.6|3\\.0)\"")]
     private static partial Regex KeaVersionLine();
 }

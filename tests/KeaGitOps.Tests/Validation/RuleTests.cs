@@ -856,6 +856,20 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void Socket_name_with_a_path_is_restricted_in_kea_2_6()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "socket-name: kea4-ctrl-socket", "socket-name: /tmp/kea4-ctrl-socket");
+        inventory.Replace(Site, "version: \"3.0\"", "version: \"2.6\"");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO501", Severity.Error, inventory.At(Site, "socket-name", "/tmp/kea4-ctrl-socket"));
+        Assert.StartsWith("Kea 2.6 creates control sockets only in its own socket directory", error.Message, StringComparison.Ordinal);
+        result.AssertCodes("KGO501", "KGO204");
+    }
+
+    [Fact]
     public void Socket_name_with_a_path_is_fine_for_kea_2_2()
     {
         using var inventory = TempInventory.FromExample();
