@@ -142,9 +142,13 @@ public sealed class RenderModelBuilder
                 continue;
             }
 
-            var firstHalfLast = new Ipv4Address((uint)(range.First.Value + ((range.Size + 1) / 2) - 1));
-            pools.Add(new PoolView(Quote(new Ipv4Range(range.First, firstHalfLast).ToString()), Quote(classes.First)));
-            pools.Add(new PoolView(Quote(new Ipv4Range(new Ipv4Address(firstHalfLast.Value + 1), range.Last).ToString()), Quote(classes.Second)));
+            if (range.Halves() is not { } halves)
+            {
+                continue; // a one-address pool cannot be split: KGO305 stops the render first
+            }
+
+            pools.Add(new PoolView(Quote(halves.Lower.ToString()), Quote(classes.First)));
+            pools.Add(new PoolView(Quote(halves.Upper.ToString()), Quote(classes.Second)));
         }
 
         return pools;

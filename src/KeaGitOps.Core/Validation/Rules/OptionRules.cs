@@ -76,7 +76,7 @@ public sealed class OptionRules : IInventoryRule
     }
 
     /// <summary>"a, b" in one string is also a list, as Kea reads it.</summary>
-    private static List<Located<string>> Expand(OptionValue option)
+    internal static List<Located<string>> Expand(OptionValue option)
     {
         var definition = OptionDefinitions.Find(option.Name);
         if (definition is null || !definition.IsArray || definition.Type is OptionType.String)
