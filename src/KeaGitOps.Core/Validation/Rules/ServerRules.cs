@@ -75,13 +75,10 @@ public sealed class ServerRules : IInventoryRule
     /// </summary>
     private static void CheckAgentExposure(ControlAgent agent, DiagnosticBag diagnostics)
     {
-        var host = agent.Host;
-        var loopback = Ipv4Address.TryParse(host, out var address)
-            ? address.Value >> 24 == 127
-            : host is "::1" || host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
-        if (!loopback && host.Length > 0)
+        // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
+        if (Ipv4Address.TryParse(agent.Host, out var address) && address.Value >> 24 != 127)
         {
-            diagnostics.Add(DiagnosticCatalogue.AgentExposed(agent.LocationOf(nameof(ControlAgent.Host)), host, agent.Port, agent.Authentication is not null));
+            diagnostics.Add(DiagnosticCatalogue.AgentExposed(agent.LocationOf(nameof(ControlAgent.Host)), agent.Host, agent.Port, agent.Authentication is not null));
         }
     }
 
