@@ -98,17 +98,8 @@ public sealed class RenderModelBuilder
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
     /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
-    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory)
-    {
-        if (inventory.HighAvailability.Mode != HaMode.LoadBalancing)
-        {
-            return null;
-        }
-
-        var primary = inventory.Servers.First(s => s.Role == HaRole.Primary);
-        var secondary = inventory.Servers.First(s => s.Role == HaRole.Secondary);
-        return ("HA_" + primary.Name, "HA_" + secondary.Name);
-    }
+    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory) =>
+        SubnetPlan.LoadBalancingServers(inventory) is { } pair ? ("HA_" + pair.Lower.Name, "HA_" + pair.Upper.Name) : null;
 
     private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes)
     {

@@ -6,8 +6,9 @@ using KeaGitOps.Core.Inventory;
 namespace KeaGitOps.Core.Validation.Rules;
 
 /// <summary>
-/// Reservations: identifiers, addresses and hostnames, including the user's incident (one address
-/// reserved for two devices). One pass with hash indexes, so 100,000 reservations stay linear.
+/// Reservations: identifiers (one device reserved twice through a client-id made from its MAC too),
+/// addresses, hostnames, and the pools they fill, including the user's incident (one address reserved
+/// for two devices). One pass with hash indexes, so 100,000 reservations stay linear.
 /// </summary>
 public sealed partial class ReservationRules : IInventoryRule
 {
@@ -16,7 +17,7 @@ public sealed partial class ReservationRules : IInventoryRule
         var byAddress = new Dictionary<Ipv4Address, Reservation>();
         var byHostname = new Dictionary<string, Reservation>(StringComparer.OrdinalIgnoreCase);
         var serverAddresses = InfrastructureAddresses.Servers(inventory); // two servers with one address are ServerRules' finding
-        var halves = LoadBalancingHalves(inventory);
+        var halves = SubnetPlan.LoadBalancingServers(inventory);
 
         foreach (var subnet in inventory.Subnets)
         {
@@ -104,7 +105,7 @@ public sealed partial class ReservationRules : IInventoryRule
     /// halves of the subnet's pools: while both servers are up, a client is served only from its server's
     /// halves (Kea moves on to the next pool the client may use, so one full half alone is harmless).
     /// </summary>
-    private static void CheckExhausted(Subnet subnet, List<(Ipv4Range Range, Located<string> Text)> pools, List<Reservation>?[] inPool, (string Lower, string Upper)? halves, DiagnosticBag diagnostics)
+    private static void CheckExhausted(Subnet subnet, List<(Ipv4Range Range, Located<string> Text)> pools, List<Reservation>?[] inPool, (Server Lower, Server Upper)? halves, DiagnosticBag diagnostics)
     {
         var free = (Lower: 0UL, Upper: 0UL);
         var split = (Lower: new List<Ipv4Range>(), Upper: new List<Ipv4Range>());
@@ -137,22 +138,14 @@ public sealed partial class ReservationRules : IInventoryRule
         var at = pools[0].Text.Location;
         if (free.Lower == 0)
         {
-            diagnostics.Add(DiagnosticCatalogue.ScopeExhausted(at, servers.Lower, subnet.Prefix, split.Lower, split.Lower.Aggregate(0UL, (sum, h) => sum + h.Size)));
+            diagnostics.Add(DiagnosticCatalogue.ScopeExhausted(at, servers.Lower.Name, subnet.Prefix, split.Lower, split.Lower.Aggregate(0UL, (sum, h) => sum + h.Size)));
         }
 
         if (free.Upper == 0)
         {
-            diagnostics.Add(DiagnosticCatalogue.ScopeExhausted(at, servers.Upper, subnet.Prefix, split.Upper, split.Upper.Aggregate(0UL, (sum, h) => sum + h.Size)));
+            diagnostics.Add(DiagnosticCatalogue.ScopeExhausted(at, servers.Upper.Name, subnet.Prefix, split.Upper, split.Upper.Aggregate(0UL, (sum, h) => sum + h.Size)));
         }
     }
-
-    /// <summary>Which server serves which half of every pool in load-balancing (the renderer's split: primary lower); null otherwise.</summary>
-    private static (string Lower, string Upper)? LoadBalancingHalves(InventoryModel inventory) =>
-        inventory.HighAvailability.Mode == HaMode.LoadBalancing
-        && inventory.Servers.FirstOrDefault(s => s.Role == HaRole.Primary) is { } primary
-        && inventory.Servers.FirstOrDefault(s => s.Role == HaRole.Secondary) is { } secondary
-            ? (primary.Name, secondary.Name)
-            : null;
 
     /// <summary>
     /// A client-id built from a MAC that the subnet also reserves by hw-address is one device reserved
