@@ -9,7 +9,7 @@ public sealed class RulesCommand
 {
     public static Command Build()
     {
-        var command = new Command("rules", "List every diagnostic code with its severity, title and why it matters (Markdown).");
+        var command = new Command("rules", "List every diagnostic code with its severity, title, why it matters and the ISC Stork config review checker that matches it (Markdown).");
         command.SetAction(_ =>
         {
             Console.Out.Write(Catalogue());
@@ -21,10 +21,11 @@ public sealed class RulesCommand
     public static string Catalogue()
     {
         var text = new StringBuilder();
-        text.Append("| code | severity | rule | why |\n|---|---|---|---|\n");
+        text.Append("| code | severity | rule | why | Stork checker |\n|---|---|---|---|---|\n");
         foreach (var rule in DiagnosticCatalogue.Rules.OrderBy(r => r.Code, StringComparer.Ordinal))
         {
-            text.Append($"| {rule.Code} | {(rule.Severity == Severity.Error ? "error" : "warning")} | {rule.Title} | {rule.Why} |\n");
+            var stork = rule.Stork is null ? "none" : $"`{rule.Stork}`";
+            text.Append($"| {rule.Code} | {(rule.Severity == Severity.Error ? "error" : "warning")} | {rule.Title} | {rule.Why} | {stork} |\n");
         }
 
         return text.ToString();

@@ -48,6 +48,32 @@ public static partial class HardwareAddress
             : null;
     }
 
+    /// <summary>
+    /// The MAC a client-id (as <see cref="NormaliseClientId"/> returns it) is built from, with how, or
+    /// null when it is not built from one. The forms are the ones clients send: the Ethernet type 01 and
+    /// the MAC (ISC dhclient, Windows, most embedded stacks), the bare MAC (some embedded stacks), and RFC
+    /// 4361's ff, IAID, DUID, where the DUID is DUID-LL or DUID-LLT of the MAC (systemd-networkd, dhcpcd,
+    /// NetworkManager when told to).
+    /// </summary>
+    public static (string Mac, string Derivation)? MacInClientId(string normalisedClientId)
+    {
+        var hex = normalisedClientId;
+        if (hex.StartsWith('\'') || !hex.All(char.IsAsciiHexDigit))
+        {
+            return null;
+        }
+
+        var (mac, how) = hex.Length switch
+        {
+            14 when hex.StartsWith("01", StringComparison.Ordinal) => (hex[2..], "behind the Ethernet type 01, the client-id most clients send"),
+            12 => (hex, "itself, as clients that send their MAC as client-id without the type byte do"),
+            30 when hex.StartsWith("ff", StringComparison.Ordinal) && hex[10..18] == "00030001" => (hex[18..], "inside an RFC 4361 client-id (ff, IAID, DUID-LL), as systemd-networkd and dhcpcd send"),
+            38 when hex.StartsWith("ff", StringComparison.Ordinal) && hex[10..18] == "00010001" => (hex[26..], "inside an RFC 4361 client-id (ff, IAID, DUID-LLT), as systemd-networkd and dhcpcd send"),
+            _ => (null, string.Empty),
+        };
+        return mac is null ? null : (string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2))), how);
+    }
+
     [GeneratedRegex("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", RegexOptions.CultureInvariant)]
     private static partial Regex MacPattern();
 

@@ -68,6 +68,44 @@ public readonly record struct Ipv4Range(Ipv4Address First, Ipv4Address Last)
 
     public bool Overlaps(Ipv4Range other) => First.Value <= other.Last.Value && other.First.Value <= Last.Value;
 
+    /// <summary>
+    /// The two halves a load-balancing pair serves (Kea ARM, hooks-ha): the lower one is the larger when
+    /// the size is odd. A one-address range has no upper half to give (null).
+    /// </summary>
+    public (Ipv4Range Lower, Ipv4Range Upper)? Halves()
+    {
+        if (Size < 2)
+        {
+            return null;
+        }
+
+        var lowerLast = new Ipv4Address((uint)(First.Value + ((Size + 1) / 2) - 1));
+        return (new Ipv4Range(First, lowerLast), new Ipv4Range(new Ipv4Address(lowerLast.Value + 1), Last));
+    }
+
+    /// <summary>What is left of this range once <paramref name="excluded"/> (any order, duplicates allowed) are taken out.</summary>
+    public List<Ipv4Range> Without(IEnumerable<Ipv4Address> excluded)
+    {
+        var left = new List<Ipv4Range>();
+        var next = (ulong)First.Value;
+        foreach (var address in excluded.Where(Contains).Select(a => a.Value).Distinct().Order())
+        {
+            if (address > next)
+            {
+                left.Add(new Ipv4Range(new Ipv4Address((uint)next), new Ipv4Address(address - 1)));
+            }
+
+            next = (ulong)address + 1;
+        }
+
+        if (next <= Last.Value)
+        {
+            left.Add(new Ipv4Range(new Ipv4Address((uint)next), Last));
+        }
+
+        return left;
+    }
+
     /// <summary>Kea's pool syntax: "FIRST - LAST".</summary>
     public override string ToString() => $"{First} - {Last}";
 

@@ -14,8 +14,8 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic ReservationNotInSubnet(SourceLocation at, Ipv4Address address, string prefix) =>
         Create(ReservationOutsideSubnet, at, $"{address} is not inside subnet {prefix}; move the reservation to the subnet that holds the address.");
 
-    public static Diagnostic ReservationsInsidePool(SourceLocation at, string pool, int count, string first) =>
-        Create(ReservationsInPool, at, $"{count} reservation(s) lie inside dynamic pool '{pool}' (first: {first}). Kea honours them, but an address leased to another client before its reservation existed stays with it until the lease ends; move the reservations out of the pool or shrink the pool.");
+    public static Diagnostic ReservationsInsidePool(SourceLocation at, IReadOnlyList<string> pools, int count, string first) =>
+        Create(ReservationsInPool, at, $"{count} reservation(s) lie inside dynamic pool{(pools.Count == 1 ? string.Empty : "s")} {string.Join(", ", pools.Select(p => $"'{p}'"))} (first: {first}). Kea honours them, but an address leased to another client before its reservation existed stays with it until the lease ends; move the reservations out of the pool or shrink the pool.");
 
     public static Diagnostic PoolOutside(SourceLocation at, string pool, string prefix) =>
         Create(PoolOutsideSubnet, at, $"pool '{pool}' is not inside subnet {prefix}; Kea refuses it. Keep the pool within the subnet.");
@@ -64,6 +64,46 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic SubnetEmpty(SourceLocation at, string prefix) =>
         Create(EmptySubnet, at, $"subnet {prefix} has no pools and no reservations, so Kea never hands out an address in it; add a pool or remove the subnet.");
 
+    /// <param name="how">how the client-id is made from the MAC (HardwareAddress.MacInClientId).</param>
+    /// <param name="hwAddress">what the hw-address reservation gives: its address, or null when it reserves none.</param>
+    /// <param name="withheld">this reservation's own address, or null when it reserves none.</param>
+    public static Diagnostic DeviceTwice(SourceLocation at, string clientId, string mac, string how, string hwWho, Ipv4Address? hwAddress, Ipv4Address? withheld, SourceLocation hwAt) =>
+        Create(DeviceReservedTwice, at,
+            $"client-id '{clientId}' is hw-address {mac} {how}: the same device as {hwWho} ({hwAt}). "
+            + $"Kea looks a client up by hw-address before client-id (the default host-reservation-identifiers order), so the device gets {(hwAddress is { } given ? given.ToString() : $"{hwWho}'s reservation")} "
+            + $"and this reservation never takes effect{(withheld is { } lost ? $": {lost} is withheld from every client" : ": its hostname and options are never sent")}. "
+            + "Keep one reservation for the device.",
+            hwAt);
+
+    /// <param name="addresses">each address with what it is, e.g. "192.168.1.133 (DHCP server kea-dhcp-1's own address)".</param>
+    /// <param name="rest">what remains of the pool without them.</param>
+    public static Diagnostic PoolLeases(SourceLocation at, string pool, IReadOnlyList<string> addresses, IReadOnlyList<Ipv4Range> rest, IReadOnlyList<SourceLocation> related) =>
+        Create(PoolLeasesInfrastructure, at,
+            $"pool '{pool}' would lease {string.Join(", ", addresses)} to clients: nobody reserves {Them(addresses)}, so Kea hands {Them(addresses)} out like any other pool address. {LeaveOut(rest, addresses)}",
+            [.. related]);
+
+    /// <param name="addresses">each address with what it is and the reservation that holds it.</param>
+    public static Diagnostic PoolCoversReserved(SourceLocation at, string pool, IReadOnlyList<string> addresses, IReadOnlyList<Ipv4Range> rest, IReadOnlyList<SourceLocation> related) =>
+        Create(PoolCoversReservedInfrastructure, at,
+            $"pool '{pool}' covers {string.Join("; ", addresses)}. Kea withholds a reserved address from other clients, so this works only while the reservation stays: delete it or change its address and Kea leases the address to any client. {LeaveOut(rest, addresses)}",
+            [.. related]);
+
+    public static Diagnostic PoolExhausted(SourceLocation at, string pool, ulong size) =>
+        Create(PoolExhaustedByReservations, at, $"all {size} address(es) of pool '{pool}' are reserved, so a client without a reservation gets no address from it; widen the pool or move reservations out of it.");
+
+    /// <param name="halves">the halves of the subnet's pools that <paramref name="server"/> serves.</param>
+    public static Diagnostic ScopeExhausted(SourceLocation at, string server, string prefix, IReadOnlyList<Ipv4Range> halves, ulong size) =>
+        Create(PoolExhaustedByReservations, at, $"in load-balancing, {server} serves {string.Join(", ", halves.Select(h => $"'{h}'"))} of subnet {prefix}, and all {size} of those addresses are reserved: while both servers are up, {server}'s clients without a reservation get no address in this subnet. Widen the pools or move reservations out of those halves.");
+
+    private static string Them(IReadOnlyList<string> addresses) => addresses.Count == 1 ? "it" : "them";
+
+    private static string LeaveOut(IReadOnlyList<Ipv4Range> rest, IReadOnlyList<string> addresses) => rest.Count switch
+    {
+        0 => "Nothing else is left in the pool: remove it.",
+        <= 6 => $"Split the pool to leave {Them(addresses)} out: {string.Join(", ", rest.Select(r => $"'{r}'"))}.",
+        _ => $"Split the pool to leave {Them(addresses)} out: {string.Join(", ", rest.Take(6).Select(r => $"'{r}'"))}, … ({rest.Count} ranges).",
+    };
+
     // ---- High availability ----------------------------------------------------------------------
     public static Diagnostic RolesDoNotFit(SourceLocation at, string mode, string found) =>
         Create(HaRoles, at, $"mode {mode} needs {ExpectedRoles(mode)}, but the servers are: {found}. Fix the servers' roles or the mode.");
@@ -82,6 +122,11 @@ public static partial class DiagnosticCatalogue
 
     public static Diagnostic HaTimingOutOfOrder(SourceLocation at, long maxResponse, long heartbeat) =>
         Create(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");
+
+    public static Diagnostic AgentExposed(SourceLocation at, string host, long port, bool authenticated) =>
+        Create(AgentOverPlainHttp, at, authenticated
+            ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1."
+            : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1, and add control-agent.authentication.");
 
     // ---- Timers and options ---------------------------------------------------------------------
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>

@@ -1,7 +1,10 @@
 namespace KeaGitOps.Core.Diagnostics;
 
-/// <summary>What the README says about a code: its severity, a title and why it matters.</summary>
-public sealed record RuleInfo(string Code, Severity Severity, string Title, string Why);
+/// <summary>
+/// What the README says about a code: its severity, a title, why it matters, and the ISC Stork config
+/// review checker that looks for the same thing (null when Stork has none).
+/// </summary>
+public sealed record RuleInfo(string Code, Severity Severity, string Title, string Why, string? Stork = null);
 
 /// <summary>
 /// The one place where findings are made. Every code has one severity, one message shape that says
@@ -50,9 +53,9 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo OverlappingPools = Rule("KGO206", Severity.Error, "Overlapping pools",
         "Two pools share addresses; Kea refuses the config.");
     public static readonly RuleInfo OverlappingSubnets = Rule("KGO207", Severity.Error, "Overlapping subnets",
-        "Two subnets share addresses: which one a client lands in depends on Kea's selection order.");
+        "Two subnets share addresses: which one a client lands in depends on Kea's selection order.", stork: "overlapping_subnet");
     public static readonly RuleInfo NonCanonicalPrefix = Rule("KGO208", Severity.Error, "Non-canonical prefix",
-        "A prefix with host bits set (192.168.1.5/24) is almost always a typo for the network address.");
+        "A prefix with host bits set (192.168.1.5/24) is almost always a typo for the network address.", stork: "canonical_prefix");
     public static readonly RuleInfo DuplicateSubnetId = Rule("KGO209", Severity.Error, "Subnet id used twice",
         "Subnet ids tie leases to subnets on both HA peers; duplicates break lease updates and Kea refuses them.");
     public static readonly RuleInfo MalformedMac = Rule("KGO210", Severity.Error, "Malformed hw-address",
@@ -70,21 +73,31 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo ReservedInfrastructureAddress = Rule("KGO216", Severity.Error, "Reservation on an infrastructure address",
         "The address is a DHCP server's own or the subnet's router: a device given it would take that host off the network.");
     public static readonly RuleInfo EmptySubnet = Rule("KGO217", Severity.Warning, "Subnet with no pools and no reservations",
-        "Kea would never hand out an address in it.");
+        "Kea would never hand out an address in it.", stork: "dispensable_subnet");
     public static readonly RuleInfo MalformedClientId = Rule("KGO218", Severity.Error, "Malformed client-id",
         "Kea reads a client-id as hexadecimal bytes separated by colons, or a quoted string in single quotes.");
+    public static readonly RuleInfo DeviceReservedTwice = Rule("KGO219", Severity.Error, "One device reserved by two identifiers",
+        "A client-id derived from a reserved hw-address (01 and the MAC, the bare MAC, or an RFC 4361 DUID built from it) is the same device: Kea checks hw-address first, so the client-id reservation never takes effect and its address is withheld from every client.");
+    public static readonly RuleInfo PoolLeasesInfrastructure = Rule("KGO220", Severity.Error, "Pool would lease an address that must never be leased",
+        "Kea leases every pool address nobody has reserved: a pool covering the network or broadcast address, a DHCP server, a router, a DNS server or another address the options name gives a client that host's address.");
+    public static readonly RuleInfo PoolCoversReservedInfrastructure = Rule("KGO221", Severity.Warning, "Pool covers an infrastructure address that only a reservation protects",
+        "Kea withholds a reserved address from other clients, so the server or service named in the options keeps its address only while that reservation exists.");
+    public static readonly RuleInfo PoolExhaustedByReservations = Rule("KGO222", Severity.Warning, "Pool exhausted by reservations",
+        "Every address of the pool is reserved, or in load-balancing every address of one server's halves of a subnet's pools: clients without a reservation get no address there.", stork: "address_pools_exhausted_by_reservations");
 
     // ---- High availability and control: KGO3xx --------------------------------------------------
     public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",
         "load-balancing needs one primary and one secondary; hot-standby one primary and one standby; passive-backup one primary and backups.");
     public static readonly RuleInfo PortClash = Rule("KGO302", Severity.Error, "HA port clashes with the control channel",
-        "The HA listener and the Control Agent cannot bind the same port; one of them fails to start.");
+        "The HA listener and the Control Agent cannot bind the same port; one of them fails to start.", stork: "ha_dedicated_ports");
     public static readonly RuleInfo DuplicateServer = Rule("KGO304", Severity.Error, "Server name or address used twice",
         "this-server-name and each peer URL are derived from servers[]; duplicates make a server bind its partner's address (the user's incident).");
     public static readonly RuleInfo PoolTooSmallToSplit = Rule("KGO305", Severity.Error, "Pool too small to split",
         "In load-balancing mode every pool is split between the two servers; a one-address pool cannot be.");
     public static readonly RuleInfo HaTiming = Rule("KGO306", Severity.Warning, "HA timing out of order",
         "max-response-delay should be greater than heartbeat-delay, or a partner is declared down between two heartbeats.");
+    public static readonly RuleInfo AgentOverPlainHttp = Rule("KGO307", Severity.Warning, "Control Agent listens on the network over plain HTTP",
+        "The inventory renders no TLS for the Control Agent: on an address other than loopback, its password crosses the network in clear text, or without authentication anyone who reaches the port can reconfigure the server.", stork: "agent_credentials_over_https");
 
     // ---- Timers and options: KGO4xx -------------------------------------------------------------
     public static readonly RuleInfo TimerOrder = Rule("KGO401", Severity.Error, "Timers out of order",
@@ -130,9 +143,9 @@ public static partial class DiagnosticCatalogue
     private static string Printable(string value) =>
         value.Any(char.IsControl) ? string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : value;
 
-    private static RuleInfo Rule(string code, Severity severity, string title, string why)
+    private static RuleInfo Rule(string code, Severity severity, string title, string why, string? stork = null)
     {
-        var info = new RuleInfo(code, severity, title, why);
+        var info = new RuleInfo(code, severity, title, why, stork);
         ByCode.Add(code, info);
         return info;
     }

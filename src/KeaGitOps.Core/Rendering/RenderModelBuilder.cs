@@ -100,17 +100,8 @@ public sealed class RenderModelBuilder
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
     /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
-    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory)
-    {
-        if (inventory.HighAvailability.Mode != HaMode.LoadBalancing)
-        {
-            return null;
-        }
-
-        var primary = inventory.Servers.First(s => s.Role == HaRole.Primary);
-        var secondary = inventory.Servers.First(s => s.Role == HaRole.Secondary);
-        return ("HA_" + primary.Name, "HA_" + secondary.Name);
-    }
+    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory) =>
+        SubnetPlan.LoadBalancingServers(inventory) is { } pair ? ("HA_" + pair.Lower.Name, "HA_" + pair.Upper.Name) : null;
 
     private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes)
     {
@@ -144,9 +135,13 @@ public sealed class RenderModelBuilder
                 continue;
             }
 
-            var firstHalfLast = new Ipv4Address((uint)(range.First.Value + ((range.Size + 1) / 2) - 1));
-            pools.Add(new PoolView(Quote(new Ipv4Range(range.First, firstHalfLast).ToString()), Quote(classes.First)));
-            pools.Add(new PoolView(Quote(new Ipv4Range(new Ipv4Address(firstHalfLast.Value + 1), range.Last).ToString()), Quote(classes.Second)));
+            if (range.Halves() is not { } halves)
+            {
+                continue; // a one-address pool cannot be split: KGO305 stops the render first
+            }
+
+            pools.Add(new PoolView(Quote(halves.Lower.ToString()), Quote(classes.First)));
+            pools.Add(new PoolView(Quote(halves.Upper.ToString()), Quote(classes.Second)));
         }
 
         return pools;

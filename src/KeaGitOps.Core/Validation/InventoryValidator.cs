@@ -14,7 +14,7 @@ public sealed record ValidationResult(LoadedInventory? Source, InventoryModel? M
 public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IInventoryRule> rules, InventoryLoader loader)
 {
     public static IReadOnlyList<IInventoryRule> DefaultRules { get; } =
-        [new ServerRules(), new SubnetRules(), new ReservationRules(), new TimerRules(), new OptionRules(), new KeaVersionRules()];
+        [new ServerRules(), new SubnetRules(), new ReservationRules(), new PoolAddressRules(), new TimerRules(), new OptionRules(), new KeaVersionRules()];
 
     public ValidationResult Validate(string inventoryFolder)
     {

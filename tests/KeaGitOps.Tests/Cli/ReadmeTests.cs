@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KeaGitOps.Cli.Commands;
+using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Tests.Support;
 using Newtonsoft.Json.Linq;
 
@@ -17,6 +18,27 @@ public sealed partial class ReadmeTests
 
         Assert.True(block.Success, "README.md lacks the <!-- rules:begin --> … <!-- rules:end --> block");
         Assert.Equal(RulesCommand.Catalogue().Trim(), block.Groups[1].Value.Trim());
+    }
+
+    /// <summary>ISC Stork's config review checkers for Kea (backend/server/configreview, Stork 2.5).</summary>
+    private static readonly string[] StorkCheckers =
+    [
+        "stat_cmds_presence", "lease_cmds_presence", "host_cmds_presence", "dispensable_shared_network", "dispensable_subnet",
+        "out_of_pool_reservation", "overlapping_subnet", "canonical_prefix", "ha_mt_presence", "ha_dedicated_ports",
+        "address_pools_exhausted_by_reservations", "pd_pools_exhausted_by_reservations", "subnet_cmds_and_cb_mutual_exclusion",
+        "statistics_unavailable_due_to_number_overflow", "agent_credentials_over_https", "ca_control_sockets",
+    ];
+
+    [Fact]
+    public void Every_Stork_checker_is_matched_by_a_rule_or_explained_under_Stork_parity()
+    {
+        var matched = DiagnosticCatalogue.Rules.Where(r => r.Stork is not null).Select(r => r.Stork!).ToList();
+        var parity = Readme.IndexOf("**Stork parity.**", StringComparison.Ordinal);
+
+        Assert.NotEmpty(matched);
+        Assert.All(matched, name => Assert.Contains(name, StorkCheckers));
+        Assert.True(parity >= 0, "README.md lacks the **Stork parity.** note under the rule catalogue");
+        Assert.All(StorkCheckers.Except(matched), name => Assert.Contains($"`{name}`", Readme[parity..], StringComparison.Ordinal));
     }
 
     [Fact]

@@ -107,7 +107,8 @@ public sealed class KeaExampleRoundTripTests
 
     /// <summary>
     /// The example as one server of a load-balancing pair: an example that has no HA hook gets the one
-    /// keagitops renders (peers on TEST-NET-1 addresses), so the imported inventory describes a pair.
+    /// keagitops renders (peers on TEST-NET-1 addresses above the examples' pools, which end at .200: a pool
+    /// over a server's own address is KGO220), so the imported inventory describes a pair.
     /// </summary>
     private static string AsHaPeer(JsonElement root, string server)
     {
@@ -138,8 +139,8 @@ public sealed class KeaExampleRoundTripTests
             { "library": "libdhcp_ha.so", "parameters": { "high-availability": [ {
                 "this-server-name": "{{server}}", "mode": "load-balancing",
                 "peers": [
-                  { "name": "kea-dhcp-1", "url": "http://192.0.2.1:8000/", "role": "primary" },
-                  { "name": "kea-dhcp-2", "url": "http://192.0.2.2:8000/", "role": "secondary" } ] } ] } }
+                  { "name": "kea-dhcp-1", "url": "http://192.0.2.251:8000/", "role": "primary" },
+                  { "name": "kea-dhcp-2", "url": "http://192.0.2.252:8000/", "role": "secondary" } ] } ] } }
             """));
         return config.ToJsonString();
     }

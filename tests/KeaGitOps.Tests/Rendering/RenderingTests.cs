@@ -77,7 +77,14 @@ public sealed class RenderingTests
             var pools = Json(server).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools").EnumerateArray()
                 .Select(p => (p.GetProperty("pool").GetString(), p.GetProperty("client-classes")[0].GetString()))
                 .ToList();
-            Assert.Equal([("192.168.1.10 - 192.168.1.130", "HA_kea-dhcp-1"), ("192.168.1.131 - 192.168.1.250", "HA_kea-dhcp-2")], pools);
+            Assert.Equal(
+                [
+                    ("192.168.1.10 - 192.168.1.28", "HA_kea-dhcp-1"), ("192.168.1.29 - 192.168.1.46", "HA_kea-dhcp-2"),
+                    ("192.168.1.48 - 192.168.1.90", "HA_kea-dhcp-1"), ("192.168.1.91 - 192.168.1.132", "HA_kea-dhcp-2"),
+                    ("192.168.1.135 - 192.168.1.179", "HA_kea-dhcp-1"), ("192.168.1.180 - 192.168.1.223", "HA_kea-dhcp-2"),
+                    ("192.168.1.225 - 192.168.1.237", "HA_kea-dhcp-1"), ("192.168.1.238 - 192.168.1.250", "HA_kea-dhcp-2"),
+                ],
+                pools);
         }
     }
 
@@ -87,7 +94,7 @@ public sealed class RenderingTests
         var servers = Render(RepositoryLayout.Fixture("render/hot-standby"));
 
         var pools = Json(servers[0]).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools");
-        Assert.Equal("172.16.0.128 - 172.16.0.255", Assert.Single(pools.EnumerateArray()).GetProperty("pool").GetString());
+        Assert.Equal("172.16.0.64 - 172.16.0.127", Assert.Single(pools.EnumerateArray()).GetProperty("pool").GetString());
         var paths = PairDifferences(servers).Select(c => c.Path).ToList();
         Assert.All(paths, p => Assert.True(p.StartsWith("Dhcp4.interfaces-config.interfaces", StringComparison.Ordinal) || p.EndsWith(".this-server-name", StringComparison.Ordinal), p));
         Assert.Contains(paths, p => p.StartsWith("Dhcp4.interfaces-config", StringComparison.Ordinal));

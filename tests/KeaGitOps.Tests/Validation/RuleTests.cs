@@ -12,7 +12,7 @@ namespace KeaGitOps.Tests.Validation;
 /// </summary>
 public sealed class RuleTests
 {
-    private const string Pool = "      - 192.168.1.10 - 192.168.1.250";
+    private const string Pool = "      - 192.168.1.10 - 192.168.1.46";
 
     private static readonly Lazy<ValidationResult> Example = new(() =>
         TempInventory.Validate(RepositoryLayout.ExampleInventory, RepositoryLayout.Root));
@@ -369,7 +369,7 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var warning = result.AssertReported("KGO204", Severity.Warning, inventory.At(Site, Pool, "192.168.1.10"));
-        Assert.Contains($"55 reservation(s) lie inside dynamic pool '192.168.1.10 - 192.168.1.250' (first: ble-proxy-kitchen 192.168.1.31 at {inventory.At(BleProxies, "ble-proxy-kitchen", "192.168.1.31")})", warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"54 reservation(s) lie inside dynamic pools '192.168.1.10 - 192.168.1.46', '192.168.1.48 - 192.168.1.132', '192.168.1.225 - 192.168.1.250' (first: ble-proxy-kitchen 192.168.1.31 at {inventory.At(BleProxies, "ble-proxy-kitchen", "192.168.1.31")})", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -389,13 +389,13 @@ public sealed class RuleTests
     public void Overlapping_pools_name_both_pools()
     {
         using var inventory = TempInventory.FromExample();
-        inventory.Replace(Site, Pool, Pool + "\n      - 192.168.1.240 - 192.168.1.252");
+        inventory.Replace(Site, Pool, Pool + "\n      - 192.168.1.40 - 192.168.1.45");
 
         var result = inventory.Validate();
 
-        var error = result.AssertReported("KGO206", Severity.Error, inventory.At(Site, "192.168.1.240 - 192.168.1.252", "192.168.1.240"));
+        var error = result.AssertReported("KGO206", Severity.Error, inventory.At(Site, "192.168.1.40 - 192.168.1.45", "192.168.1.40"));
         Assert.Equal([inventory.At(Site, Pool, "192.168.1.10")], error.Related);
-        Assert.Contains("overlaps pool '192.168.1.10 - 192.168.1.250' at site.yaml:58:9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("overlaps pool '192.168.1.10 - 192.168.1.46' at site.yaml:58:9", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -432,7 +432,7 @@ public sealed class RuleTests
 
         var result = inventory.Validate();
 
-        var error = result.AssertReported("KGO209", Severity.Error, new SourceLocation(Site, 63, 9));
+        var error = result.AssertReported("KGO209", Severity.Error, new SourceLocation(Site, 66, 9));
         Assert.Equal([new SourceLocation(Site, 54, 9)], error.Related);
         result.AssertCodes("KGO209", "KGO204");
     }
@@ -484,7 +484,7 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         result.AssertReported("KGO212", Severity.Error, inventory.At(Site, "- 192.168.1.250 - 192.168.1.10", "192.168.1.250"));
-        result.AssertCodes("KGO212");
+        result.AssertCodes("KGO212", "KGO204");
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class ServerRules : IInventoryRule
         CheckRoles(inventory, diagnostics);
         CheckPorts(inventory, diagnostics);
         CheckTiming(inventory.HighAvailability, diagnostics);
+        CheckAgentExposure(inventory.ControlAgent, diagnostics);
     }
 
     private static void CheckUniqueness(List<Server> servers, DiagnosticBag diagnostics)
@@ -65,6 +66,19 @@ public sealed class ServerRules : IInventoryRule
         {
             diagnostics.Add(DiagnosticCatalogue.HaPortClash(
                 inventory.HighAvailability.LocationOf(nameof(HighAvailability.Port)), haPort, inventory.ControlAgent.LocationOf(nameof(ControlAgent.Port))));
+        }
+    }
+
+    /// <summary>
+    /// Stork's agent_credentials_over_https: the inventory renders no TLS for the Control Agent, so only
+    /// loopback keeps its traffic (and password) off the network; deploy reaches it through SSH anyway.
+    /// </summary>
+    private static void CheckAgentExposure(ControlAgent agent, DiagnosticBag diagnostics)
+    {
+        // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
+        if (Ipv4Address.TryParse(agent.Host, out var address) && address.Value >> 24 != 127)
+        {
+            diagnostics.Add(DiagnosticCatalogue.AgentExposed(agent.LocationOf(nameof(ControlAgent.Host)), agent.Host, agent.Port, agent.Authentication is not null));
         }
     }
 

@@ -98,6 +98,18 @@ public sealed class SubnetRules : IInventoryRule
 /// <summary>Parsed views of a subnet shared by the rules and the renderer.</summary>
 public static class SubnetPlan
 {
+    /// <summary>
+    /// In load-balancing, which server serves which half of every pool (<see cref="Ipv4Range.Halves"/>):
+    /// the primary the lower, the secondary the upper. Null in other modes, or when the roles do not fit
+    /// (ServerRules reports that).
+    /// </summary>
+    public static (Server Lower, Server Upper)? LoadBalancingServers(InventoryModel inventory) =>
+        inventory.HighAvailability.Mode == HaMode.LoadBalancing
+        && inventory.Servers.FirstOrDefault(s => s.Role == HaRole.Primary) is { } primary
+        && inventory.Servers.FirstOrDefault(s => s.Role == HaRole.Secondary) is { } secondary
+            ? (primary, secondary)
+            : null;
+
     public static bool TryPrefix(Subnet subnet, out Ipv4Prefix prefix, out bool canonical) =>
         Ipv4Prefix.TryParse(subnet.Prefix, out prefix, out canonical);
 
