@@ -61,7 +61,7 @@ public sealed class WireKea : IDisposable
     /// <summary>Starts kea-dhcp4 with <paramref name="dhcp4Config"/> and waits (bounded) until it serves.</summary>
     public static WireKea Start(string dhcp4Config)
     {
-        var root = KeaInstallation.Kea30().Root!;
+        var root = KeaInstallation.For("3.0").Root!;
         RemoveLeftovers();
         var kea = new WireKea($"{NamePrefix}{Environment.ProcessId}-{Interlocked.Increment(ref s_instances)}");
         try
