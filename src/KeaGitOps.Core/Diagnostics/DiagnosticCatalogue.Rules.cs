@@ -128,6 +128,9 @@ public static partial class DiagnosticCatalogue
             ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1."
             : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1, and add control-agent.authentication.");
 
+    public static Diagnostic AgentBindsOtherServersAddress(SourceLocation at, string host, string owner, string server) =>
+        Create(AgentOnOneServersAddress, at, $"the Control Agent of {server} would listen on {host}, which is {owner}'s address: it cannot bind there and does not start. Set each server's own address under servers[].control-agent.host (or use 127.0.0.1 for both).");
+
     // ---- Timers and options ---------------------------------------------------------------------
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>
         Create(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");

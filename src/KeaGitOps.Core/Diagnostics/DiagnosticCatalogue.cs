@@ -98,6 +98,8 @@ public static partial class DiagnosticCatalogue
         "max-response-delay should be greater than heartbeat-delay, or a partner is declared down between two heartbeats.");
     public static readonly RuleInfo AgentOverPlainHttp = Rule("KGO307", Severity.Warning, "Control Agent listens on the network over plain HTTP",
         "The inventory renders no TLS for the Control Agent: on an address other than loopback, its password crosses the network in clear text, or without authentication anyone who reaches the port can reconfigure the server.", stork: "agent_credentials_over_https");
+    public static readonly RuleInfo AgentOnOneServersAddress = Rule("KGO308", Severity.Error, "Control Agent address belongs to one server",
+        "An address is one server's fact: an agent told to bind another server's address cannot start there (the same class of fault as the user's incident). Declare it per server under servers[].control-agent.host.");
 
     // ---- Timers and options: KGO4xx -------------------------------------------------------------
     public static readonly RuleInfo TimerOrder = Rule("KGO401", Severity.Error, "Timers out of order",

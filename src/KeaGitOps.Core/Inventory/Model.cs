@@ -109,6 +109,16 @@ public sealed class Server : ModelObject
     [Key("interfaces")] public List<Located<string>> Interfaces { get; set; } = [];
     [Key("ssh")] public SshSettings? Ssh { get; set; }
     [Key("deploy")] public DeploySettings? Deploy { get; set; }
+    [Key("control-agent")] public ServerControlAgent? ControlAgent { get; set; }
+
+    /// <summary>Where this server's Control Agent listens: its own host when declared, else the pair's (<paramref name="pair"/>).</summary>
+    public string AgentHost(ControlAgent pair) => ControlAgent?.Host ?? pair.Host;
+}
+
+/// <summary>What one server's Control Agent binds, where it differs from the pair's: an address is one server's fact.</summary>
+public sealed class ServerControlAgent : ModelObject
+{
+    [Key("host")] public string? Host { get; set; }
 }
 
 public sealed class SshSettings : ModelObject

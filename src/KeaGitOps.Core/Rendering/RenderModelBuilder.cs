@@ -28,6 +28,7 @@ public sealed class RenderModelBuilder
     public RenderModel For(Server server) => _shared with
     {
         ThisServer = View(_inventory, server),
+        ControlAgent = server.ControlAgent?.Host is { } host ? _shared.ControlAgent with { Host = Quote(host) } : _shared.ControlAgent,
         Servers = _inventory.Servers.Select(s => View(_inventory, s) with { IsThisServer = ReferenceEquals(s, server) }).ToList(),
     };
 

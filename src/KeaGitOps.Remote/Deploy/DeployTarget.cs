@@ -32,7 +32,7 @@ public sealed record DeployTarget(
             server,
             rendered,
             settings,
-            new ControlAgentAccess(agent.Host, (int)agent.Port, agent.Authentication?.User, passwordFile),
+            new ControlAgentAccess(server.AgentHost(agent), (int)agent.Port, agent.Authentication?.User, passwordFile),
             server.Interfaces.Select(i => i.Value.Split('/')[0]).Where(i => i != "*").ToList(),
             inventory.HighAvailability.Port);
     }

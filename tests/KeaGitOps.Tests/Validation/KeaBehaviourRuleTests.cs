@@ -1,4 +1,5 @@
 using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Rendering;
 using KeaGitOps.Tests.Support;
 using Xunit;
 using static KeaGitOps.Tests.Validation.ExampleInventory;
@@ -261,7 +262,8 @@ public sealed class KeaBehaviourRuleTests
 
         var warning = result.AssertReported("KGO307", Severity.Warning, inventory.At(Site, "host: 192.168.1.133", "192.168.1.133"));
         Assert.StartsWith("the Control Agent listens on 192.168.1.133:8001 over plain HTTP with basic authentication, so its password crosses the network in clear text", warning.Message, StringComparison.Ordinal);
-        result.AssertCodes("KGO307", "KGO204");
+        // One address for both agents is also kea-dhcp-2's agent binding kea-dhcp-1's address (KGO308).
+        result.AssertCodes("KGO307", "KGO308", "KGO204");
     }
 
     [Fact]
@@ -290,5 +292,50 @@ public sealed class KeaBehaviourRuleTests
         var result = inventory.Validate();
 
         result.AssertCodes("KGO204");
+    }
+
+    // ---- KGO308: a Control Agent told to bind another server's address ------------------------------
+
+    [Fact]
+    public void One_agent_address_for_the_pair_that_is_one_servers_own_cannot_start_on_the_other()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "control-agent:\n  port: 8001\n", "control-agent:\n  host: 192.168.1.133\n  port: 8001\n");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO308", Severity.Error, inventory.At(Site, "host: 192.168.1.133", "192.168.1.133"));
+        Assert.StartsWith("the Control Agent of kea-dhcp-2 would listen on 192.168.1.133, which is kea-dhcp-1's address", error.Message, StringComparison.Ordinal);
+        Assert.Single(result.Diagnostics, d => d.Code == "KGO308");
+    }
+
+    [Fact]
+    public void A_servers_own_agent_address_naming_its_partner_is_refused_at_that_server()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "    role: secondary\n", "    role: secondary\n    control-agent: { host: 192.168.1.133 }\n");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO308", Severity.Error, inventory.At(Site, "control-agent: { host: 192.168.1.133 }", "192.168.1.133"));
+        Assert.Contains("kea-dhcp-2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_agent_on_its_own_servers_address_is_fine_and_rendered_per_server()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "    role: primary\n", "    role: primary\n    control-agent: { host: 192.168.1.133 }\n");
+        inventory.Replace(Site, "    role: secondary\n", "    role: secondary\n    control-agent: { host: 192.168.1.134 }\n");
+
+        var result = RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "KGO308");
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        foreach (var (server, address) in new[] { ("kea-dhcp-1", "192.168.1.133"), ("kea-dhcp-2", "192.168.1.134") })
+        {
+            using var agent = System.Text.Json.JsonDocument.Parse(result.Servers!.Single(s => s.Name == server).File(TemplateSet.ControlAgent).Text);
+            Assert.Equal(address, agent.RootElement.GetProperty("Control-agent").GetProperty("http-host").GetString());
+        }
     }
 }

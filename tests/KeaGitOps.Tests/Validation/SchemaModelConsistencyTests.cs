@@ -22,6 +22,7 @@ public sealed class SchemaModelConsistencyTests
         ("", typeof(InventoryModel)),
         ("properties/kea", typeof(KeaSettings)),
         ("definitions/server", typeof(Server)),
+        ("definitions/server/properties/control-agent", typeof(ServerControlAgent)),
         ("definitions/ssh", typeof(SshSettings)),
         ("definitions/deploy", typeof(DeploySettings)),
         ("properties/git", typeof(GitSettings)),

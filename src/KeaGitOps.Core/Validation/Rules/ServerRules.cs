@@ -13,7 +13,30 @@ public sealed class ServerRules : IInventoryRule
         CheckRoles(inventory, diagnostics);
         CheckPorts(inventory, diagnostics);
         CheckTiming(inventory.HighAvailability, diagnostics);
-        CheckAgentExposure(inventory.ControlAgent, diagnostics);
+        CheckAgentExposure(inventory, diagnostics);
+        CheckAgentAddresses(inventory, diagnostics);
+    }
+
+    /// <summary>
+    /// Each server's agent binds its own host (servers[].control-agent.host, else the pair's): one that
+    /// names another server's address cannot start. The pair's value is blamed where the server inherits it.
+    /// </summary>
+    private static void CheckAgentAddresses(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        foreach (var server in inventory.Servers)
+        {
+            var host = server.AgentHost(inventory.ControlAgent);
+            var owner = inventory.Servers.FirstOrDefault(other => !ReferenceEquals(other, server) && other.Address?.ToString() == host);
+            if (owner is null)
+            {
+                continue;
+            }
+
+            var at = server.ControlAgent?.Host is not null
+                ? server.ControlAgent.LocationOf(nameof(ServerControlAgent.Host))
+                : inventory.ControlAgent.LocationOf(nameof(ControlAgent.Host));
+            diagnostics.Add(DiagnosticCatalogue.AgentBindsOtherServersAddress(at, host, owner.Name, server.Name));
+        }
     }
 
     private static void CheckUniqueness(List<Server> servers, DiagnosticBag diagnostics)
@@ -73,12 +96,18 @@ public sealed class ServerRules : IInventoryRule
     /// Stork's agent_credentials_over_https: the inventory renders no TLS for the Control Agent, so only
     /// loopback keeps its traffic (and password) off the network; deploy reaches it through SSH anyway.
     /// </summary>
-    private static void CheckAgentExposure(ControlAgent agent, DiagnosticBag diagnostics)
+    private static void CheckAgentExposure(InventoryModel inventory, DiagnosticBag diagnostics)
     {
-        // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
-        if (Ipv4Address.TryParse(agent.Host, out var address) && address.Value >> 24 != 127)
+        var agent = inventory.ControlAgent;
+        var places = new List<(string Host, SourceLocation At)> { (agent.Host, agent.LocationOf(nameof(ControlAgent.Host))) };
+        places.AddRange(inventory.Servers.Where(s => s.ControlAgent?.Host is not null).Select(s => (s.ControlAgent!.Host!, s.ControlAgent.LocationOf(nameof(ServerControlAgent.Host)))));
+        foreach (var (host, at) in places)
         {
-            diagnostics.Add(DiagnosticCatalogue.AgentExposed(agent.LocationOf(nameof(ControlAgent.Host)), agent.Host, agent.Port, agent.Authentication is not null));
+            // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
+            if (Ipv4Address.TryParse(host, out var address) && address.Value >> 24 != 127)
+            {
+                diagnostics.Add(DiagnosticCatalogue.AgentExposed(at, host, agent.Port, agent.Authentication is not null));
+            }
         }
     }
 
