@@ -1,0 +1,78 @@
+using System.Text.Json;
+using KeaGitOps.Core.Options;
+using static KeaGitOps.Core.Diffing.JsonValues;
+
+namespace KeaGitOps.Core.Import.Sections;
+
+/// <summary>An option-data list (top level, subnet, reservation): options by name, as a plain value or the long form; an option that needs an option-def is not imported.</summary>
+internal static class OptionDataSection
+{
+    public static List<Setting> Read(SectionContext c, JsonElement element, string path, string prefix)
+    {
+        var settings = new List<Setting>();
+        if (!element.TryGetProperty("option-data", out var options) || options.ValueKind != JsonValueKind.Array)
+        {
+            return settings;
+        }
+
+        var i = 0;
+        foreach (var option in options.EnumerateArray())
+        {
+            var optionPath = $"{path}.option-data[{i++}]";
+            if (!c.OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data"))
+            {
+                continue;
+            }
+
+            var code = SectionContext.Integer(option, "code");
+            var space = Text(option, "space") ?? "dhcp4";
+            var name = Text(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Find(code)?.Name : null);
+            if (name is null)
+            {
+                c.NotImported(optionPath, "an option without a name (and no standard option has its code)");
+                continue;
+            }
+
+            if (c.DefinedOptions.Contains($"{space}/{name}") || (space == "dhcp4" && OptionDefinitions.Find(name) is null))
+            {
+                c.NotImported(optionPath, $"option {name} needs its option-def, which the inventory cannot hold");
+                continue;
+            }
+
+            var definition = space == "dhcp4" ? OptionDefinitions.Find(name) : null;
+            var data = option.TryGetProperty("data", out var d) ? Scalar(d) : string.Empty;
+            var csv = SectionContext.Flag(option, "csv-format");
+            YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)
+                ? new YamlList(data.Split(',').Select(v => YamlValue.String(v.Trim())).ToList())
+                : YamlValue.String(data);
+            var longForm = new List<KeyValuePair<string, YamlValue>>();
+            if (code is { } number && option.TryGetProperty("name", out _))
+            {
+                longForm.Add(KeyValuePair.Create("code", YamlValue.Number(number)));
+            }
+
+            if (option.TryGetProperty("space", out _))
+            {
+                longForm.Add(KeyValuePair.Create("space", YamlValue.String(space)));
+            }
+
+            foreach (var flag in new[] { "csv-format", "always-send", "never-send" })
+            {
+                if (SectionContext.Flag(option, flag) is { } set)
+                {
+                    longForm.Add(KeyValuePair.Create(flag, YamlValue.Bool(set)));
+                }
+            }
+
+            if (longForm.Count > 0)
+            {
+                longForm.Insert(0, KeyValuePair.Create("data", value));
+                value = new YamlMap(longForm);
+            }
+
+            settings.Add(new Setting(prefix + "option-data." + name, value));
+        }
+
+        return settings;
+    }
+}
