@@ -53,7 +53,7 @@ public static class KeaConfigReader
 
         if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))
         {
-            if (c.OnlyKnown(interfaces, P + ".interfaces-config", "interfaces") && interfaces.TryGetProperty("interfaces", out var list) && list.ValueKind == JsonValueKind.Array)
+            if (c.OnlyKnown(interfaces, P + ".interfaces-config", "interfaces") && Member(interfaces, "interfaces", JsonValueKind.Array) is { } list)
             {
                 c.Snapshot.Interfaces.AddRange(list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!));
             }
@@ -68,14 +68,14 @@ public static class KeaConfigReader
         c.Snapshot.Settings.AddRange(OptionDataSection.Read(c, dhcp4, P, string.Empty));
         UserContextSection.Read(c, dhcp4, P);
 
-        if (dhcp4.TryGetProperty("shared-networks", out var shared) && shared.ValueKind == JsonValueKind.Array
-            && shared.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("subnet4", out var inner) && inner.ValueKind == JsonValueKind.Array && inner.GetArrayLength() > 0))
+        if (Member(dhcp4, "shared-networks", JsonValueKind.Array) is { } shared
+            && shared.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.Object && Member(n, "subnet4", JsonValueKind.Array) is { } inner && inner.GetArrayLength() > 0))
         {
             // Kea 2.2 numbers the subnets of shared networks too; in which order against subnet4 is not checked.
             c.SharedNetworksHaveSubnets = true;
         }
 
-        if (dhcp4.TryGetProperty("subnet4", out var subnets) && subnets.ValueKind == JsonValueKind.Array)
+        if (Member(dhcp4, "subnet4", JsonValueKind.Array) is { } subnets)
         {
             var i = 0;
             foreach (var subnet in subnets.EnumerateArray())
@@ -87,7 +87,7 @@ public static class KeaConfigReader
 
     private static void ReadOptionDefinitions(SectionContext c, JsonElement dhcp4)
     {
-        if (dhcp4.TryGetProperty("option-def", out var definitions) && definitions.ValueKind == JsonValueKind.Array)
+        if (Member(dhcp4, "option-def", JsonValueKind.Array) is { } definitions)
         {
             foreach (var definition in definitions.EnumerateArray())
             {

@@ -35,17 +35,17 @@ internal static class ControlAgentSection
             c.Set("control-agent.port", YamlValue.Number(port));
         }
 
-        if (agent.TryGetProperty("authentication", out var authentication) && authentication.ValueKind == JsonValueKind.Object)
+        if (Member(agent, "authentication", JsonValueKind.Object) is { } authentication)
         {
             ReadAuthentication(c, authentication, P + ".authentication");
         }
 
-        if (agent.TryGetProperty("control-sockets", out var sockets) && sockets.ValueKind == JsonValueKind.Object)
+        if (Member(agent, "control-sockets", JsonValueKind.Object) is { } sockets)
         {
             ReadSockets(c, sockets, P + ".control-sockets");
         }
 
-        if (agent.TryGetProperty("hooks-libraries", out var hooks) && hooks.ValueKind == JsonValueKind.Array && hooks.GetArrayLength() > 0)
+        if (Member(agent, "hooks-libraries", JsonValueKind.Array) is { } hooks && hooks.GetArrayLength() > 0)
         {
             c.NotImported(P + ".hooks-libraries", "agent hook libraries are not managed by keagitops");
         }
@@ -72,7 +72,7 @@ internal static class ControlAgentSection
             c.Note(path + ".realm", $"{realm} becomes {KeaConfigReader.AgentRealm}");
         }
 
-        if (!authentication.TryGetProperty("clients", out var clients) || clients.ValueKind != JsonValueKind.Array)
+        if (Member(authentication, "clients", JsonValueKind.Array) is not { } clients)
         {
             return;
         }

@@ -8,7 +8,7 @@ internal static class ControlSocketSection
 {
     public static void Read(SectionContext c, JsonElement dhcp4, string p)
     {
-        if (!dhcp4.TryGetProperty("control-socket", out var socket) || socket.ValueKind != JsonValueKind.Object)
+        if (Member(dhcp4, "control-socket", JsonValueKind.Object) is not { } socket)
         {
             return;
         }

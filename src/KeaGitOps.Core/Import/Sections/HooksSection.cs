@@ -9,7 +9,7 @@ internal static class HooksSection
 {
     public static void Read(SectionContext c, JsonElement dhcp4, string p)
     {
-        if (!dhcp4.TryGetProperty("hooks-libraries", out var hooks) || hooks.ValueKind != JsonValueKind.Array)
+        if (Member(dhcp4, "hooks-libraries", JsonValueKind.Array) is not { } hooks)
         {
             return;
         }
@@ -53,10 +53,10 @@ internal static class HooksSection
             }
 
             c.OnlyKnown(hook, path, "library", "parameters");
-            if (hook.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+            if (Member(hook, "parameters", JsonValueKind.Object) is { } parameters)
             {
                 c.OnlyKnown(parameters, path + ".parameters", "high-availability");
-                if (parameters.TryGetProperty("high-availability", out var ha) && ha.ValueKind == JsonValueKind.Array)
+                if (Member(parameters, "high-availability", JsonValueKind.Array) is { } ha)
                 {
                     var j = 0;
                     foreach (var relationship in ha.EnumerateArray())
@@ -86,7 +86,7 @@ internal static class HooksSection
         c.Snapshot.ThisServerName = Text(ha, "this-server-name");
         var mode = Text(ha, "mode") ?? "load-balancing";
         c.Set("high-availability.mode", YamlValue.String(mode));
-        if (ha.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
+        if (Member(ha, "peers", JsonValueKind.Array) is { } peers)
         {
             var i = 0;
             foreach (var peer in peers.EnumerateArray())

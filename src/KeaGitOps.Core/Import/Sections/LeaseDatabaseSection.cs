@@ -8,7 +8,7 @@ internal static class LeaseDatabaseSection
 {
     public static void Read(SectionContext c, JsonElement dhcp4, string p)
     {
-        if (!dhcp4.TryGetProperty("lease-database", out var database) || database.ValueKind != JsonValueKind.Object)
+        if (Member(dhcp4, "lease-database", JsonValueKind.Object) is not { } database)
         {
             return;
         }

@@ -8,7 +8,7 @@ internal static class LoggersSection
 {
     public static void Read(SectionContext c, JsonElement dhcp4, string p)
     {
-        if (!dhcp4.TryGetProperty("loggers", out var loggers) || loggers.ValueKind != JsonValueKind.Array)
+        if (Member(dhcp4, "loggers", JsonValueKind.Array) is not { } loggers)
         {
             c.Note(p + ".loggers", "absent: keagitops renders the kea-dhcp4 logger (INFO to stdout)");
             return;

@@ -10,7 +10,7 @@ internal static class OptionDataSection
     public static List<Setting> Read(SectionContext c, JsonElement element, string path, string prefix)
     {
         var settings = new List<Setting>();
-        if (!element.TryGetProperty("option-data", out var options) || options.ValueKind != JsonValueKind.Array)
+        if (Member(element, "option-data", JsonValueKind.Array) is not { } options)
         {
             return settings;
         }

@@ -38,7 +38,7 @@ internal static class ReservationSection
             fields.Add(new Setting("hostname", YamlValue.String(hostname)));
         }
 
-        if (reservation.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+        if (Member(reservation, "user-context", JsonValueKind.Object) is { } context)
         {
             c.OnlyKnown(context, path + ".user-context", "comment");
             if (Text(context, "comment") is { } comment)

@@ -25,7 +25,7 @@ internal static class SubnetSection
         }
 
         var settings = new List<Setting> { new("subnet", YamlValue.String(Text(subnet, "subnet") ?? string.Empty)) };
-        if (subnet.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+        if (Member(subnet, "user-context", JsonValueKind.Object) is { } context)
         {
             c.OnlyKnown(context, path + ".user-context", "comment");
             if (Text(context, "comment") is { } comment)
@@ -43,7 +43,7 @@ internal static class SubnetSection
         settings.AddRange(TimersSection.Read(subnet));
         settings.AddRange(OptionDataSection.Read(c, subnet, path, string.Empty));
         var reservations = new List<ImportedReservation>();
-        if (subnet.TryGetProperty("reservations", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (Member(subnet, "reservations", JsonValueKind.Array) is { } list)
         {
             var i = 0;
             foreach (var reservation in list.EnumerateArray())
@@ -65,7 +65,7 @@ internal static class SubnetSection
     private static List<string> Pools(SectionContext c, JsonElement subnet, string path)
     {
         var pools = new List<(string Text, Ipv4Range? Range, string? Class, string Path)>();
-        if (!subnet.TryGetProperty("pools", out var list) || list.ValueKind != JsonValueKind.Array)
+        if (Member(subnet, "pools", JsonValueKind.Array) is not { } list)
         {
             return [];
         }
@@ -81,7 +81,7 @@ internal static class SubnetSection
 
             var text = Text(pool, "pool") ?? string.Empty;
             string? poolClass = null;
-            if (pool.TryGetProperty("client-classes", out var classes) && classes.ValueKind == JsonValueKind.Array)
+            if (Member(pool, "client-classes", JsonValueKind.Array) is { } classes)
             {
                 var names = classes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()).ToList();
                 poolClass = names.Count == 1 ? names[0] : string.Join(",", names);

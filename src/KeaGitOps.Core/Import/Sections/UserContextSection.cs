@@ -8,7 +8,7 @@ internal static class UserContextSection
 {
     public static void Read(SectionContext c, JsonElement element, string p)
     {
-        if (element.TryGetProperty("user-context", out var context) && context.ValueKind == JsonValueKind.Object)
+        if (Member(element, "user-context", JsonValueKind.Object) is { } context)
         {
             foreach (var member in context.EnumerateObject())
             {
