@@ -22,6 +22,10 @@ public enum NoteKind
 /// </summary>
 public sealed record ImportNote(KeaConfigFile File, string Path, NoteKind Kind, string Reason)
 {
-    /// <summary>The report's line for it: <c>path: why</c>.</summary>
-    public override string ToString() => $"{Path}: {Reason}";
+    /// <summary>
+    /// The report's line for it: <c>path: why</c>; a top-level key of kea-ctrl-agent.conf other than its
+    /// Control-agent object says which file it is in (<c>Control-agent:$.key</c>).
+    /// </summary>
+    public override string ToString() =>
+        File == KeaConfigFile.ControlAgent && Path.StartsWith('$') ? $"{KeaConfigReader.AgentPath}:{Path}: {Reason}" : $"{Path}: {Reason}";
 }

@@ -33,6 +33,9 @@ public static class InventoryWriter
 {
     private const long AssumedAgentPort = 8001;
 
+    /// <summary>The file of reservations without a usable hostname, when grouped by hostname prefix.</summary>
+    private const string NoHostname = "other";
+
     /// <summary>The inventory's files by path relative to the output folder, and what the writer assumed (for the report).</summary>
     public static (SortedDictionary<string, string> Files, List<string> Assumptions) Write(ImportPlan plan, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
     {
@@ -104,6 +107,12 @@ public static class InventoryWriter
                     foreach (var group in subnet.Reservations.GroupBy(r => HostnamePrefix(r.Value)).OrderBy(g => g.Key, StringComparer.Ordinal))
                     {
                         files[$"{folder}{group.Key}.yaml"] = Reservations(subnet, plan, group.ToList());
+                    }
+
+                    if (subnet.Reservations.Count == 0)
+                    {
+                        // reservations-from must name a folder that exists: one empty file a person can append to.
+                        files[$"{folder}{NoHostname}.yaml"] = Reservations(subnet, plan, []);
                     }
 
                     break;
@@ -244,7 +253,7 @@ public static class InventoryWriter
     private static string HostnamePrefix(ImportedReservation reservation)
     {
         var word = new string((reservation.Hostname ?? string.Empty).TakeWhile(char.IsAsciiLetter).ToArray()).ToLowerInvariant();
-        return word.Length == 0 ? "other" : word;
+        return word.Length == 0 ? NoHostname : word;
     }
 
     private static string Reservations(MergedSubnet subnet, ImportPlan plan, IReadOnlyList<Commented<ImportedReservation>> reservations)

@@ -371,7 +371,7 @@ public sealed class ImportTests : IDisposable
     }
 
     /// <summary>Imports both report servers after <paramref name="edit"/> has changed each one's config text (given the server's name).</summary>
-    private (int ExitCode, string Console) ImportEdited(Func<string, string, string> edit)
+    private (int ExitCode, string Console) ImportEdited(Func<string, string, string> edit, ReservationGrouping grouping = ReservationGrouping.Subnet)
     {
         Directory.CreateDirectory(_folder);
         var from = new List<string>();
@@ -383,7 +383,7 @@ public sealed class ImportTests : IDisposable
         }
 
         var console = new StringWriter();
-        return (ImportCommand.Run(from, new DirectoryInfo(Out), null, strict: false, console), console.ToString());
+        return (ImportCommand.Run(from, new DirectoryInfo(Out), null, strict: false, console, grouping), console.ToString());
     }
 
     [Fact]
@@ -417,5 +417,26 @@ public sealed class ImportTests : IDisposable
         var added = Validate(Out);
         Assert.DoesNotContain(added.Diagnostics, d => d.IsError);
         Assert.Equal("added", Assert.Single(added.Model!.Subnets[0].Reservations).Hostname);
+    }
+
+    [Fact]
+    public void Grouped_by_hostname_prefix_a_subnet_without_reservations_still_validates()
+    {
+        var (code, _) = ImportEdited((_, text) => System.Text.RegularExpressions.Regex.Replace(text, "\"reservations\": \\[[^\\]]*\\]", "\"reservations\": []"), ReservationGrouping.HostnamePrefix);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var result = Validate(Out);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        Assert.Empty(result.Model!.Subnets[0].Reservations);
+    }
+
+    [Fact]
+    public void A_top_level_key_of_the_agent_config_is_reported_once_and_not_again_by_the_round_trip()
+    {
+        var (code, console) = ImportWithAgent("""{ "Control-agent": { "http-host": "127.0.0.1", "http-port": 8001 }, "Logging": { "loggers": [] } }""");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("- `Control-agent:$.Logging: a top-level key of kea-ctrl-agent.conf keagitops does not render`", console, StringComparison.Ordinal);
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config", console, StringComparison.Ordinal);
     }
 }

@@ -20,7 +20,7 @@ internal static class ControlAgentSection
 
         foreach (var member in root.EnumerateObject().Where(m => m.Name != KeaConfigReader.AgentPath))
         {
-            c.NotImported($"{KeaConfigReader.AgentPath}:$.{member.Name}", "a top-level key of kea-ctrl-agent.conf keagitops does not render");
+            c.NotImported($"$.{member.Name}", "a top-level key of kea-ctrl-agent.conf keagitops does not render");
         }
 
         const string P = KeaConfigReader.AgentPath;
