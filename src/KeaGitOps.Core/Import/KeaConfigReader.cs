@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KeaGitOps.Core.Import.Sections;
+using KeaGitOps.Core.Kea;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import;
@@ -91,7 +92,7 @@ public static class KeaConfigReader
         {
             foreach (var definition in definitions.EnumerateArray())
             {
-                c.DefinedOptions.Add($"{Text(definition, "space") ?? "dhcp4"}/{Text(definition, "name")}");
+                c.DefinedOptions.Add($"{Text(definition, "space") ?? KeaDefaults.OptionSpace}/{Text(definition, "name")}");
             }
         }
     }

@@ -12,6 +12,9 @@ namespace KeaGitOps.Core.Kea;
 /// </summary>
 public static class KeaDefaults
 {
+    /// <summary>The option space of an option or option definition that names none: DHCPv4's standard options.</summary>
+    public const string OptionSpace = "dhcp4";
+
     private sealed record Entry(string Parent, string Key, JsonElement Value, KeaVersion? Version = null);
 
     private static readonly Entry[] Entries =
@@ -19,7 +22,7 @@ public static class KeaDefaults
         Of("option-data", "csv-format", "true"),
         Of("option-data", "always-send", "false"),
         Of("option-data", "never-send", "false"),
-        Of("option-data", "space", "\"dhcp4\""),
+        Of("option-data", "space", $"\"{OptionSpace}\""),
         Of("lease-database", "persist", "true"),
         Of("peers", "auto-failover", "true"),
         Of("Control-agent", "http-port", "8000"),

@@ -3,13 +3,12 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>kea-ctrl-agent.conf: listen address and port, basic authentication (user and password file; a password written in the config is never copied), the DHCPv4 control socket.</summary>
+/// <summary>
+/// kea-ctrl-agent.conf: listen address and port, basic authentication (user and password file; a password
+/// written in the config is never copied), the DHCPv4 control socket.
+/// </summary>
 internal static class ControlAgentSection
 {
-    /// <summary>
-    /// kea-ctrl-agent.conf: listen address and port, basic authentication (user and password file;
-    /// a password written in the config is never copied), the DHCPv4 control socket.
-    /// </summary>
     public static void Read(SectionContext c, JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(KeaConfigReader.AgentPath, out var agent) || agent.ValueKind != JsonValueKind.Object)

@@ -4,7 +4,10 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, HA), where Kea loads them from, and the HA relationship in the HA hook's parameters.</summary>
+/// <summary>
+/// Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, HA), where Kea loads them
+/// from, and the HA relationship in the HA hook's parameters.
+/// </summary>
 internal static class HooksSection
 {
     public static void Read(SectionContext c, JsonElement dhcp4, string p)

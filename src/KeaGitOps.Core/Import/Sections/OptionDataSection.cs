@@ -1,10 +1,14 @@
 using System.Text.Json;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Options;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>An option-data list (top level, subnet, reservation): options by name, as a plain value or the long form; an option that needs an option-def is not imported.</summary>
+/// <summary>
+/// An option-data list (top level, subnet, reservation): options by name, as a plain value or the long
+/// form; an option that needs an option-def is not imported.
+/// </summary>
 internal static class OptionDataSection
 {
     public static List<Setting> Read(SectionContext c, JsonElement element, string path, string prefix)
@@ -25,21 +29,21 @@ internal static class OptionDataSection
             }
 
             var code = SectionContext.Integer(option, "code");
-            var space = Text(option, "space") ?? "dhcp4";
-            var name = Text(option, "name") ?? (space == "dhcp4" ? OptionDefinitions.Find(code)?.Name : null);
+            var space = Text(option, "space") ?? KeaDefaults.OptionSpace;
+            var name = Text(option, "name") ?? (space == KeaDefaults.OptionSpace ? OptionDefinitions.Find(code)?.Name : null);
             if (name is null)
             {
                 c.NotImported(optionPath, "an option without a name (and no standard option has its code)");
                 continue;
             }
 
-            if (c.DefinedOptions.Contains($"{space}/{name}") || (space == "dhcp4" && OptionDefinitions.Find(name) is null))
+            if (c.DefinedOptions.Contains($"{space}/{name}") || (space == KeaDefaults.OptionSpace && OptionDefinitions.Find(name) is null))
             {
                 c.NotImported(optionPath, $"option {name} needs its option-def, which the inventory cannot hold");
                 continue;
             }
 
-            var definition = space == "dhcp4" ? OptionDefinitions.Find(name) : null;
+            var definition = space == KeaDefaults.OptionSpace ? OptionDefinitions.Find(name) : null;
             var data = option.TryGetProperty("data", out var d) ? Scalar(d) : string.Empty;
             var csv = SectionContext.Flag(option, "csv-format");
             YamlValue value = definition is { IsArray: true } && csv != false && data.Contains(',', StringComparison.Ordinal)

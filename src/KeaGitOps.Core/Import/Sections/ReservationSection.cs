@@ -4,7 +4,10 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>One reservation: who it is for (hw-address or client-id, written in the normal form of <see cref="ReservationIdentity"/>), its address, hostname, comment and options.</summary>
+/// <summary>
+/// One reservation: who it is for (hw-address or client-id, written in the normal form of <see
+/// cref="ReservationIdentity"/>), its address, hostname, comment and options.
+/// </summary>
 internal static class ReservationSection
 {
     public static ImportedReservation? Read(SectionContext c, JsonElement reservation, string path)

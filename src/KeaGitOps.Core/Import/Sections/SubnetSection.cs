@@ -4,7 +4,10 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>One entry of Dhcp4.subnet4: its id (Kea 2.2's automatic numbering made explicit), prefix, comment, pools (load-balancing halves folded back), timers, options and reservations.</summary>
+/// <summary>
+/// One entry of Dhcp4.subnet4: its id (Kea 2.2's automatic numbering made explicit), prefix, comment, pools
+/// (load-balancing halves folded back), timers, options and reservations.
+/// </summary>
 internal static class SubnetSection
 {
     public static void Read(SectionContext c, JsonElement subnet, string path)

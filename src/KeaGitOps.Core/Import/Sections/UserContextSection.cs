@@ -3,7 +3,10 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
-/// <summary>An object's user-context: keagitops' own provenance is rendered anew; anything else has no inventory key.</summary>
+/// <summary>
+/// An object's user-context: keagitops' own provenance is rendered anew; anything else has no inventory
+/// key.
+/// </summary>
 internal static class UserContextSection
 {
     public static void Read(SectionContext c, JsonElement element, string p)
