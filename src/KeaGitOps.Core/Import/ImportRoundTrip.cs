@@ -62,22 +62,23 @@ public static partial class ImportRoundTrip
         }
 
         var last = segments[^1];
-        var listName = LastName(segments, segments.Count - 1);
-        if (listName == "pools" && last.Name is "covers" or "unread" || (segments.Count >= 2 && LastName(segments, segments.Count - 2) == "pools" && segments[^2].Name == "unread"))
+        var holder = LastName(segments, segments.Count - 1);
+        var inPools = (holder == "pools" && last.Name is "covers" or "unread")
+            || (segments.Count >= 2 && segments[^2].Name == "unread" && LastName(segments, segments.Count - 2) == "pools");
+        if (inPools)
         {
             return Pools(change, segments);
         }
 
         if (change.Kind == ChangeKind.Removed)
         {
+            var value = At(original, segments, before: true);
             if (last.Name is null)
             {
-                return $"{path}: {Describe(LastName(segments, segments.Count - 1), At(original, segments, before: true))} missing from the render";
+                return $"{path}: {Describe(holder, value)} missing from the render";
             }
 
-            var parent = LastName(segments, segments.Count - 1);
-            var value = At(original, segments, before: true);
-            return KeaDefaults.IsDefault(parent, last.Name, value) || (last.Name == "code" && parent == "option-data")
+            return KeaDefaults.IsDefault(holder, last.Name, value) || (last.Name == "code" && holder == "option-data")
                 ? null // an option given by code is rendered by name: the match by name and space already proved the code
                 : $"{path}: missing from the render";
         }
