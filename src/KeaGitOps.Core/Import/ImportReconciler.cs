@@ -31,7 +31,7 @@ public sealed record ImportPlan(
     IReadOnlyList<MergedSubnet> Subnets,
     IReadOnlyList<ImportFinding> Findings,
     IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> NotImported,
-    IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> Notes)
+    IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> RenderedDifferently)
 {
     public bool HasConflicts => Findings.Count > 0;
 }

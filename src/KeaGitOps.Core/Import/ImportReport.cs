@@ -30,7 +30,7 @@ public static class ImportReport
         text.Append("\n## Not imported (by JSON path)\n\n");
         PerServer(text, plan.NotImported, "nothing: every key was mapped");
         text.Append("\n## What keagitops will render differently\n\n");
-        PerServer(text, plan.Notes, "nothing");
+        PerServer(text, plan.RenderedDifferently, "nothing");
         text.Append("\n## Assumed\n\n");
         text.Append(assumptions.Count == 0 ? "- nothing\n" : string.Concat(assumptions.Select(a => $"- {a}\n")));
         return text.ToString();

@@ -77,7 +77,7 @@ public static class ImportVerification
             }
 
             // Each file is excused only by what was reported about that file.
-            var reported = plan.NotImported[source.Name].Concat(plan.Notes[source.Name]).ToList();
+            var reported = plan.NotImported[source.Name].Concat(plan.RenderedDifferently[source.Name]).ToList();
             using var rendered = JsonDocument.Parse(server.File(TemplateSet.Dhcp4).Text);
             var differences = ImportRoundTrip.Differences(source.Root, rendered.RootElement, reported.Where(n => n.File == KeaConfigFile.Dhcp4)).ToList();
             if (source.Agent is { } agent)
