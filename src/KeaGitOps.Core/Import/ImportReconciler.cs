@@ -196,11 +196,23 @@ public static class ImportReconciler
     private static (List<Commented<ImportedReservation>> Kept, List<Commented<ImportedReservation>> LeftOut) MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)
     {
         var perServer = servers.ToDictionary(s => s.Name, s => s.Subnets.Find(n => n.Id == id)!.Reservations);
+
+        // Each server's reservations by identity, built once (the first of one identity wins): a subnet may hold thousands.
+        var byIdentity = perServer.ToDictionary(p => p.Key, p =>
+        {
+            var index = new Dictionary<ReservationIdentity, ImportedReservation>();
+            foreach (var reservation in p.Value)
+            {
+                index.TryAdd(reservation.Identity, reservation);
+            }
+
+            return index;
+        });
         var keys = perServer.Values.SelectMany(r => r.Select(x => x.Identity)).Distinct().ToList();
         var merged = new List<(ImportedReservation Reservation, List<string> Comments)>();
         foreach (var key in keys)
         {
-            var versions = perServer.Select(p => (Server: p.Key, Reservation: p.Value.FirstOrDefault(r => r.Identity == key))).Where(v => v.Reservation is not null).ToList();
+            var versions = byIdentity.Select(p => (Server: p.Key, Reservation: p.Value.GetValueOrDefault(key))).Where(v => v.Reservation is not null).ToList();
             var chosen = versions.FirstOrDefault(v => v.Server == prefer.Name);
             if (chosen.Reservation is null)
             {
