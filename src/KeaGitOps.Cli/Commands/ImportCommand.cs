@@ -1,15 +1,11 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using KeaGitOps.Cli.Output;
 using KeaGitOps.Core.Diagnostics;
-using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Import;
 using KeaGitOps.Core.Inventory;
-using KeaGitOps.Core.Rendering;
 using KeaGitOps.Core.Validation;
-using KeaGitOps.Remote;
-using KeaGitOps.Remote.Deploy;
+using KeaGitOps.Remote.Import;
 
 namespace KeaGitOps.Cli.Commands;
 
@@ -157,26 +153,8 @@ public sealed partial class ImportCommand
             return ExitCodes.UsageError;
         }
 
-        return Import(servers.Select(s => FromFile(s.Name, s.Path)).ToList(), output, prefer, strict, console, grouping);
+        return Import(servers.Select(s => ConfigSource.FromFile(s.Name, s.Path)).ToList(), output, new ImportOptions(prefer, strict, grouping), console);
     }
-
-    /// <summary>
-    /// A server's kea-dhcp4.conf, and the kea-ctrl-agent.conf beside it when there is one; only for a file
-    /// named kea-dhcp4.conf, so two servers' configs copied into one folder do not share a stray agent file.
-    /// </summary>
-    private static ConfigSource FromFile(string name, string path)
-    {
-        var agent = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TemplateSet.ControlAgent);
-        var hasAgent = Path.GetFileName(path) == TemplateSet.Dhcp4 && File.Exists(agent);
-        return new ConfigSource(name, DisplayPath.Of(Path.GetFullPath(path)), () => KeaJson.Load(path), hasAgent ? DisplayPath.Of(agent) : null, () => hasAgent ? KeaJson.Load(agent) : null);
-    }
-
-    /// <summary>
-    /// One server's configs to import: its name, where they came from (for the report), and how to read
-    /// them; <paramref name="LoadAgent"/> gives null when the server has no kea-ctrl-agent.conf.
-    /// </summary>
-    /// <param name="AssignedAddresses">the live server's IPv4 addresses; null for files.</param>
-    public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null);
 
     /// <summary>
     /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
@@ -191,7 +169,7 @@ public sealed partial class ImportCommand
             return ExitCodes.Failure;
         }
 
-        return await ImportLiveAsync(validation.Model, null, output, prefer, strict, console, grouping, cancellation).ConfigureAwait(false);
+        return await ImportLiveAsync(validation.Model, output, new ImportOptions(prefer, strict, grouping), console, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -217,13 +195,7 @@ public sealed partial class ImportCommand
         }
 
         var connection = new ImportConnection(reached, options.KeyFile?.FullName, options.KnownHosts?.FullName, options.ConfigDirectory);
-        var model = new InventoryModel
-        {
-            Servers = reached.Select(r => new Server { Name = r.Key, Ssh = new SshSettings { Host = r.Value.Host, User = r.Value.User, Port = r.Value.Port } }).ToList(),
-            Ssh = new SshSettings { KeyFile = connection.KeyFile, KnownHosts = connection.KnownHosts },
-            Deploy = new DeploySettings { ConfigDirectory = options.ConfigDirectory },
-        };
-        return await ImportLiveAsync(model, connection, output, prefer, strict, console, grouping, cancellation).ConfigureAwait(false);
+        return await ImportLiveAsync(LiveImportSources.InventoryFor(connection), output, new ImportOptions(prefer, strict, grouping, connection), console, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>NAME=[USER@]HOST[:PORT], HOST a name, an IPv4 address or a bracketed IPv6 address.</summary>
@@ -245,141 +217,45 @@ public sealed partial class ImportCommand
         return (match.Groups["name"].Value, user, match.Groups["host"].Value, port);
     }
 
-    /// <summary>Reads each server's live configs over SSH (host keys checked) and imports them.</summary>
-    private static async Task<int> ImportLiveAsync(InventoryModel model, ImportConnection? connection, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping, CancellationToken cancellation)
+    private static async Task<int> ImportLiveAsync(InventoryModel model, DirectoryInfo output, ImportOptions options, TextWriter console, CancellationToken cancellation)
     {
-        var hosts = new List<IRemoteHost>();
-        try
+        await using var live = await LiveImportSources.OpenAsync(model, RemoteSession.ConnectAsync, cancellation).ConfigureAwait(false);
+        if (live.Error is { } error)
         {
-            var sources = new List<ConfigSource>();
-            foreach (var server in model.Servers)
-            {
-                IRemoteHost host;
-                try
-                {
-                    host = await RemoteSession.ConnectAsync(model, server, cancellation).ConfigureAwait(false);
-                }
-                catch (RemoteStepException e)
-                {
-                    console.WriteLine($"{server.Name}: connect: {e.Message}");
-                    return ExitCodes.Failure;
-                }
-
-                hosts.Add(host);
-                var directory = EffectiveDeploy.For(model, server).ConfigDirectory.TrimEnd('/');
-                var path = $"{directory}/{TemplateSet.Dhcp4}";
-                var agentPath = $"{directory}/{TemplateSet.ControlAgent}";
-                string? ReadRemote(string file) => host.ReadFileAsync(file, cancellation).GetAwaiter().GetResult() is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
-                KeaJsonResult Parse(string text, string file) =>
-                    KeaJson.Parse(text, $"{server.Name}:{file}", include => ReadRemote(include.Contains(':', StringComparison.Ordinal) ? include[(include.IndexOf(':', StringComparison.Ordinal) + 1)..] : include));
-                sources.Add(new ConfigSource(
-                    server.Name,
-                    $"{server.Name}:{path}",
-                    () => ReadRemote(path) is { } text
-                        ? Parse(text, path)
-                        : KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf($"{server.Name}:{path}"), $"{path} does not exist on {server.Name}")),
-                    $"{server.Name}:{agentPath}",
-                    () => ReadRemote(agentPath) is { } agentText ? Parse(agentText, agentPath) : null,
-                    await HostFacts.AssignedAddressesAsync(host, cancellation).ConfigureAwait(false)));
-            }
-
-            return Import(sources, output, prefer, strict, console, grouping, connection);
-        }
-        finally
-        {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping, ImportConnection? connection = null)
-    {
-        if (prefer is not null && !servers.Any(s => s.Name == prefer))
-        {
-            console.WriteLine($"keagitops import: --prefer {prefer}: not one of the --from servers ({string.Join(", ", servers.Select(s => s.Name))})");
-            return ExitCodes.UsageError;
-        }
-
-        if (output.Exists && output.EnumerateFileSystemInfos().Any())
-        {
-            console.WriteLine($"keagitops import: {DisplayPath.Of(output.FullName)} is not empty; import writes a new inventory into an empty folder");
+            console.WriteLine(error);
             return ExitCodes.Failure;
         }
 
-        var parsed = new List<KeaJsonResult>();
-        try
+        return Import(live.Sources, output, options, console);
+    }
+
+    /// <summary>Runs the import and prints the report, then what stopped it or the check of what was written.</summary>
+    private static int Import(IReadOnlyList<ConfigSource> servers, DirectoryInfo output, ImportOptions options, TextWriter console)
+    {
+        var result = ImportRun.Run(servers, options, new FolderImportWriter(output));
+        if (result.Output is { } written)
         {
-            var sources = new List<ImportSource>();
-            foreach (var (name, origin, load, agentOrigin, loadAgent, assignedAddresses) in servers)
-            {
-                var result = load();
-                parsed.Add(result);
-                if (!result.Succeeded)
-                {
-                    console.WriteLine($"{result.Error}");
-                    console.WriteLine($"keagitops import: cannot read {name}'s config: nothing written");
-                    return ExitCodes.Failure;
-                }
+            console.Write(written.Report);
+        }
 
-                var agent = loadAgent();
-                if (agent is not null)
-                {
-                    parsed.Add(agent);
-                    if (!agent.Succeeded)
-                    {
-                        console.WriteLine($"{agent.Error}");
-                        console.WriteLine($"keagitops import: cannot read {name}'s {TemplateSet.ControlAgent}: nothing written");
-                        return ExitCodes.Failure;
-                    }
-                }
-
-                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement, assignedAddresses));
-            }
-
-            var (plan, files) = KeaImport.Run(sources, prefer, grouping, connection);
-            console.Write(files.Report);
-            if (strict && plan.HasConflicts)
-            {
+        switch (result.Outcome)
+        {
+            case ImportOutcome.Written:
+                console.Write(result.Check);
                 console.WriteLine();
-                console.WriteLine($"keagitops import: --strict: {plan.Findings.Count} conflict(s): nothing written");
-                return ExitCodes.Failure;
-            }
-
-            foreach (var (relative, text) in files.Files.Where(f => f.Key != ImportOutput.ReportFile))
-            {
-                var path = Path.Combine(output.FullName, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                AtomicFile.Write(path, text);
-            }
-
-            // The promise of the report: the inventory validates (or it says which rule breaks) and
-            // renders back each server's config apart from what it listed. The report is written once, with that check.
-            string check;
-            try
-            {
-                check = ImportVerification.Check(output.FullName, sources, plan).ToMarkdown(plan.Preferred);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or KeyNotFoundException)
-            {
-                // The inventory is written; a check that could not run says so instead of leaving a half-made folder behind a crash.
-                check = $"\n{ImportCheck.Heading}\n\n- not completed: {e.Message}; run `keagitops validate` on the written inventory\n";
-            }
-
-            AtomicFile.Write(Path.Combine(output.FullName, ImportOutput.ReportFile), files.Report + check);
-            console.Write(check);
-            console.WriteLine();
-            console.WriteLine($"keagitops import: wrote {files.Files.Count} file(s) to {DisplayPath.Of(output.FullName)}; next: review {ImportOutput.ReportFile} and the '# import:' comments, then `keagitops validate --inventory {DisplayPath.Of(output.FullName)}`");
-            return ExitCodes.Success;
+                console.WriteLine($"keagitops import: wrote {result.Output!.Files.Count} file(s) to {DisplayPath.Of(output.FullName)}; next: review {ImportOutput.ReportFile} and the '# import:' comments, then `keagitops validate --inventory {DisplayPath.Of(output.FullName)}`");
+                return ExitCodes.Success;
+            case ImportOutcome.Conflicts:
+                console.WriteLine();
+                break;
         }
-        finally
+
+        foreach (var line in result.Errors)
         {
-            foreach (var result in parsed)
-            {
-                result.Dispose();
-            }
+            console.WriteLine(line);
         }
+
+        return result.Outcome == ImportOutcome.BadOptions ? ExitCodes.UsageError : ExitCodes.Failure;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]

@@ -12,7 +12,30 @@ public enum ChangeKind
 }
 
 /// <summary>One difference between two JSON documents, at a path such as Dhcp4.subnet4[0].pools[1].pool.</summary>
-public sealed record JsonChange(string Path, ChangeKind Kind, string? Before, string? After);
+public sealed record JsonChange(string Path, ChangeKind Kind, string? Before, string? After)
+{
+    /// <summary>
+    /// <see cref="Path"/> step by step, with each list entry's position in both documents: a caller that
+    /// names entries by position, or looks a value up in the original document, needs them. Not part of
+    /// equality: <see cref="Path"/> already says where the change is.
+    /// </summary>
+    public IReadOnlyList<JsonPathSegment> Segments { get; init; } = [];
+
+    public bool Equals(JsonChange? other) =>
+        other is not null && Path == other.Path && Kind == other.Kind && Before == other.Before && After == other.After;
+
+    public override int GetHashCode() => HashCode.Combine(Path, Kind, Before, After);
+}
+
+/// <summary>
+/// One step of a <see cref="JsonChange"/>'s path: a member <paramref name="Name"/>, or a list entry with its
+/// <paramref name="Key"/> (when the list pairs by key) and its positions before and after (null on the side
+/// that does not have it).
+/// </summary>
+public sealed record JsonPathSegment(string? Name, string? Key, int? Before, int? After);
+
+/// <summary>What identifies an entry of the list named <paramref name="listName"/> (null: none), as <see cref="KeaListKeys.KeyOf"/> does by default.</summary>
+public delegate string? ListEntryKey(string listName, JsonElement item);
 
 /// <summary>
 /// Structural comparison of two JSON documents: key order and layout never count as changes, nor does
@@ -22,19 +45,34 @@ public sealed record JsonChange(string Path, ChangeKind Kind, string? Before, st
 /// </summary>
 public static class JsonDiff
 {
+    public static List<JsonChange> Compare(JsonElement before, JsonElement after) => Compare(before, after, KeaListKeys.KeyOf);
+
     /// <summary>
-    /// The changes from <paramref name="before"/> to <paramref name="after"/>. <paramref name="ignore"/> names
-    /// places (member names, list positions) whose content never counts; an object that holds nothing but
-    /// such places counts as absent, so a <c>user-context</c> holding only ignored metadata is no change.
+    /// As <see cref="Compare(JsonElement, JsonElement)"/>, where <paramref name="ignore"/> names places (member
+    /// names and list entries from the root) whose content never counts; an object that holds nothing but such
+    /// places counts as absent, so a <c>user-context</c> holding only ignored metadata is no change.
     /// </summary>
-    public static List<JsonChange> Compare(JsonElement before, JsonElement after, Func<IReadOnlyList<object>, bool>? ignore = null)
+    public static List<JsonChange> Compare(JsonElement before, JsonElement after, Func<IReadOnlyList<object>, bool> ignore)
     {
         var changes = new List<JsonChange>();
-        new Walker(ignore ?? (_ => false), changes).Compare(before, after, []);
+        new Walk(KeaListKeys.KeyOf, false, changes, ignore).Compare(before, after, []);
         return changes;
     }
 
-    private sealed class Walker(Func<IReadOnlyList<object>, bool> ignore, List<JsonChange> changes)
+    /// <summary>
+    /// As <see cref="Compare(JsonElement, JsonElement)"/>, with list entries paired by <paramref name="keyOf"/>
+    /// instead of <see cref="KeaListKeys"/>. A list holding a key twice is compared by position, unless
+    /// <paramref name="repeatedKeysPairWithTheFirst"/>: then every entry pairs with the first entry of its key
+    /// on the other side, and only a key the other side lacks is an addition or removal.
+    /// </summary>
+    public static List<JsonChange> Compare(JsonElement before, JsonElement after, ListEntryKey keyOf, bool repeatedKeysPairWithTheFirst = false)
+    {
+        var changes = new List<JsonChange>();
+        new Walk(keyOf, repeatedKeysPairWithTheFirst, changes).Compare(before, after, []);
+        return changes;
+    }
+
+    private sealed class Walk(ListEntryKey keyOf, bool repeats, List<JsonChange> changes, Func<IReadOnlyList<object>, bool>? ignore = null)
     {
         public void Compare(JsonElement before, JsonElement after, List<object> path)
         {
@@ -48,7 +86,7 @@ public static class JsonDiff
 
             if (before.ValueKind != after.ValueKind)
             {
-                changes.Add(new JsonChange(Format(path), ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
+                Add(path, null, ChangeKind.Changed, before.GetRawText(), after.GetRawText());
                 return;
             }
 
@@ -75,7 +113,7 @@ public static class JsonDiff
                         }
                         else if (!Ignorable(member.Value, path, member.Name))
                         {
-                            changes.Add(new JsonChange(Format(path, member.Name), ChangeKind.Removed, member.Value.GetRawText(), null));
+                            Add(path, member.Name, ChangeKind.Removed, member.Value.GetRawText(), null);
                         }
                     }
 
@@ -83,13 +121,13 @@ public static class JsonDiff
                     {
                         if (!Ignorable(value, path, name))
                         {
-                            changes.Add(new JsonChange(Format(path, name), ChangeKind.Added, null, value.GetRawText()));
+                            Add(path, name, ChangeKind.Added, null, value.GetRawText());
                         }
                     }
 
                     break;
                 case JsonValueKind.Array when path.Count > 0 && path[^1] is string listName
-                    && KeaListKeys.KeysOf(listName, before) is { } beforeKeys && KeaListKeys.KeysOf(listName, after) is { } afterKeys:
+                    && KeaListKeys.KeysOf(listName, before, keyOf, repeats) is { } beforeKeys && KeaListKeys.KeysOf(listName, after, keyOf, repeats) is { } afterKeys:
                     CompareByKey(before, after, beforeKeys, afterKeys, path);
                     break;
                 case JsonValueKind.Array:
@@ -99,11 +137,11 @@ public static class JsonDiff
                     {
                         if (i >= leftItems.Count)
                         {
-                            changes.Add(new JsonChange(Format(path, i), ChangeKind.Added, null, rightItems[i].GetRawText()));
+                            Add(path, i, ChangeKind.Added, null, rightItems[i].GetRawText());
                         }
                         else if (i >= rightItems.Count)
                         {
-                            changes.Add(new JsonChange(Format(path, i), ChangeKind.Removed, leftItems[i].GetRawText(), null));
+                            Add(path, i, ChangeKind.Removed, leftItems[i].GetRawText(), null);
                         }
                         else
                         {
@@ -115,7 +153,7 @@ public static class JsonDiff
                 default:
                     if (!JsonElement.DeepEquals(before, after))
                     {
-                        changes.Add(new JsonChange(Format(path), ChangeKind.Changed, before.GetRawText(), after.GetRawText()));
+                        Add(path, null, ChangeKind.Changed, before.GetRawText(), after.GetRawText());
                     }
 
                     break;
@@ -128,37 +166,47 @@ public static class JsonDiff
         /// </summary>
         private void CompareByKey(JsonElement before, JsonElement after, List<string> beforeKeys, List<string> afterKeys, List<object> path)
         {
-            var afterItems = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var afterItems = new Dictionary<string, (int Position, JsonElement Item)>(StringComparer.Ordinal);
             var i = 0;
             foreach (var item in after.EnumerateArray())
             {
-                afterItems[afterKeys[i++]] = item;
+                afterItems.TryAdd(afterKeys[i], (i, item));
+                i++;
             }
 
+            var beforeSet = new HashSet<string>(beforeKeys, StringComparer.Ordinal);
             i = 0;
             foreach (var item in before.EnumerateArray())
             {
-                var key = beforeKeys[i++];
-                if (afterItems.Remove(key, out var counterpart))
+                var key = beforeKeys[i];
+                if (afterItems.TryGetValue(key, out var counterpart))
                 {
-                    Descend(item, counterpart, new ListKey(key), path);
+                    Descend(item, counterpart.Item, new ListKey(key, i, counterpart.Position), path);
                 }
                 else
                 {
-                    changes.Add(new JsonChange(Format(path, new ListKey(key)), ChangeKind.Removed, item.GetRawText(), null));
+                    Add(path, new ListKey(key, i, null), ChangeKind.Removed, item.GetRawText(), null);
                 }
+
+                i++;
             }
 
-            foreach (var key in afterKeys.Where(afterItems.ContainsKey))
+            i = 0;
+            foreach (var item in after.EnumerateArray())
             {
-                changes.Add(new JsonChange(Format(path, new ListKey(key)), ChangeKind.Added, null, afterItems[key].GetRawText()));
+                if (!beforeSet.Contains(afterKeys[i]))
+                {
+                    Add(path, new ListKey(afterKeys[i], null, i), ChangeKind.Added, null, item.GetRawText());
+                }
+
+                i++;
             }
         }
 
         private void Descend(JsonElement before, JsonElement after, object segment, List<object> path)
         {
             path.Add(segment);
-            if (!ignore(path))
+            if (ignore is null || !ignore(path))
             {
                 Compare(before, after, path);
             }
@@ -169,6 +217,11 @@ public static class JsonDiff
         /// <summary>True when the member <paramref name="name"/> at <paramref name="path"/> is ignored, or is an object holding only ignored members.</summary>
         private bool Ignorable(JsonElement value, List<object> path, string name)
         {
+            if (ignore is null)
+            {
+                return false;
+            }
+
             path.Add(name);
             try
             {
@@ -200,15 +253,33 @@ public static class JsonDiff
                 path.RemoveAt(path.Count - 1);
             }
         }
+
+        private void Add(List<object> path, object? last, ChangeKind kind, string? before, string? after)
+        {
+            var steps = new List<object>(path);
+            if (last is not null)
+            {
+                steps.Add(last);
+            }
+
+            changes.Add(new JsonChange(Format(steps), kind, before, after) { Segments = steps.Select(Segment).ToList() });
+        }
+
+        private static JsonPathSegment Segment(object step) => step switch
+        {
+            int index => new JsonPathSegment(null, null, index, index),
+            ListKey key => new JsonPathSegment(null, key.Key, key.Before, key.After),
+            _ => new JsonPathSegment((string)step, null, null, null),
+        };
     }
 
-    /// <summary>A path segment naming a list entry by its key: <c>[hw-address=aa:bb:…]</c>.</summary>
-    private sealed record ListKey(string Key);
+    /// <summary>A path segment naming a list entry by its key: <c>[hw-address=aa:bb:…]</c>, and where it is in each list.</summary>
+    private sealed record ListKey(string Key, int? Before, int? After);
 
-    private static string Format(List<object> path, object? last = null)
+    private static string Format(List<object> path)
     {
         var text = new StringBuilder();
-        foreach (var segment in last is null ? path : path.Append(last))
+        foreach (var segment in path)
         {
             if (segment is int index)
             {

@@ -9,6 +9,10 @@ public static class JsonValues
     public static string? Text(JsonElement element, string key) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>The member <paramref name="key"/> of an object when it is of <paramref name="kind"/>; null when absent, of another kind, or not an object.</summary>
+    public static JsonElement? Member(JsonElement element, string key, JsonValueKind kind) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == kind ? value : null;
+
     /// <summary>A scalar as Kea text: a string's value, true/false, a number or null as written.</summary>
     public static string Scalar(JsonElement value) => value.ValueKind switch
     {

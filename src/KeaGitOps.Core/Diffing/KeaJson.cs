@@ -80,7 +80,8 @@ public static class KeaJson
         }
     }
 
-    private static string? ReadFile(string path)
+    /// <summary>The text of a file on disk, or null when it cannot be read.</summary>
+    public static string? ReadFile(string path)
     {
         try
         {

@@ -39,13 +39,16 @@ public static class KeaListKeys
     /// The keys of every entry of <paramref name="list"/>, or null when the list cannot be matched by key
     /// (an entry without one, or one key twice: then only positions can pair its entries).
     /// </summary>
-    public static List<string>? KeysOf(string listName, JsonElement list)
+    /// <param name="keyOf">what identifies an entry; null for <see cref="KeyOf"/>.</param>
+    /// <param name="repeats">whether a key may stand twice (the caller pairs such entries itself).</param>
+    public static List<string>? KeysOf(string listName, JsonElement list, ListEntryKey? keyOf = null, bool repeats = false)
     {
+        keyOf ??= KeyOf;
         var keys = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in list.EnumerateArray())
         {
-            if (KeyOf(listName, item) is not { } key || !seen.Add(key))
+            if (keyOf(listName, item) is not { } key || (!seen.Add(key) && !repeats))
             {
                 return null;
             }

@@ -31,8 +31,8 @@ public sealed record ImportPlan(
     IReadOnlyList<Commented<Setting>> Settings,
     IReadOnlyList<MergedSubnet> Subnets,
     IReadOnlyList<ImportFinding> Findings,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> NotImported,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Notes,
+    IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> NotImported,
+    IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> RenderedDifferently,
     IReadOnlyList<string> Assumed)
 {
     public bool HasConflicts => Findings.Count > 0;
@@ -83,10 +83,12 @@ public static class ImportReconciler
             settings,
             subnets,
             findings,
-            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.NotImported),
-            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<string>)s.Notes),
+            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<ImportNote>)Of(s, NoteKind.NotImported)),
+            servers.ToDictionary(s => s.Name, s => (IReadOnlyList<ImportNote>)Of(s, NoteKind.RenderedDifferently)),
             assumed);
     }
+
+    private static List<ImportNote> Of(ServerSnapshot server, NoteKind kind) => server.Notes.Where(n => n.Kind == kind).ToList();
 
     private static List<MergedServer> MergeServers(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, List<ServerSnapshot> others, List<ImportFinding> findings)
     {
@@ -175,7 +177,7 @@ public static class ImportReconciler
         {
             var values = servers.Select(s => (s.Name, Value: Of(s).FirstOrDefault(x => x.Key == key)?.Value)).ToList();
             var mine = values.First(v => v.Name == prefer.Name).Value;
-            var differ = values.Any(v => !(v.Value?.ToYaml() == mine?.ToYaml()));
+            var differ = values.Any(v => !Equals(v.Value, mine));
             string? comment = null;
             if (differ)
             {
@@ -213,11 +215,23 @@ public static class ImportReconciler
     private static (List<Commented<ImportedReservation>> Kept, List<Commented<ImportedReservation>> LeftOut) MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)
     {
         var perServer = servers.ToDictionary(s => s.Name, s => s.Subnets.Find(n => n.Id == id)!.Reservations);
-        var keys = perServer.Values.SelectMany(r => r.Select(x => x.Key)).Distinct().ToList();
+
+        // Each server's reservations by identity, built once (the first of one identity wins): a subnet may hold thousands.
+        var byIdentity = perServer.ToDictionary(p => p.Key, p =>
+        {
+            var index = new Dictionary<ReservationIdentity, ImportedReservation>();
+            foreach (var reservation in p.Value)
+            {
+                index.TryAdd(reservation.Identity, reservation);
+            }
+
+            return index;
+        });
+        var keys = perServer.Values.SelectMany(r => r.Select(x => x.Identity)).Distinct().ToList();
         var merged = new List<(ImportedReservation Reservation, List<string> Comments)>();
         foreach (var key in keys)
         {
-            var versions = perServer.Select(p => (Server: p.Key, Reservation: p.Value.FirstOrDefault(r => r.Key == key))).Where(v => v.Reservation is not null).ToList();
+            var versions = byIdentity.Select(p => (Server: p.Key, Reservation: p.Value.GetValueOrDefault(key))).Where(v => v.Reservation is not null).ToList();
             var chosen = versions.FirstOrDefault(v => v.Server == prefer.Name);
             if (chosen.Reservation is null)
             {
@@ -237,13 +251,13 @@ public static class ImportReconciler
             {
                 var described = string.Join(", ", versions.Select(v => $"{v.Server} gives {v.Reservation!.Address}"));
                 comments.Add($"{described}; {chosen.Server}'s kept");
-                findings.Add(new ImportFinding(FindingCategory.IdentifierWithDifferentAddresses, $"subnet {id}: {reservation.IdentifierKind} {reservation.Identifier}: {described}; {chosen.Server}'s kept"));
+                findings.Add(new ImportFinding(FindingCategory.IdentifierWithDifferentAddresses, $"subnet {id}: {reservation.Identity.KeaName} {reservation.Identity.Value}: {described}; {chosen.Server}'s kept"));
             }
-            else if (versions.Select(v => v.Reservation!.ToValue().ToYaml()).Distinct().Count() > 1)
+            else if (versions.Select(v => v.Reservation!.ToValue()).Distinct().Count() > 1)
             {
                 var described = string.Join(", ", versions.Select(v => $"{v.Server} has {v.Reservation!.ToValue().ToYaml()}"));
                 comments.Add($"details differ: {described}; {chosen.Server}'s kept");
-                findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: {reservation.IdentifierKind} {reservation.Identifier}: {described}; {chosen.Server}'s kept"));
+                findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: {reservation.Identity.KeaName} {reservation.Identity.Value}: {described}; {chosen.Server}'s kept"));
             }
 
             merged.Add((reservation, comments));
@@ -251,11 +265,11 @@ public static class ImportReconciler
 
         // One address, several clients: across all servers' lists, not just the merged one.
         var all = perServer.SelectMany(p => p.Value.Select(r => (Server: p.Key, Reservation: r))).ToList();
-        var dropped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in all.GroupBy(x => x.Reservation.Address).Where(g => g.Select(x => x.Reservation.Key).Distinct().Count() > 1))
+        var dropped = new HashSet<ReservationIdentity>();
+        foreach (var group in all.GroupBy(x => x.Reservation.Address).Where(g => g.Select(x => x.Reservation.Identity).Distinct().Count() > 1))
         {
-            var claims = string.Join(", ", group.GroupBy(x => x.Reservation.Key).Select(k => $"{k.First().Reservation.Identifier}{Hostname(k.First().Reservation)} on {string.Join(" and ", k.Select(x => x.Server))}"));
-            var preferredKeys = group.Where(x => x.Server == prefer.Name).Select(x => x.Reservation.Key).ToHashSet(StringComparer.Ordinal);
+            var claims = string.Join(", ", group.GroupBy(x => x.Reservation.Identity).Select(k => $"{k.Key.Value}{Hostname(k.First().Reservation)} on {string.Join(" and ", k.Select(x => x.Server))}"));
+            var preferredKeys = group.Where(x => x.Server == prefer.Name).Select(x => x.Reservation.Identity).ToHashSet();
             var decision = preferredKeys.Count switch
             {
                 0 => $"{prefer.Name} reserves it for no one: all kept, fix by hand (the inventory will not validate)",
@@ -264,32 +278,32 @@ public static class ImportReconciler
             };
             if (preferredKeys.Count == 1)
             {
-                foreach (var key in group.Select(x => x.Reservation.Key).Where(k => !preferredKeys.Contains(k)))
+                foreach (var key in group.Select(x => x.Reservation.Identity).Where(k => !preferredKeys.Contains(k)))
                 {
                     dropped.Add(key);
                 }
             }
 
             findings.Add(new ImportFinding(FindingCategory.AddressForDifferentIdentifiers, $"subnet {id}: {group.Key} is reserved for {claims}; {decision}"));
-            foreach (var entry in merged.Where(m => m.Reservation.Address == group.Key && !dropped.Contains(m.Reservation.Key)))
+            foreach (var entry in merged.Where(m => m.Reservation.Address == group.Key && !dropped.Contains(m.Reservation.Identity)))
             {
-                entry.Comments.Add($"{group.Key} is also reserved for {string.Join(", ", group.Select(x => x.Reservation).Where(r => r.Key != entry.Reservation.Key).Select(r => r.Identifier + Hostname(r)).Distinct())}; {decision}");
+                entry.Comments.Add($"{group.Key} is also reserved for {string.Join(", ", group.Select(x => x.Reservation).Where(r => r.Identity != entry.Reservation.Identity).Select(r => r.Identity.Value + Hostname(r)).Distinct())}; {decision}");
             }
         }
 
         var ordered = merged
             .OrderBy(m => Ipv4Address.TryParse(m.Reservation.Address, out var a) ? a.Value : uint.MaxValue)
-            .ThenBy(m => m.Reservation.Key, StringComparer.Ordinal)
+            .ThenBy(m => m.Reservation.Identity.ToString(), StringComparer.Ordinal)
             .ToList();
         return (
-            ordered.Where(m => !dropped.Contains(m.Reservation.Key))
+            ordered.Where(m => !dropped.Contains(m.Reservation.Identity))
                 .Select(m => new Commented<ImportedReservation>(m.Reservation, m.Comments.Count == 0 ? null : "conflict: " + string.Join("; ", m.Comments)))
                 .ToList(),
-            ordered.Where(m => dropped.Contains(m.Reservation.Key))
+            ordered.Where(m => dropped.Contains(m.Reservation.Identity))
                 .Select(m => new Commented<ImportedReservation>(m.Reservation, $"{prefer.Name} gives {m.Reservation.Address} to another client" + (m.Comments.Count == 0 ? string.Empty : "; " + string.Join("; ", m.Comments))))
                 .ToList());
     }
 
     private static string Hostname(ImportedReservation reservation) =>
-        reservation.Fields.FirstOrDefault(f => f.Key == "hostname") is { } h ? $" ({h.Value.ToYaml().Trim('"')})" : string.Empty;
+        reservation.Hostname is { } hostname ? $" ({hostname})" : string.Empty;
 }

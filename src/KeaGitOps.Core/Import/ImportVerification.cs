@@ -21,7 +21,7 @@ public sealed record ImportCheck(IReadOnlyList<string> Errors, IReadOnlyList<str
         text.Append(Errors.Count > 0 ? "; each error names the rule the written inventory breaks: fix it there, then validate again\n" : "\n");
         foreach (var finding in Errors.Concat(Warnings))
         {
-            text.Append("  - ").Append(ImportWriter.CodeSpan(finding)).Append('\n');
+            text.Append("  - ").Append(ImportReport.CodeSpan(finding)).Append('\n');
         }
 
         if (RoundTrip is null)
@@ -42,7 +42,7 @@ public sealed record ImportCheck(IReadOnlyList<string> Errors, IReadOnlyList<str
             text.Append(CultureInfo.InvariantCulture, $"- Round trip: {server}'s config comes back with {differences.Count} difference(s) ({why}):\n");
             foreach (var difference in differences)
             {
-                text.Append("  - ").Append(ImportWriter.CodeSpan(difference)).Append('\n');
+                text.Append("  - ").Append(ImportReport.CodeSpan(difference)).Append('\n');
             }
         }
 
@@ -77,14 +77,13 @@ public static class ImportVerification
             }
 
             // Each file is excused only by what was reported about that file.
-            var reported = plan.NotImported[source.Name].Concat(plan.Notes[source.Name]).ToList();
-            var aboutAgent = reported.Where(KeaConfigReader.IsAgentEntry).ToList();
+            var reported = plan.NotImported[source.Name].Concat(plan.RenderedDifferently[source.Name]).ToList();
             using var rendered = JsonDocument.Parse(server.File(TemplateSet.Dhcp4).Text);
-            var differences = ImportRoundTrip.Differences(source.Root, rendered.RootElement, reported.Except(aboutAgent)).ToList();
+            var differences = ImportRoundTrip.Differences(source.Root, rendered.RootElement, reported.Where(n => n.File == KeaConfigFile.Dhcp4)).ToList();
             if (source.Agent is { } agent)
             {
                 using var renderedAgent = JsonDocument.Parse(server.File(TemplateSet.ControlAgent).Text);
-                differences.AddRange(ImportRoundTrip.Differences(agent, renderedAgent.RootElement, aboutAgent));
+                differences.AddRange(ImportRoundTrip.Differences(agent, renderedAgent.RootElement, reported.Where(n => n.File == KeaConfigFile.ControlAgent)));
             }
 
             roundTrip[source.Name] = differences;

@@ -30,6 +30,9 @@ public static class KeaImport
             return snapshot;
         }).ToList();
         var plan = ImportReconciler.Reconcile(snapshots, preferred ?? sources[0].Name);
-        return (plan, ImportWriter.Write(plan, sources.ToDictionary(s => s.Name, s => s.Origin), grouping, connection));
+        var (files, assumptions) = InventoryWriter.Write(plan, grouping, connection);
+        var report = ImportReport.Write(plan, sources.ToDictionary(s => s.Name, s => s.Origin), assumptions);
+        files[ImportOutput.ReportFile] = report;
+        return (plan, new ImportOutput(files, report));
     }
 }

@@ -1,3 +1,5 @@
+using KeaGitOps.Core.Addressing;
+
 namespace KeaGitOps.Core.Import;
 
 /// <summary>A key of the inventory (dotted for nested keys: high-availability.mode, option-data.routers) and its value.</summary>
@@ -6,16 +8,13 @@ public sealed record Setting(string Key, YamlValue Value);
 /// <summary>One HA peer as a server's config lists it.</summary>
 public sealed record ImportedPeer(string Name, string? Url, string? Host, long? Port, string? Role, bool? AutoFailover);
 
-/// <summary>One reservation: its identifier (kind and normalised value), its address, and the inventory fields to write.</summary>
-public sealed record ImportedReservation(string IdentifierKind, string Identifier, string Address, IReadOnlyList<Setting> Fields)
+/// <summary>One reservation: who it is for, its address, and the inventory fields to write (the identifier in its normal form).</summary>
+public sealed record ImportedReservation(ReservationIdentity Identity, string Address, IReadOnlyList<Setting> Fields)
 {
-    public string Key => $"{IdentifierKind} {Identifier}";
+    /// <summary>The hostname, when the reservation has one.</summary>
+    public string? Hostname => (Fields.FirstOrDefault(f => f.Key == "hostname")?.Value as YamlString)?.Value;
 
-    public string Describe()
-    {
-        var hostname = Fields.FirstOrDefault(f => f.Key == "hostname")?.Value;
-        return hostname is null ? $"{Identifier} → {Address}" : $"{Identifier} ({hostname.ToYaml().Trim('"')}) → {Address}";
-    }
+    public string Describe() => Hostname is { } hostname ? $"{Identity.Value} ({hostname}) → {Address}" : $"{Identity.Value} → {Address}";
 
     public YamlValue ToValue() => new YamlMap(Fields.Select(f => KeyValuePair.Create(f.Key, f.Value)).ToList());
 }
@@ -54,9 +53,6 @@ public sealed class ServerSnapshot
     /// <summary>Null when the config's syntax names one Kea version and nothing contradicts it.</summary>
     public KeaVersionReading? KeaVersionReading { get; set; }
 
-    /// <summary>JSON paths of everything the inventory cannot express, each with why.</summary>
-    public List<string> NotImported { get; } = [];
-
-    /// <summary>What keagitops will render differently from this config (layout it imposes), by JSON path.</summary>
-    public List<string> Notes { get; } = [];
+    /// <summary>Everything not carried over as it was: not imported, or rendered differently; by JSON path, each with why.</summary>
+    public List<ImportNote> Notes { get; } = [];
 }

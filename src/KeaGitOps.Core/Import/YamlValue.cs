@@ -4,21 +4,19 @@ using System.Text;
 namespace KeaGitOps.Core.Import;
 
 /// <summary>
-/// A value to write into the imported inventory, always in YAML flow style. Every string is
-/// double-quoted and escaped, so no imported text can change the YAML structure; two values are
-/// equal when their YAML text is.
+/// A typed value to write into the imported inventory. Values compare by type and content (record
+/// equality); <see cref="ToYaml"/> writes one in YAML flow style, every string double-quoted and escaped
+/// so no imported text can change the YAML structure.
 /// </summary>
 public abstract record YamlValue
 {
     public abstract string ToYaml();
 
-    public bool SameAs(YamlValue? other) => other is not null && ToYaml() == other.ToYaml();
+    public static YamlValue String(string text) => new YamlString(text);
 
-    public static YamlValue String(string text) => new YamlScalar(Quote(text));
+    public static YamlValue Number(long value) => new YamlNumber(value);
 
-    public static YamlValue Number(long value) => new YamlScalar(value.ToString(CultureInfo.InvariantCulture));
-
-    public static YamlValue Bool(bool value) => new YamlScalar(value ? "true" : "false");
+    public static YamlValue Bool(bool value) => new YamlBool(value);
 
     /// <summary>A YAML double-quoted scalar: backslash, quote and every non-printable character escaped.</summary>
     public static string Quote(string text)
@@ -47,20 +45,38 @@ public abstract record YamlValue
     }
 }
 
-public sealed record YamlScalar(string Text) : YamlValue
+public sealed record YamlString(string Value) : YamlValue
 {
-    public override string ToYaml() => Text;
+    public override string ToYaml() => Quote(Value);
+}
+
+public sealed record YamlNumber(long Value) : YamlValue
+{
+    public override string ToYaml() => Value.ToString(CultureInfo.InvariantCulture);
+}
+
+public sealed record YamlBool(bool Value) : YamlValue
+{
+    public override string ToYaml() => Value ? "true" : "false";
 }
 
 public sealed record YamlList(IReadOnlyList<YamlValue> Items) : YamlValue
 {
     public override string ToYaml() => "[" + string.Join(", ", Items.Select(i => i.ToYaml())) + "]";
+
+    public bool Equals(YamlList? other) => other is not null && Items.SequenceEqual(other.Items);
+
+    public override int GetHashCode() => Items.Count;
 }
 
 /// <summary>A flow mapping; keys are kebab-case inventory keys (never user text), values are quoted.</summary>
 public sealed record YamlMap(IReadOnlyList<KeyValuePair<string, YamlValue>> Entries) : YamlValue
 {
     public override string ToYaml() => "{ " + string.Join(", ", Entries.Select(e => $"{YamlKey(e.Key)}: {e.Value.ToYaml()}")) + " }";
+
+    public bool Equals(YamlMap? other) => other is not null && Entries.SequenceEqual(other.Entries);
+
+    public override int GetHashCode() => Entries.Count;
 
     /// <summary>Inventory keys are plain kebab-case; anything else (an imported option name) is quoted.</summary>
     public static string YamlKey(string key) =>

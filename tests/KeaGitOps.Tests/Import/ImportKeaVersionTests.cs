@@ -119,7 +119,7 @@ public sealed class ImportKeaVersionTests
         var finding = Assert.Single(plan.Findings, f => f.Category == FindingCategory.KeaVersion);
         Assert.StartsWith("a: kea.version 3.0: Dhcp4.control-sockets", finding.Message, StringComparison.Ordinal);
         Assert.True(plan.HasConflicts);
-        var report = ImportWriter.Write(plan, new Dictionary<string, string> { ["a"] = "a.conf" }).Report;
+        var report = ImportReport.Write(plan, new Dictionary<string, string> { ["a"] = "a.conf" }, plan.Assumed);
         Assert.Contains("## Kea version (1)\n\n- a: kea.version 3.0: Dhcp4.control-sockets is Kea 3.0 syntax", report, StringComparison.Ordinal);
     }
 

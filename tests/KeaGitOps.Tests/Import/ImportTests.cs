@@ -259,7 +259,7 @@ public sealed class ImportTests : IDisposable
             .Replace("\"hostname\": \"xbox\" }", "\"hostname\": \"xbox\", \"next-server\": \"192.168.1.5\" }", StringComparison.Ordinal);
         var (plan, output) = ImportOne(config);
 
-        Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"]);
+        Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"].Select(n => n.ToString()));
         Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
         Assert.False(plan.HasConflicts);
     }
@@ -272,9 +272,9 @@ public sealed class ImportTests : IDisposable
             .Replace("\"option-data\": [", "\"option-data\": [ [], ", StringComparison.Ordinal);
         var (plan, _) = ImportOne(config);
 
-        Assert.Contains("Dhcp4.subnet4[0].reservations[0]: expected a JSON object, found number", plan.NotImported["kea-dhcp-1"]);
-        Assert.Contains("Dhcp4.subnet4[0].reservations[1]: expected a JSON object, found string", plan.NotImported["kea-dhcp-1"]);
-        Assert.Contains(plan.NotImported["kea-dhcp-1"], n => n.EndsWith(".option-data[0]: expected a JSON object, found array", StringComparison.Ordinal));
+        Assert.Contains("Dhcp4.subnet4[0].reservations[0]: expected a JSON object, found number", plan.NotImported["kea-dhcp-1"].Select(n => n.ToString()));
+        Assert.Contains("Dhcp4.subnet4[0].reservations[1]: expected a JSON object, found string", plan.NotImported["kea-dhcp-1"].Select(n => n.ToString()));
+        Assert.Contains(plan.NotImported["kea-dhcp-1"], n => n.ToString().EndsWith(".option-data[0]: expected a JSON object, found array", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -368,5 +368,75 @@ public sealed class ImportTests : IDisposable
         }
 
         return JsonDocument.Parse(root.ToJsonString());
+    }
+
+    /// <summary>Imports both report servers after <paramref name="edit"/> has changed each one's config text (given the server's name).</summary>
+    private (int ExitCode, string Console) ImportEdited(Func<string, string, string> edit, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    {
+        Directory.CreateDirectory(_folder);
+        var from = new List<string>();
+        foreach (var (server, config) in new[] { ("kea-dhcp-1", Server1), ("kea-dhcp-2", Server2) })
+        {
+            var path = Path.Combine(_folder, server + ".conf");
+            File.WriteAllText(path, edit(server, File.ReadAllText(config)));
+            from.Add($"{server}={path}");
+        }
+
+        var console = new StringWriter();
+        return (ImportCommand.Run(from, new DirectoryInfo(Out), null, strict: false, console, grouping), console.ToString());
+    }
+
+    [Fact]
+    public void A_mac_written_with_one_digit_octets_is_imported_in_its_normal_form_and_the_inventory_validates()
+    {
+        // Kea reads D8:E2:DF:3:E6:2 as d8:e2:df:03:e6:02 (server 2's spelling): one device, and validate accepts only the normal form.
+        var (code, console) = ImportEdited((server, text) =>
+            text.Replace("\"d8:e2:df:63:e6:12\"", server == "kea-dhcp-1" ? "\"D8:E2:DF:3:E6:2\"" : "\"d8:e2:df:03:e6:02\"", StringComparison.Ordinal));
+
+        Assert.Equal(ExitCodes.Success, code);
+        var line = File.ReadAllLines(Path.Combine(Out, "reservations", "subnet-1.yaml")).Single(l => l.Contains("xbox", StringComparison.Ordinal));
+        Assert.StartsWith("- { hw-address: \"d8:e2:df:03:e6:02\", ip-address: \"192.168.1.24\", hostname: \"xbox\" }", line, StringComparison.Ordinal);
+        Assert.Contains("## Reservations only on one server (1)", console, StringComparison.Ordinal);
+        Assert.DoesNotContain(Validate(Out).Diagnostics, d => d.IsError);
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config", console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_subnet_without_reservations_gets_a_file_a_person_can_append_a_reservation_to()
+    {
+        var (code, _) = ImportEdited((_, text) => System.Text.RegularExpressions.Regex.Replace(text, "\"reservations\": \\[[^\\]]*\\]", "\"reservations\": []"));
+        Assert.Equal(ExitCodes.Success, code);
+        var file = Path.Combine(Out, "reservations", "subnet-1.yaml");
+        Assert.DoesNotContain("[]", File.ReadAllText(file), StringComparison.Ordinal);
+        var empty = Validate(Out);
+        Assert.DoesNotContain(empty.Diagnostics, d => d.IsError);
+        Assert.Empty(empty.Model!.Subnets[0].Reservations);
+
+        File.AppendAllText(file, "- { hw-address: \"02:00:00:00:00:09\", ip-address: \"192.168.1.99\", hostname: \"added\" }\n");
+
+        var added = Validate(Out);
+        Assert.DoesNotContain(added.Diagnostics, d => d.IsError);
+        Assert.Equal("added", Assert.Single(added.Model!.Subnets[0].Reservations).Hostname);
+    }
+
+    [Fact]
+    public void Grouped_by_hostname_prefix_a_subnet_without_reservations_still_validates()
+    {
+        var (code, _) = ImportEdited((_, text) => System.Text.RegularExpressions.Regex.Replace(text, "\"reservations\": \\[[^\\]]*\\]", "\"reservations\": []"), ReservationGrouping.HostnamePrefix);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var result = Validate(Out);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        Assert.Empty(result.Model!.Subnets[0].Reservations);
+    }
+
+    [Fact]
+    public void A_top_level_key_of_the_agent_config_is_reported_once_and_not_again_by_the_round_trip()
+    {
+        var (code, console) = ImportWithAgent("""{ "Control-agent": { "http-host": "127.0.0.1", "http-port": 8001 }, "Logging": { "loggers": [] } }""");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("- `Control-agent:$.Logging: a top-level key of kea-ctrl-agent.conf keagitops does not render`", console, StringComparison.Ordinal);
+        Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config", console, StringComparison.Ordinal);
     }
 }

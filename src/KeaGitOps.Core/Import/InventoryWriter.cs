@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KeaGitOps.Core.Kea;
 
 namespace KeaGitOps.Core.Import;
 
@@ -24,16 +25,19 @@ public enum ReservationGrouping
 }
 
 /// <summary>
-/// Writes an <see cref="ImportPlan"/> as an inventory (site.yaml, reservations/subnet-ID.yaml) and the
-/// Markdown report. Every string value is double-quoted (<see cref="YamlValue.Quote"/>); conflicts are
-/// marked with a trailing <c># import: conflict …</c> comment on the entry.
+/// Writes an <see cref="ImportPlan"/> as an inventory (site.yaml, reservations/subnet-ID.yaml). Every string
+/// value is double-quoted (<see cref="YamlValue.Quote"/>); conflicts are marked with a trailing
+/// <c># import: conflict …</c> comment on the entry.
 /// </summary>
-public static class ImportWriter
+public static class InventoryWriter
 {
-    private const long KeaDefaultAgentPort = 8000;
     private const long AssumedAgentPort = 8001;
 
-    public static ImportOutput Write(ImportPlan plan, IReadOnlyDictionary<string, string> sources, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
+    /// <summary>The file of reservations without a usable hostname, when grouped by hostname prefix.</summary>
+    private const string NoHostname = "other";
+
+    /// <summary>The inventory's files by path relative to the output folder, and what the writer assumed (for the report).</summary>
+    public static (SortedDictionary<string, string> Files, List<string> Assumptions) Write(ImportPlan plan, ReservationGrouping grouping = ReservationGrouping.Subnet, ImportConnection? connection = null)
     {
         var assumptions = new List<string>(plan.Assumed);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -52,8 +56,9 @@ public static class ImportWriter
 
             if (section.Key == "high-availability" && !sections.Exists(s => s.Key == "control-agent"))
             {
-                var haPort = plan.Settings.FirstOrDefault(s => s.Value.Key == "high-availability.port")?.Value.Value.ToYaml();
-                if (haPort is null || haPort == KeaDefaultAgentPort.ToString(CultureInfo.InvariantCulture))
+                var haPort = (plan.Settings.FirstOrDefault(s => s.Value.Key == "high-availability.port")?.Value.Value as YamlNumber)?.Value;
+                var agentPort = KeaDefaults.For("Control-agent", "http-port")!.Value.GetInt64();
+                if (haPort is null || haPort == agentPort)
                 {
                     var why = "assumed: no kea-ctrl-agent.conf was read, and Kea's default agent port 8000 is the HA port; check it";
                     site.Append("control-agent:\n  port: ").Append(AssumedAgentPort.ToString(CultureInfo.InvariantCulture)).Append(Comment(why)).Append('\n');
@@ -104,6 +109,12 @@ public static class ImportWriter
                         files[$"{folder}{group.Key}.yaml"] = Reservations(subnet, plan, group.ToList());
                     }
 
+                    if (subnet.Reservations.Count == 0)
+                    {
+                        // reservations-from must name a folder that exists: one empty file a person can append to.
+                        files[$"{folder}{NoHostname}.yaml"] = Reservations(subnet, plan, []);
+                    }
+
                     break;
                 default:
                     var file = $"reservations/subnet-{id}.yaml";
@@ -114,9 +125,7 @@ public static class ImportWriter
         }
 
         files[ImportOutput.SiteFile] = site.ToString();
-        var report = Report(plan, sources, assumptions);
-        files[ImportOutput.ReportFile] = report;
-        return new ImportOutput(files, report);
+        return (files, assumptions);
     }
 
     private static string Section(string key) => key.Contains('.', StringComparison.Ordinal) ? key[..key.IndexOf('.', StringComparison.Ordinal)] : key;
@@ -243,20 +252,20 @@ public static class ImportWriter
     /// </summary>
     private static string HostnamePrefix(ImportedReservation reservation)
     {
-        var hostname = reservation.Fields.FirstOrDefault(f => f.Key == "hostname")?.Value.ToYaml().Trim('"', '\'') ?? string.Empty;
-        var word = new string(hostname.TakeWhile(char.IsAsciiLetter).ToArray()).ToLowerInvariant();
-        return word.Length == 0 ? "other" : word;
+        var word = new string((reservation.Hostname ?? string.Empty).TakeWhile(char.IsAsciiLetter).ToArray()).ToLowerInvariant();
+        return word.Length == 0 ? NoHostname : word;
     }
 
     private static string Reservations(MergedSubnet subnet, ImportPlan plan, IReadOnlyList<Commented<ImportedReservation>> reservations)
     {
         var text = new StringBuilder();
-        var prefix = subnet.Settings.FirstOrDefault(s => s.Value.Key == "subnet")?.Value.Value.ToYaml() ?? string.Empty;
+        var prefix = (subnet.Settings.FirstOrDefault(s => s.Value.Key == "subnet")?.Value.Value as YamlString)?.Value ?? string.Empty;
         text.Append("# Reservations of subnet ").Append(subnet.Id.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(CommentText(prefix))
             .Append(", imported from ").Append(string.Join(", ", plan.ServerNames)).Append("; sorted by address.\n");
         if (reservations.Count == 0)
         {
-            text.Append("[]\n");
+            // No "[]": a file of comments only is an empty list, and a line appended to it is a list of one.
+            text.Append("# None yet: add one per line, as - { hw-address: \"aa:bb:cc:dd:ee:ff\", ip-address: \"192.0.2.10\", hostname: \"name\" }\n");
         }
 
         foreach (var reservation in reservations)
@@ -274,75 +283,6 @@ public static class ImportWriter
     private static string Comment(string? comment) => comment is null ? string.Empty : "  # import: " + CommentText(comment);
 
     /// <summary>A comment ends at the line's end: imported text in it must not start a new line.</summary>
-    private static string CommentText(string text) => new(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c).ToArray());
+    internal static string CommentText(string text) => new(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c).ToArray());
 
-    /// <summary>
-    /// <paramref name="text"/> as one Markdown code span on one line: fenced by one backtick more than its
-    /// longest run of backticks (CommonMark), padded when it starts or ends with one.
-    /// </summary>
-    internal static string CodeSpan(string text)
-    {
-        var line = CommentText(text);
-        var longest = 0;
-        for (var i = 0; i < line.Length;)
-        {
-            var run = 0;
-            while (i < line.Length && line[i] == '`')
-            {
-                run++;
-                i++;
-            }
-
-            longest = Math.Max(longest, run);
-            i += run == 0 ? 1 : 0;
-        }
-
-        var fence = new string('`', longest + 1);
-        var pad = line.StartsWith('`') || line.EndsWith('`') ? " " : string.Empty;
-        return fence + pad + line + pad + fence;
-    }
-
-    private static string Report(ImportPlan plan, IReadOnlyDictionary<string, string> sources, List<string> assumptions)
-    {
-        var text = new StringBuilder();
-        text.Append("# keagitops import report\n\n");
-        foreach (var name in plan.ServerNames)
-        {
-            text.Append("- ").Append(name).Append(": ").Append(sources.TryGetValue(name, out var source) ? source : "?").Append(name == plan.Preferred ? " (preferred: its version wins every conflict)" : string.Empty).Append('\n');
-        }
-
-        text.Append('\n').Append(plan.Findings.Count.ToString(CultureInfo.InvariantCulture)).Append(plan.Findings.Count == 1 ? " conflict" : " conflicts")
-            .Append(plan.Findings.Count == 0 ? ": the servers agree.\n" : "; each is marked `# import: conflict` in the written inventory where it has an entry.\n");
-        Section(text, "Identity problems", plan.Findings, FindingCategory.Identity);
-        Section(text, "Reservations only on one server", plan.Findings, FindingCategory.ReservationOnOneServer);
-        Section(text, "Same identifier, different addresses", plan.Findings, FindingCategory.IdentifierWithDifferentAddresses);
-        Section(text, "Same address, different identifiers", plan.Findings, FindingCategory.AddressForDifferentIdentifiers);
-        Section(text, "Different options, timers, subnets and settings", plan.Findings, FindingCategory.DifferentSettings);
-        Section(text, "Kea version", plan.Findings, FindingCategory.KeaVersion);
-
-        text.Append("\n## Not imported (by JSON path)\n\n");
-        PerServer(text, plan.NotImported, "nothing: every key was mapped");
-        text.Append("\n## What keagitops will render differently\n\n");
-        PerServer(text, plan.Notes, "nothing");
-        text.Append("\n## Assumed\n\n");
-        text.Append(assumptions.Count == 0 ? "- nothing\n" : string.Concat(assumptions.Select(a => $"- {a}\n")));
-        return text.ToString();
-    }
-
-    private static void Section(StringBuilder text, string title, IReadOnlyList<ImportFinding> findings, FindingCategory category)
-    {
-        var items = findings.Where(f => f.Category == category).ToList();
-        text.Append("\n## ").Append(title).Append(" (").Append(items.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
-        text.Append(items.Count == 0 ? "- none\n" : string.Concat(items.Select(i => $"- {CommentText(i.Message)}\n")));
-    }
-
-    private static void PerServer(StringBuilder text, IReadOnlyDictionary<string, IReadOnlyList<string>> items, string none)
-    {
-        foreach (var (server, list) in items)
-        {
-            text.Append("### ").Append(server).Append("\n\n");
-            text.Append(list.Count == 0 ? $"- {none}\n" : string.Concat(list.Select(i => $"- {CodeSpan(i)}\n")));
-            text.Append('\n');
-        }
-    }
 }

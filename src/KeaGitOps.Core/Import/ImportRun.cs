@@ -1,0 +1,157 @@
+using System.Text.Json;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Rendering;
+
+namespace KeaGitOps.Core.Import;
+
+/// <summary>
+/// One server's configs to import: its name, where they came from (for the report), and how to read
+/// them; <paramref name="LoadAgent"/> gives null when the server has no kea-ctrl-agent.conf.
+/// </summary>
+/// <param name="AssignedAddresses">the live server's IPv4 addresses; null for files.</param>
+public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null)
+{
+    /// <summary>
+    /// The one place import reads and parses a Kea config: the file <paramref name="display"/> names and
+    /// its &lt;?include?&gt; files, each read through <paramref name="readFile"/> by the name the config gives
+    /// it (null: it cannot be read). Null when the file itself cannot be read.
+    /// </summary>
+    public static KeaJsonResult? Parse(string display, Func<string, string?> readFile) =>
+        readFile(display) is { } text ? KeaJson.Parse(text, display, readFile) : null;
+
+    /// <summary>
+    /// A server's kea-dhcp4.conf on disk, and the kea-ctrl-agent.conf beside it when there is one; only for a
+    /// file named kea-dhcp4.conf, so two servers' configs copied into one folder do not share a stray agent file.
+    /// </summary>
+    public static ConfigSource FromFile(string name, string path)
+    {
+        var agent = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, TemplateSet.ControlAgent);
+        var hasAgent = System.IO.Path.GetFileName(path) == TemplateSet.Dhcp4 && File.Exists(agent);
+        return new ConfigSource(
+            name,
+            DisplayPath.Of(System.IO.Path.GetFullPath(path)),
+            () => Parse(path, KeaJson.ReadFile) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(path), $"cannot read {path}")),
+            hasAgent ? DisplayPath.Of(agent) : null,
+            () => hasAgent ? Parse(agent, KeaJson.ReadFile) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(agent), $"cannot read {agent}")) : null);
+    }
+}
+
+/// <summary>Where import writes the new inventory: a folder, written file by file.</summary>
+public interface IImportWriter
+{
+    /// <summary>The folder's full path: the written inventory is validated and rendered from there.</summary>
+    string Folder { get; }
+
+    /// <summary>Whether the folder is absent or empty (import writes a new inventory, never over one).</summary>
+    bool IsEmpty();
+
+    /// <summary>Writes (or replaces) the file at <paramref name="relativePath"/> under the folder, creating its folders.</summary>
+    void Write(string relativePath, string text);
+}
+
+public enum ImportOutcome
+{
+    /// <summary>The inventory and report are written.</summary>
+    Written,
+
+    /// <summary>A config could not be read, or the output folder is not empty: nothing written.</summary>
+    Failed,
+
+    /// <summary>--strict and the servers disagree: the report was made, nothing written.</summary>
+    Conflicts,
+
+    /// <summary>The options contradict the sources (--prefer names no server).</summary>
+    BadOptions,
+}
+
+/// <param name="Errors">what stopped the import, one line each, for the user.</param>
+/// <param name="Report">the report before the check (printed as soon as it exists).</param>
+/// <param name="Check">the report's last section: the written inventory validated and rendered back.</param>
+public sealed record ImportResult(ImportOutcome Outcome, IReadOnlyList<string> Errors, ImportPlan? Plan = null, ImportOutput? Output = null, string? Check = null);
+
+public sealed record ImportOptions(string? Prefer, bool Strict, ReservationGrouping Grouping = ReservationGrouping.Subnet, ImportConnection? Connection = null);
+
+/// <summary>
+/// The import use case: read each server's configs, reconcile them, write the inventory through an
+/// <see cref="IImportWriter"/>, check that it validates and renders the configs back, and write the report
+/// (once, with that check).
+/// </summary>
+public static class ImportRun
+{
+    public static ImportResult Run(IReadOnlyList<ConfigSource> servers, ImportOptions options, IImportWriter writer)
+    {
+        if (options.Prefer is { } prefer && !servers.Any(s => s.Name == prefer))
+        {
+            return Stopped(ImportOutcome.BadOptions, $"keagitops import: --prefer {prefer}: not one of the --from servers ({string.Join(", ", servers.Select(s => s.Name))})");
+        }
+
+        if (!writer.IsEmpty())
+        {
+            return Stopped(ImportOutcome.Failed, $"keagitops import: {DisplayPath.Of(writer.Folder)} is not empty; import writes a new inventory into an empty folder");
+        }
+
+        var parsed = new List<KeaJsonResult>();
+        try
+        {
+            var sources = new List<ImportSource>();
+            foreach (var (name, origin, load, agentOrigin, loadAgent, assignedAddresses) in servers)
+            {
+                var result = load();
+                parsed.Add(result);
+                if (!result.Succeeded)
+                {
+                    return Stopped(ImportOutcome.Failed, $"{result.Error}", $"keagitops import: cannot read {name}'s config: nothing written");
+                }
+
+                var agent = loadAgent();
+                if (agent is not null)
+                {
+                    parsed.Add(agent);
+                    if (!agent.Succeeded)
+                    {
+                        return Stopped(ImportOutcome.Failed, $"{agent.Error}", $"keagitops import: cannot read {name}'s {TemplateSet.ControlAgent}: nothing written");
+                    }
+                }
+
+                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement, assignedAddresses));
+            }
+
+            var (plan, output) = KeaImport.Run(sources, options.Prefer, options.Grouping, options.Connection);
+            if (options.Strict && plan.HasConflicts)
+            {
+                return new ImportResult(ImportOutcome.Conflicts, [$"keagitops import: --strict: {plan.Findings.Count} conflict(s): nothing written"], plan, output);
+            }
+
+            foreach (var (relative, text) in output.Files.Where(f => f.Key != ImportOutput.ReportFile))
+            {
+                writer.Write(relative, text);
+            }
+
+            // The promise of the report: the inventory validates (or it says which rule breaks) and
+            // renders back each server's config apart from what it listed. The report is written once, with that check.
+            string check;
+            try
+            {
+                check = ImportVerification.Check(writer.Folder, sources, plan).ToMarkdown(plan.Preferred);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or KeyNotFoundException)
+            {
+                // The inventory is written; a check that could not run says so instead of leaving a half-made folder behind a crash.
+                check = $"\n{ImportCheck.Heading}\n\n- not completed: {e.Message}; run `keagitops validate` on the written inventory\n";
+            }
+
+            writer.Write(ImportOutput.ReportFile, output.Report + check);
+            return new ImportResult(ImportOutcome.Written, [], plan, output, check);
+        }
+        finally
+        {
+            foreach (var result in parsed)
+            {
+                result.Dispose();
+            }
+        }
+    }
+
+    private static ImportResult Stopped(ImportOutcome outcome, params string[] errors) => new(outcome, errors);
+}

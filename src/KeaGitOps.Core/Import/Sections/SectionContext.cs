@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace KeaGitOps.Core.Import.Sections;
+
+/// <summary>
+/// What the section readers of one server's configs share: the snapshot they fill, the one record of what
+/// was not carried over (<see cref="ServerSnapshot.Notes"/>), and facts one section finds that another needs
+/// (the Kea version's syntax, option definitions, the HA scope classes, Kea 2.2's subnet numbering).
+/// </summary>
+internal sealed class SectionContext(ServerSnapshot snapshot)
+{
+    public ServerSnapshot Snapshot => snapshot;
+
+    /// <summary>The file being read: every note is about it.</summary>
+    public KeaConfigFile File { get; set; } = KeaConfigFile.Dhcp4;
+
+    /// <summary>Whether the config is written in Kea 3.0's syntax (else 2.2's).</summary>
+    public bool BareNames { get; set; } = true;
+
+    /// <summary>"space/name" of every option-def in the config: options that need one cannot be imported.</summary>
+    public HashSet<string> DefinedOptions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last id Kea 2.2 gave a subnet without one.</summary>
+    public long AutomaticSubnetIds { get; set; }
+
+    public bool SharedNetworksHaveSubnets { get; set; }
+
+    /// <summary>The HA scope classes of a load-balancing pair (HA_primary, HA_secondary), once the HA hook is read.</summary>
+    public (string First, string Second)? Scopes { get; set; }
+
+    public void NotImported(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why));
+
+    public void Note(string path, string what) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.RenderedDifferently, what));
+
+    public void Set(string key, YamlValue value) => snapshot.Settings.Add(new Setting(key, value));
+
+    /// <summary>The string setting read so far (from kea-dhcp4.conf), or null.</summary>
+    public string? SettingText(string key) => (snapshot.Settings.FindLast(s => s.Key == key)?.Value as YamlString)?.Value;
+
+    /// <summary>
+    /// Records every member of <paramref name="element"/> not in <paramref name="known"/> as not imported;
+    /// false (and recorded as not imported) when it is not a JSON object: a hand-edited config may hold anything.
+    /// </summary>
+    public bool OnlyKnown(JsonElement element, string path, params string[] known)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            NotImported(path, $"expected a JSON object, found {element.ValueKind.ToString().ToLowerInvariant()}");
+            return false;
+        }
+
+        foreach (var member in element.EnumerateObject())
+        {
+            if (!known.Contains(member.Name, StringComparer.Ordinal))
+            {
+                NotImported($"{path}.{member.Name}", "no inventory key for it");
+            }
+        }
+
+        return true;
+    }
+
+    public static long? Integer(JsonElement element, string key) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+
+    public static bool? Flag(JsonElement element, string key) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+}
