@@ -241,8 +241,9 @@ public sealed class InventoryLoader
                         files.Add(entry);
                     }
                 }
-                else if (isYaml || entry.Kind == SourceEntryKind.Folder)
+                else if (isYaml || (reference is not null && entry.Kind == SourceEntryKind.Folder))
                 {
+                    // Folders count only where reservations are read recursively: at the top level they are never read.
                     ReportLink(entry, reference ?? SourceLocation.StartOf(source.Display(entry.Link ?? entry.Path)));
                 }
             }

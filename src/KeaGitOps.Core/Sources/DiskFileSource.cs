@@ -69,7 +69,13 @@ public sealed class DiskFileSource : IFileSource
         var entry = Find(path);
         if (entry.Problem != LinkProblem.None || entry.Kind != SourceEntryKind.File)
         {
-            throw new IOException(entry.Kind == SourceEntryKind.Folder ? "it is a folder, not a file" : "no such file inside the folder");
+            throw new IOException(entry.Problem switch
+            {
+                LinkProblem.Loop => $"the symbolic link {entry.Link} loops",
+                LinkProblem.Outside when entry.Link is not null => $"the symbolic link {entry.Link} leads outside {RootDisplay}",
+                LinkProblem.Outside => $"the path leads outside {RootDisplay}",
+                _ => entry.Kind == SourceEntryKind.Folder ? "it is a folder, not a file" : $"there is no such file in {RootDisplay}",
+            });
         }
 
         var full = Full(entry.Real);

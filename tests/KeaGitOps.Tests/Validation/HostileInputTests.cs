@@ -238,6 +238,13 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         ["top-level link to a file outside the inventory"] = new(
             i => Link(i, "outside.yaml", "/dev/null"),
             Error("KGO008", "outside.yaml", 1, 1, "leads outside", only: true)),
+        ["reservations-from naming a link to a folder outside"] = new(
+            i =>
+            {
+                Link(i, "hosts", "/usr");
+                ReplaceLine(i, Site, 62, "    reservations-from: hosts/");
+            },
+            Error("KGO008", ReservationsFrom, "hosts (-> /usr) leads outside", only: true)),
         ["link that leads nowhere"] = new(
             i => Link(i, "reservations/gone.yaml", "missing.yaml"),
             Error("KGO005", ReservationsFrom, "reservations/gone.yaml (-> missing.yaml) leads nowhere", only: true)),
