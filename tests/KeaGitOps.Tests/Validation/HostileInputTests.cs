@@ -299,6 +299,42 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     [Fact]
     public void The_table_has_at_least_forty_rows() => Assert.True(Rows.Count >= 40, $"{Rows.Count} rows");
 
+    /// <summary>A number the binder cannot hold falls back to the key's default; only a range in the schema turns it into a finding.</summary>
+    [Fact]
+    public void Every_integer_key_in_the_schema_has_a_range()
+    {
+        var unbounded = new List<string>();
+        void Walk(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    if (obj["type"] is JsonValue type && type.GetValue<string>() == "integer" && (obj["minimum"] is null || obj["maximum"] is null))
+                    {
+                        unbounded.Add(path);
+                    }
+
+                    foreach (var (key, value) in obj)
+                    {
+                        Walk(value, path + "/" + key);
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var index = 0; index < array.Count; index++)
+                    {
+                        Walk(array[index], $"{path}/{index}");
+                    }
+
+                    break;
+            }
+        }
+
+        Walk(JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "schemas", "inventory.schema.json"))), "#");
+
+        Assert.Empty(unbounded);
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public async Task Hostile_input_ends_in_a_located_error_or_a_correct_render(string name)
