@@ -103,7 +103,7 @@ public static class YamlReader
     /// <summary>One file's reading: the anchors seen so far with their expanded sizes, and the alias budget spent.</summary>
     private sealed class Reading(IParser parser, string file, DiagnosticBag diagnostics)
     {
-        private readonly Dictionary<string, (Node Node, int Size)> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Shape> _anchors = new(StringComparer.Ordinal);
         private readonly Stack<(Mark Start, char Bracket)> _openFlows = new();
         private int _aliases;
 
@@ -121,7 +121,7 @@ public static class YamlReader
             }
 
             parser.Consume<DocumentStart>();
-            var (root, _) = ReadNode(1);
+            var root = ReadNode(1).Node;
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -131,12 +131,14 @@ public static class YamlReader
             return root is ScalarNode { Kind: ScalarKind.Null } ? null : root;
         }
 
-        /// <returns>the node and the number of values it stands for, expanded.</returns>
-        private (Node Node, int Size) ReadNode(int depth)
+        /// <summary>A node with the number of values it stands for and the levels it spans, aliases expanded.</summary>
+        private readonly record struct Shape(Node Node, int Size, int Height);
+
+        private Shape ReadNode(int depth)
         {
             if (parser.TryConsume<AnchorAlias>(out var alias))
             {
-                return Alias(alias);
+                return Alias(alias, depth);
             }
 
             if (depth > MaxDepth)
@@ -146,6 +148,7 @@ public static class YamlReader
 
             Node node;
             int size;
+            var height = 1;
             NodeEvent start;
             if (parser.TryConsume<Scalar>(out var scalar))
             {
@@ -161,9 +164,10 @@ public static class YamlReader
                 size = 1;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    var (item, itemSize) = ReadNode(depth + 1);
-                    items.Add(item);
-                    size += itemSize;
+                    var item = ReadNode(depth + 1);
+                    items.Add(item.Node);
+                    size += item.Size;
+                    height = Math.Max(height, item.Height + 1);
                 }
 
                 Closed(sequenceStart.Style == SequenceStyle.Flow);
@@ -174,31 +178,34 @@ public static class YamlReader
                 var mappingStart = parser.Consume<MappingStart>();
                 start = mappingStart;
                 Opened(mappingStart.Style == MappingStyle.Flow, mappingStart.Start, '{');
-                (node, size) = ReadMapping(depth, At(file, mappingStart.Start));
+                (node, size, height) = ReadMapping(depth, At(file, mappingStart.Start));
                 Closed(mappingStart.Style == MappingStyle.Flow);
             }
 
             CheckTag(start, node);
+            var shape = new Shape(node, size, height);
             if (!start.Anchor.IsEmpty)
             {
-                _anchors[start.Anchor.Value] = (node, size);
+                _anchors[start.Anchor.Value] = shape;
             }
 
-            return (node, size);
+            return shape;
         }
 
-        private (Node Node, int Size) ReadMapping(int depth, SourceLocation location)
+        private Shape ReadMapping(int depth, SourceLocation location)
         {
             var entries = new List<MappingEntry>();
             var seen = new Dictionary<string, ScalarNode>(StringComparer.Ordinal);
             var size = 1;
+            var height = 1;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 // A quoted "<<" is an ordinary key; only the plain one is YAML 1.1's merge key.
                 var isMergeKey = parser.Accept<Scalar>(out var keyEvent) && keyEvent is { Value: "<<", Style: ScalarStyle.Plain } && keyEvent.Tag.IsEmpty;
-                var (keyNode, keySize) = ReadNode(depth + 1);
-                var (value, valueSize) = ReadNode(depth + 1);
+                var (keyNode, keySize, keyHeight) = ReadNode(depth + 1);
+                var (value, valueSize, valueHeight) = ReadNode(depth + 1);
                 size += keySize + valueSize;
+                height = Math.Max(height, Math.Max(keyHeight, valueHeight) + 1);
                 if (keyNode is not ScalarNode key)
                 {
                     diagnostics.Add(DiagnosticCatalogue.ComplexKey(keyNode.Location));
@@ -221,10 +228,10 @@ public static class YamlReader
                 entries.Add(new MappingEntry(key, value));
             }
 
-            return (new MappingNode(entries, location), size);
+            return new Shape(new MappingNode(entries, location), size, height);
         }
 
-        private (Node Node, int Size) Alias(AnchorAlias alias)
+        private Shape Alias(AnchorAlias alias, int depth)
         {
             if (!_anchors.TryGetValue(alias.Value.Value, out var target))
             {
@@ -234,6 +241,13 @@ public static class YamlReader
             if (++_aliases > MaxAliases)
             {
                 Refuse(DiagnosticCatalogue.TooManyAliases(At(file, alias.Start), MaxAliases));
+            }
+
+            // An alias nests its target where it stands: anchors nesting each other's aliases would otherwise
+            // build, through a few aliases, a tree deeper than any phase after reading can recurse.
+            if (depth + target.Height - 1 > MaxDepth)
+            {
+                Refuse(DiagnosticCatalogue.NestedTooDeep(At(file, alias.Start), MaxDepth));
             }
 
             AliasValues += target.Size;

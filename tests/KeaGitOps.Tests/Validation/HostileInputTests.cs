@@ -96,6 +96,20 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         ["more than 10,000 aliases"] = new(
             i => i.Write(Extra, ReservationHead + "    domain-name-servers:\n      - &a 192.168.1.1\n" + string.Concat(Enumerable.Repeat("      - *a\n", 10_001))),
             Error("KGO006", Extra, 10_006, 9, "10,000 aliases", only: true)),
+        ["aliases across many files beyond the inventory's limit"] = new(
+            i =>
+            {
+                // 74,727 values a file, within its own limit; the fourteenth file crosses 1,000,000.
+                for (var n = 0; n < 14; n++)
+                {
+                    i.Write($"reservations/bomb-{n:d2}.yaml", AliasBomb(6));
+                }
+            },
+            Error("KGO006", "reservations/bomb-13.yaml", 1, 1, "in all", only: true)),
+        ["anchors nesting each other's aliases deeper than 64 levels"] = new(
+            i => i.Write(Extra, ReservationHead + "    domain-name-servers:\n      - &n0 [[[[[[[[[[1]]]]]]]]]]\n"
+                + string.Concat(Enumerable.Range(1, 7).Select(n => $"      - &n{n} [[[[[[[[[[*n{n - 1}]]]]]]]]]]\n"))),
+            ErrorAt("KGO006", i => i.At(Extra, "&n5 ", "*n4"), "nested", only: true)),
         ["anchors and aliases used sensibly"] = new(
             i => i.Write(Extra, """
                 - hw-address: "02:00:00:00:00:98"
