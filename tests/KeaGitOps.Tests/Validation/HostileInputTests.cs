@@ -227,6 +227,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         ["reservations file of comments and blank lines only"] = new(
             i => i.Write(Extra, "# nothing yet\n\n   \n# still nothing\n"),
             RendersLikeExample()),
+        ["a FIFO named like a reservations file reads as empty, never blocks"] = new(
+            i => System.Diagnostics.Process.Start("mkfifo", Path.Combine(i.Folder, Extra))!.WaitForExit(),
+            RendersLikeExample()),
         ["a folder named like a reservations file"] = new(
             i =>
             {
