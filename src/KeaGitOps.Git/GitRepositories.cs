@@ -13,7 +13,7 @@ public static class GitRepositories
     public static Repository? TryOpen(string anyPath) =>
         Repository.Discover(Path.GetFullPath(anyPath)) is { } gitDir ? new Repository(gitDir) : null;
 
-    /// <summary>The repository holding <paramref name="anyPath"/>; throws <see cref="GitSnapshotException"/> naming <paramref name="neededBy"/> when there is none.</summary>
+    /// <summary>The repository holding <paramref name="anyPath"/>; throws <see cref="GitRevisionException"/> naming <paramref name="neededBy"/> when there is none.</summary>
     public static Repository Open(string anyPath, string neededBy) =>
-        TryOpen(anyPath) ?? throw new GitSnapshotException($"{anyPath} is not inside a git repository; {neededBy} needs one");
+        TryOpen(anyPath) ?? throw new GitRevisionException($"{anyPath} is not inside a git repository; {neededBy} needs one");
 }

@@ -30,7 +30,7 @@ public sealed class DiffCommand
         {
             _inventory, _format, _templates, _server, _unified, _base,
         };
-        command.SetAction((parse, cancellation) => (parse.GetValue(_base) ?? GitSnapshot.PullRequestBase(parse.GetValue(_inventory)!.FullName)) is { } baseRef
+        command.SetAction((parse, cancellation) => (parse.GetValue(_base) ?? GitRevision.PullRequestBase(parse.GetValue(_inventory)!.FullName)) is { } baseRef
             ? Task.FromResult(Review(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), baseRef, Console.Out))
             : RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation));
         return command;
@@ -102,30 +102,29 @@ public sealed class DiffCommand
         var writer = new DiagnosticWriter(console, format, CommonOptions.UseColor());
         var templatesFolder = CommonOptions.TemplatesFolder(templates);
         var head = WorkingTree.Render(inventory, templates);
-        GitSnapshot snapshot;
-        string sha;
+        GitRevision revision;
         try
         {
-            snapshot = GitSnapshot.At(inventory.FullName, baseRef, templatesFolder is null ? [inventory.FullName] : [inventory.FullName, templatesFolder], out sha);
+            revision = GitRevision.Open(inventory.FullName, baseRef);
         }
-        catch (GitSnapshotException e)
+        catch (GitRevisionException e)
         {
             console.WriteLine($"keagitops: {e.Message}");
             return ExitCodes.Failure;
         }
 
-        using (snapshot)
+        using (revision)
         {
-            var baseTemplates = templatesFolder is null || !Directory.Exists(snapshot.Map(templatesFolder)) ? null : snapshot.Map(templatesFolder);
-            var baseInventory = snapshot.Map(inventory.FullName);
-            if (!Directory.Exists(baseInventory))
+            // Read from git's objects as they are at the base: no checkout, no temporary copy. Paths in the
+            // base's findings read like the working tree's, as they are in the repository.
+            if (revision.Folder(inventory.FullName) is not { } baseInventory)
             {
                 console.WriteLine($"keagitops: {inventory} does not exist at {baseRef}; nothing to compare with");
                 return ExitCodes.Failure;
             }
 
-            // Paths in the base's findings read like the working tree's, as they are in the repository.
-            var before = RenderPipeline.Default(snapshot.Map(Directory.GetCurrentDirectory())).Run(baseInventory, baseTemplates, () => null);
+            var baseTemplates = templatesFolder is null ? null : revision.Folder(templatesFolder);
+            var before = RenderPipeline.Default().Run(baseInventory, baseTemplates, () => null);
             var failed = false;
             foreach (var (side, result) in new[] { ($"at {baseRef}", before), ("in the working tree", head) })
             {
@@ -142,7 +141,7 @@ public sealed class DiffCommand
             }
 
             var review = ReviewDiff.Between(before, head);
-            ReviewWriter.Write(console, format, review, $"{baseRef} ({sha[..12]})");
+            ReviewWriter.Write(console, format, review, $"{baseRef} ({revision.Sha[..12]})");
             return review.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
         }
     }

@@ -28,7 +28,7 @@ public sealed class HistoryCommand
         {
             records = DeploymentRecords.Read(inventory.FullName);
         }
-        catch (GitSnapshotException e)
+        catch (GitRevisionException e)
         {
             console.WriteLine($"keagitops: {e.Message}");
             return ExitCodes.Failure;

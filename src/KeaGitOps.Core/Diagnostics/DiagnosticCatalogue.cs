@@ -26,6 +26,14 @@ public static partial class DiagnosticCatalogue
         "Top-level inventory files hold a mapping; reservation files hold a list; one YAML document per file.");
     public static readonly RuleInfo IncludeNotFound = Rule("KGO005", Severity.Error, "reservations-from target not found",
         "A reservations file or folder named in the inventory does not exist, so its reservations would be missing.");
+    public static readonly RuleInfo YamlRefused = Rule("KGO006", Severity.Error, "YAML construct refused",
+        "Aliases that expand past a limit (an alias bomb), nesting deeper than 64 levels, merge keys (<<) and tags other than !!str would make reading unbounded or change values silently; write the values out.");
+    public static readonly RuleInfo NotUtf8 = Rule("KGO007", Severity.Error, "File is not UTF-8 text",
+        "A byte that is not UTF-8 (a Windows-1252 ü), a NUL or UTF-16 would otherwise be replaced or cut silently on its way into the rendered config.");
+    public static readonly RuleInfo LinkRefused = Rule("KGO008", Severity.Error, "Link loops or leaves the inventory",
+        "A symbolic link back into a folder that contains it would be followed without end; one leading out of the inventory reads files nobody reviews with it.");
+    public static readonly RuleInfo ReservationsReadTwice = Rule("KGO009", Severity.Error, "Reservations referenced twice",
+        "A reservations file or folder named by two reservations-from would put every reservation in it twice; it belongs to one subnet.");
 
     // ---- Schema: KGO1xx -------------------------------------------------------------------------
     public static readonly RuleInfo UnknownKey = Rule("KGO101", Severity.Error, "Unknown key",

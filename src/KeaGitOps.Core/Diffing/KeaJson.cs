@@ -22,39 +22,39 @@ public static class KeaJson
     };
 
     /// <summary>Reads and parses the file at <paramref name="path"/>; includes are read from disk.</summary>
-    public static KeaJsonResult Load(string path) => Load(DiskFileSource.Instance, path);
+    public static KeaJsonResult Load(string path) => Load(FileSystemPaths.LocalRoot(), path);
 
-    /// <summary>Reads and parses the file at <paramref name="path"/> of <paramref name="source"/>, its includes from the same source.</summary>
-    public static KeaJsonResult Load(IFileSource source, string path)
+    /// <summary>Reads and parses the file at absolute <paramref name="path"/> of <paramref name="root"/> (a source rooted at <c>/</c>), its includes from the same source.</summary>
+    public static KeaJsonResult Load(IFileSource root, string path)
     {
         string? text;
         try
         {
-            text = Decode(source.ReadFile(path));
+            text = Decode(root.ReadAt(path));
         }
-        catch (FileSourceException e)
+        catch (IOException e)
         {
-            return KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(source.Display(path)), e.Message));
+            return KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"cannot read {root.DisplayAt(path)}: {e.Message}"));
         }
 
         return text is null
-            ? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(source.Display(path)), $"cannot read {source.Display(path)}"))
-            : Parse(text, path, source);
+            ? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"cannot read {root.DisplayAt(path)}"))
+            : Parse(text, path, root);
     }
 
-    /// <summary>Parses <paramref name="text"/>, read from <paramref name="path"/> of <paramref name="source"/>, which also gives its includes.</summary>
-    public static KeaJsonResult Parse(string text, string path, IFileSource source) =>
+    /// <summary>Parses <paramref name="text"/>, read from absolute <paramref name="path"/> of <paramref name="root"/> (a source rooted at <c>/</c>), which also gives its includes.</summary>
+    public static KeaJsonResult Parse(string text, string path, IFileSource root) =>
         Parse(text, path, include =>
         {
             try
             {
-                return Decode(source.ReadFile(include));
+                return Decode(root.ReadAt(include));
             }
-            catch (FileSourceException)
+            catch (IOException)
             {
                 return null;
             }
-        }, source.Display);
+        }, root.DisplayAt);
 
     /// <summary>
     /// Parses <paramref name="text"/>, which was read from <paramref name="path"/> (the name errors
@@ -85,9 +85,9 @@ public static class KeaJson
     {
         try
         {
-            return Decode(DiskFileSource.Instance.ReadFile(path));
+            return Decode(FileSystemPaths.LocalRoot().ReadAt(path));
         }
-        catch (FileSourceException)
+        catch (IOException)
         {
             return null;
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Sources;
 
 namespace KeaGitOps.Core.Import;
 
@@ -13,27 +14,40 @@ namespace KeaGitOps.Core.Import;
 public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null)
 {
     /// <summary>
-    /// The one place import reads and parses a Kea config: the file <paramref name="display"/> names and
-    /// its &lt;?include?&gt; files, each read through <paramref name="readFile"/> by the name the config gives
-    /// it (null: it cannot be read). Null when the file itself cannot be read.
+    /// The one place import reads and parses a Kea config: absolute <paramref name="path"/> of
+    /// <paramref name="root"/> (the local disk or a server, from its <c>/</c>) and its &lt;?include?&gt; files,
+    /// as Kea reads them. Null when there is no such file.
     /// </summary>
-    public static KeaJsonResult? Parse(string display, Func<string, string?> readFile) =>
-        readFile(display) is { } text ? KeaJson.Parse(text, display, readFile) : null;
+    public static KeaJsonResult? Parse(IFileSource root, string path)
+    {
+        try
+        {
+            return root.ReadAt(path) is null ? null : KeaJson.Load(root, path);
+        }
+        catch (IOException e)
+        {
+            return KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"cannot read {root.DisplayAt(path)}: {e.Message}"));
+        }
+    }
 
     /// <summary>
     /// A server's kea-dhcp4.conf on disk, and the kea-ctrl-agent.conf beside it when there is one; only for a
     /// file named kea-dhcp4.conf, so two servers' configs copied into one folder do not share a stray agent file.
     /// </summary>
-    public static ConfigSource FromFile(string name, string path)
+    public static ConfigSource FromFile(string name, string path) => From(FileSystemPaths.LocalRoot(), name, System.IO.Path.GetFullPath(path), agentBeside: System.IO.Path.GetFileName(path) == TemplateSet.Dhcp4);
+
+    /// <summary>The kea-dhcp4.conf at absolute <paramref name="path"/> of <paramref name="root"/>, with the kea-ctrl-agent.conf beside it when asked for and there.</summary>
+    public static ConfigSource From(IFileSource root, string name, string path, bool agentBeside, IReadOnlySet<string>? assignedAddresses = null)
     {
-        var agent = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, TemplateSet.ControlAgent);
-        var hasAgent = System.IO.Path.GetFileName(path) == TemplateSet.Dhcp4 && File.Exists(agent);
+        var agent = $"{System.IO.Path.GetDirectoryName(path)!.TrimEnd('/')}/{TemplateSet.ControlAgent}";
+        var hasAgent = agentBeside && root.Find(agent.TrimStart('/')).Kind == SourceEntryKind.File;
         return new ConfigSource(
             name,
-            DisplayPath.Of(System.IO.Path.GetFullPath(path)),
-            () => Parse(path, KeaJson.ReadFile) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(path), $"cannot read {path}")),
-            hasAgent ? DisplayPath.Of(agent) : null,
-            () => hasAgent ? Parse(agent, KeaJson.ReadFile) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(agent), $"cannot read {agent}")) : null);
+            root.DisplayAt(path),
+            () => Parse(root, path) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"{root.DisplayAt(path)} does not exist")),
+            hasAgent ? root.DisplayAt(agent) : null,
+            () => hasAgent ? Parse(root, agent) : null,
+            assignedAddresses);
     }
 }
 

@@ -1,25 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
 using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Sources;
 
 namespace KeaGitOps.Core.Inventory;
 
 /// <summary>One file the inventory was read from, kept for the digest and for messages.</summary>
-public sealed record InventoryFile(string FullPath, string RelativePath, string DisplayPath, byte[] Sha256);
+public sealed record InventoryFile(string RelativePath, string DisplayPath, byte[] Sha256);
 
 /// <summary>The inventory's files merged into one tree, reservations files already spliced into their subnets.</summary>
+/// <param name="Folder">the inventory as the user would name it.</param>
 public sealed record LoadedInventory(string Folder, MappingNode Root, IReadOnlyList<InventoryFile> Files, string Digest);
 
 /// <summary>
-/// Reads an inventory folder: every top-level <c>*.yaml</c>/<c>*.yml</c> file is a part of one mapping
-/// (a key may appear in one file only), and each subnet's <c>reservations-from</c> names files or
-/// folders whose lists of reservations are appended to the subnet's own <c>reservations</c>.
+/// Reads an inventory: every top-level <c>*.yaml</c>/<c>*.yml</c> file is a part of one mapping (a key
+/// may appear in one file only), and each subnet's <c>reservations-from</c> names files or folders whose
+/// lists of reservations are appended to the subnet's own <c>reservations</c>. Every file is read through
+/// an <see cref="IFileSource"/>, so an inventory on disk and one in a git tree load alike.
 /// </summary>
 public sealed class InventoryLoader
 {
     public const string ReservationsFromKey = "reservations-from";
     private const string ReservationsKey = "reservations";
     private const string SubnetsKey = "subnets";
+
+    /// <summary>Values that aliases may stand for in the whole inventory (each file also has its own limit).</summary>
+    public const int MaxAliasValuesInAll = 1_000_000;
 
     private readonly string _workingDirectory;
 
@@ -28,30 +34,37 @@ public sealed class InventoryLoader
         _workingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
     }
 
-    public LoadedInventory? Load(string folder, DiagnosticBag diagnostics)
+    /// <summary>Loads the inventory in a folder on disk.</summary>
+    public LoadedInventory? Load(string folder, DiagnosticBag diagnostics) => Load(new DiskFileSource(folder, _workingDirectory), diagnostics);
+
+    public static LoadedInventory? Load(IFileSource source, DiagnosticBag diagnostics)
     {
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        if (!Directory.Exists(root))
+        var root = source.Find(string.Empty);
+        if (root.Kind != SourceEntryKind.Folder)
         {
-            diagnostics.Add(DiagnosticCatalogue.InventoryFolderMissing(Display(root)));
+            diagnostics.Add(DiagnosticCatalogue.InventoryFolderMissing(source.RootDisplay));
             return null;
         }
 
-        var files = new List<InventoryFile>();
-        var parts = YamlFilesIn(root, recursive: false);
+        var reading = new Reading(source, diagnostics);
+        var parts = reading.YamlFiles(source.ListFiles(string.Empty, recursive: false), reference: null);
         if (parts.Count == 0)
         {
-            diagnostics.Add(DiagnosticCatalogue.InventoryFolderEmpty(Display(root)));
+            if (!diagnostics.HasErrors)
+            {
+                diagnostics.Add(DiagnosticCatalogue.InventoryFolderEmpty(source.RootDisplay));
+            }
+
             return null;
         }
 
         var entries = new List<MappingEntry>();
         var firstPlace = new Dictionary<string, ScalarNode>(StringComparer.Ordinal);
         var partUnreadable = false;
-        foreach (var path in parts)
+        foreach (var part in parts)
         {
-            var parsed = ParseFile(root, path);
-            Record(parsed, files, diagnostics);
+            var parsed = reading.Parse(part);
+            reading.Record(parsed);
             var node = parsed.Root;
             partUnreadable |= parsed.Findings.Count > 0 && node is null;
             if (node is null)
@@ -74,54 +87,243 @@ public sealed class InventoryLoader
                 }
 
                 firstPlace.Add(entry.Key.Value, entry.Key);
-                entries.Add(entry.Key.Value == SubnetsKey ? SpliceReservations(root, entry, files, diagnostics) : entry);
+                entries.Add(entry.Key.Value == SubnetsKey ? reading.SpliceReservations(entry) : entry);
             }
         }
 
-        if (partUnreadable)
+        if (partUnreadable || !reading.WithinAliasBudget())
         {
-            // Whole sections of the inventory are missing: schema and rules would only add noise.
+            // Whole sections of the inventory are missing, or too large to check: schema and rules would only add noise.
             return null;
         }
 
-        var merged = new MappingNode(entries, entries.Count > 0 ? entries[0].Key.Location with { Line = 1, Column = 1 } : SourceLocation.StartOf(Display(parts[0])));
-        return new LoadedInventory(root, merged, files, Digest(files));
+        var merged = new MappingNode(entries, entries.Count > 0 ? entries[0].Key.Location with { Line = 1, Column = 1 } : SourceLocation.StartOf(source.Display(parts[0].Path)));
+        return new LoadedInventory(source.RootDisplay, merged, reading.Files, Digest(reading.Files));
     }
 
-    private MappingEntry SpliceReservations(string root, MappingEntry subnets, List<InventoryFile> files, DiagnosticBag diagnostics)
+    /// <summary>A file read and parsed on its own, its findings kept apart.</summary>
+    private sealed record ParsedFile(Node? Root, InventoryFile? File, IReadOnlyList<Diagnostic> Findings, int AliasValues);
+
+    /// <summary>One load: the source, the findings and the files read so far.</summary>
+    private sealed class Reading(IFileSource source, DiagnosticBag diagnostics)
     {
-        if (subnets.Value is not SequenceNode list)
+        private readonly HashSet<string> _linksReported = new(StringComparer.Ordinal);
+        private readonly List<(string Display, int AliasValues)> _aliasUse = [];
+
+        public List<InventoryFile> Files { get; } = [];
+
+        public MappingEntry SpliceReservations(MappingEntry subnets)
         {
-            return subnets;
+            if (subnets.Value is not SequenceNode list)
+            {
+                return subnets;
+            }
+
+            // Resolve every subnet's sources first (each file claimed by the first reference that names it),
+            // then read and parse each file once, in parallel: opening a file is slow on some file systems,
+            // and the fast reader for reservation files allocates little.
+            var claimed = new Dictionary<string, (SourceEntry File, ScalarNode Reference)>(StringComparer.Ordinal);
+            var sources = list.Items
+                .Select(item => item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from ? Claim(from, claimed) : null)
+                .ToList();
+            var files = sources.Where(s => s is not null).SelectMany(s => s!).ToList();
+            var parsed = new ParsedFile[files.Count];
+            Parallel.For(0, files.Count, i => parsed[i] = Parse(files[i]));
+
+            var byPath = new Dictionary<string, ParsedFile>(StringComparer.Ordinal);
+            for (var i = 0; i < files.Count; i++)
+            {
+                byPath.Add(files[i].Real, parsed[i]);
+                Record(parsed[i]);
+                if (parsed[i].Root is { } node and not SequenceNode)
+                {
+                    diagnostics.Add(DiagnosticCatalogue.ExpectedReservationList(node.Location, node.KindName));
+                }
+            }
+
+            var items = new List<Node>(list.Items.Count);
+            for (var i = 0; i < list.Items.Count; i++)
+            {
+                items.Add(sources[i] is { } subnetSources ? WithReservations((MappingNode)list.Items[i], subnetSources.Select(f => byPath[f.Real].Root).OfType<SequenceNode>()) : list.Items[i]);
+            }
+
+            return subnets with { Value = new SequenceNode(items, list.Location) };
         }
 
-        // Resolve every subnet's sources first, then read and parse each file once, in parallel: opening a
-        // file is slow on some file systems, and the fast reader for reservation files allocates little.
-        var sources = list.Items
-            .Select(item => item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from ? ResolveSources(root, from, diagnostics) : null)
-            .ToList();
-        var paths = sources.Where(s => s is not null).SelectMany(s => s!).Distinct(StringComparer.Ordinal).ToList();
-        var parsed = new ParsedFile[paths.Count];
-        Parallel.For(0, paths.Count, i => parsed[i] = ParseFile(root, paths[i]));
-
-        var byPath = new Dictionary<string, ParsedFile>(StringComparer.Ordinal);
-        for (var i = 0; i < paths.Count; i++)
+        /// <summary>
+        /// The files a subnet's reservations-from names that no earlier reference named. A file named twice
+        /// is one finding at the second reference, naming the first; its reservations are read once, so they
+        /// do not each clash with themselves.
+        /// </summary>
+        private List<SourceEntry> Claim(MappingEntry from, Dictionary<string, (SourceEntry File, ScalarNode Reference)> claimed)
         {
-            byPath.Add(paths[i], parsed[i]);
-            Record(parsed[i], files, diagnostics);
-            if (parsed[i].Root is { } node and not SequenceNode)
+            var references = from.Value switch
             {
-                diagnostics.Add(DiagnosticCatalogue.ExpectedReservationList(node.Location, node.KindName));
+                ScalarNode { Kind: ScalarKind.String } one => [one],
+                SequenceNode many => many.Items.OfType<ScalarNode>().Where(s => s.Kind == ScalarKind.String).ToList(),
+                _ => new List<ScalarNode>(), // the schema reports the wrong type
+            };
+            var kept = new List<SourceEntry>();
+            foreach (var reference in references)
+            {
+                (SourceEntry File, SourceEntry First, ScalarNode FirstReference)? twice = null;
+                foreach (var file in Resolve(reference))
+                {
+                    if (claimed.TryGetValue(file.Real, out var first))
+                    {
+                        twice ??= (file, first.File, first.Reference);
+                        continue;
+                    }
+
+                    claimed.Add(file.Real, (file, reference));
+                    kept.Add(file);
+                }
+
+                if (twice is { } again)
+                {
+                    diagnostics.Add(ReferenceEquals(again.FirstReference, reference)
+                        ? DiagnosticCatalogue.ReachedTwice(reference.Location, reference.Value, source.Display(again.First.Path), source.Display(again.File.Path))
+                        : DiagnosticCatalogue.ReferencedTwice(reference.Location, reference.Value, source.Display(again.First.Path), again.FirstReference.Value, again.FirstReference.Location));
+                }
+            }
+
+            return kept;
+        }
+
+        private List<SourceEntry> Resolve(ScalarNode reference)
+        {
+            var path = SourcePath.Normalize(reference.Value);
+            if (path is null)
+            {
+                diagnostics.Add(DiagnosticCatalogue.IncludeOutsideInventory(reference.Location, reference.Value));
+                return [];
+            }
+
+            var entry = source.Find(path);
+            if (entry.Problem != LinkProblem.None)
+            {
+                ReportLink(entry, reference.Location);
+                return [];
+            }
+
+            switch (entry.Kind)
+            {
+                case SourceEntryKind.File:
+                    return [entry];
+                case SourceEntryKind.Folder:
+                    try
+                    {
+                        return YamlFiles(source.ListFiles(path, recursive: true), reference.Location);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        diagnostics.Add(DiagnosticCatalogue.FileUnreadable(source.Display(path), e.Message));
+                        return [];
+                    }
+
+                default:
+                    diagnostics.Add(DiagnosticCatalogue.IncludeMissing(reference.Location, reference.Value, source.Display(path)));
+                    return [];
             }
         }
 
-        var items = new List<Node>(list.Items.Count);
-        for (var i = 0; i < list.Items.Count; i++)
+        /// <summary>The YAML files of a listing; links that loop, leave the source or lead nowhere are findings at <paramref name="reference"/> (at the link itself for the top-level files).</summary>
+        public List<SourceEntry> YamlFiles(IReadOnlyList<SourceEntry> listing, SourceLocation? reference)
         {
-            items.Add(sources[i] is { } subnetSources ? WithReservations((MappingNode)list.Items[i], subnetSources.Select(p => byPath[p].Root).OfType<SequenceNode>()) : list.Items[i]);
+            var files = new List<SourceEntry>();
+            foreach (var entry in listing)
+            {
+                var isYaml = IsYaml(entry.Path);
+                if (entry.Problem == LinkProblem.None && entry.Kind == SourceEntryKind.File)
+                {
+                    if (isYaml)
+                    {
+                        files.Add(entry);
+                    }
+                }
+                else if (isYaml || (reference is not null && entry.Kind == SourceEntryKind.Folder))
+                {
+                    // Folders count only where reservations are read recursively: at the top level they are never read.
+                    ReportLink(entry, reference ?? SourceLocation.StartOf(source.Display(entry.Link ?? entry.Path)));
+                }
+            }
+
+            return files;
         }
 
-        return subnets with { Value = new SequenceNode(items, list.Location) };
+        private void ReportLink(SourceEntry entry, SourceLocation at)
+        {
+            var link = entry.Link ?? entry.Path;
+            if (!_linksReported.Add(link))
+            {
+                return;
+            }
+
+            var display = source.Display(link);
+            diagnostics.Add(entry.Problem switch
+            {
+                LinkProblem.Loop => DiagnosticCatalogue.LinkLoops(at, display, entry.Target),
+                LinkProblem.Outside when entry.Link is null => DiagnosticCatalogue.IncludeOutsideInventory(at, entry.Path),
+                LinkProblem.Outside => DiagnosticCatalogue.LinkLeavesInventory(at, display, entry.Target),
+                _ => DiagnosticCatalogue.LinkBroken(at, display, entry.Target),
+            });
+        }
+
+        public ParsedFile Parse(SourceEntry entry)
+        {
+            var display = source.Display(entry.Path);
+            var findings = new DiagnosticBag();
+            byte[] bytes;
+            try
+            {
+                bytes = source.ReadAllBytes(entry.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                findings.Add(DiagnosticCatalogue.FileUnreadable(display, e.Message));
+                return new ParsedFile(null, null, findings.Items, 0);
+            }
+
+            var file = new InventoryFile(entry.Path, display, SHA256.HashData(bytes));
+            var text = SourceText.Decode(bytes, display, findings);
+            var aliasValues = 0;
+            var node = text is null ? null : YamlReader.Read(text, display, findings, out aliasValues);
+            return new ParsedFile(node, file, findings.Items, aliasValues);
+        }
+
+        public void Record(ParsedFile parsed)
+        {
+            if (parsed.File is not null)
+            {
+                Files.Add(parsed.File);
+                if (parsed.AliasValues > 0)
+                {
+                    _aliasUse.Add((parsed.File.DisplayPath, parsed.AliasValues));
+                }
+            }
+
+            diagnostics.AddRange(parsed.Findings);
+        }
+
+        /// <summary>Each file keeps within its own alias limit; many such files together must keep within one more.</summary>
+        public bool WithinAliasBudget()
+        {
+            var total = 0L;
+            foreach (var (display, values) in _aliasUse.OrderBy(u => u.Display, StringComparer.Ordinal))
+            {
+                total += values;
+                if (total > MaxAliasValuesInAll)
+                {
+                    diagnostics.Add(DiagnosticCatalogue.AliasesTooLargeInAll(SourceLocation.StartOf(display), MaxAliasValuesInAll));
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsYaml(string path) =>
+            path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The subnet with its inline reservations followed by those of its files, in file order.</summary>
@@ -145,82 +347,6 @@ public sealed class InventoryLoader
         entries.Add(new MappingEntry(key, new SequenceNode(reservations, inline?.Value.Location ?? from.Value.Location)));
         return new MappingNode(entries, subnet.Location);
     }
-
-    private List<string> ResolveSources(string root, MappingEntry from, DiagnosticBag diagnostics)
-    {
-        var sources = from.Value switch
-        {
-            ScalarNode { Kind: ScalarKind.String } one => [one],
-            SequenceNode many => many.Items.OfType<ScalarNode>().Where(s => s.Kind == ScalarKind.String).ToList(),
-            _ => new List<ScalarNode>(), // the schema reports the wrong type
-        };
-        return sources.SelectMany(source => ResolveSource(root, source, diagnostics)).ToList();
-    }
-
-    private List<string> ResolveSource(string root, ScalarNode source, DiagnosticBag diagnostics)
-    {
-        var full = Path.GetFullPath(Path.Combine(root, source.Value));
-        var inside = full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        if (!inside)
-        {
-            diagnostics.Add(DiagnosticCatalogue.IncludeOutsideInventory(source.Location, source.Value));
-            return [];
-        }
-
-        if (File.Exists(full))
-        {
-            return [full];
-        }
-
-        if (Directory.Exists(full))
-        {
-            return YamlFilesIn(full, recursive: true);
-        }
-
-        diagnostics.Add(DiagnosticCatalogue.IncludeMissing(source.Location, source.Value, Display(full)));
-        return [];
-    }
-
-    /// <summary>A file read and parsed on its own, its findings kept apart.</summary>
-    private sealed record ParsedFile(Node? Root, InventoryFile? File, IReadOnlyList<Diagnostic> Findings);
-
-    private ParsedFile ParseFile(string root, string path)
-    {
-        var display = Display(path);
-        var findings = new DiagnosticBag();
-        byte[] bytes;
-        try
-        {
-            bytes = System.IO.File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            findings.Add(DiagnosticCatalogue.FileUnreadable(display, e.Message));
-            return new ParsedFile(null, null, findings.Items);
-        }
-
-        var file = new InventoryFile(path, Path.GetRelativePath(root, path).Replace('\\', '/'), display, SHA256.HashData(bytes));
-        var node = YamlReader.Read(new UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF'), display, findings);
-        return new ParsedFile(node, file, findings.Items);
-    }
-
-    private static void Record(ParsedFile parsed, List<InventoryFile> files, DiagnosticBag diagnostics)
-    {
-        if (parsed.File is not null)
-        {
-            files.Add(parsed.File);
-        }
-
-        diagnostics.AddRange(parsed.Findings);
-    }
-
-    private static List<string> YamlFilesIn(string folder, bool recursive) =>
-        Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-    private string Display(string fullPath) => DisplayPath.Of(fullPath, _workingDirectory);
 
     /// <summary>SHA-256 over each file's path (relative to the inventory) and content hash, in a fixed order.</summary>
     private static string Digest(IEnumerable<InventoryFile> files)

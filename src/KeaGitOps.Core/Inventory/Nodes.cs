@@ -90,7 +90,8 @@ public sealed class ScalarNode : Node
             digits = digits[1..];
         }
 
-        if (digits.Length == 0 || digits.Length > 18)
+        // Any number of digits: an integer too large for 64 bits is still an integer, out of range.
+        if (digits.Length == 0)
         {
             return false;
         }

@@ -41,30 +41,30 @@ public sealed class KeaConfig : IDisposable
     public bool EditedSinceRender => Provenance?.ConfigDigest is { } recorded && recorded != SettingsDigest;
 
     /// <summary>
-    /// Reads <paramref name="path"/> from <paramref name="source"/> as Kea would (its includes from the same
-    /// source). A missing file is <see cref="KeaConfigRead.Missing"/>; one Kea could not read is an error at
+    /// Reads absolute <paramref name="path"/> from <paramref name="root"/> (a source rooted at <c>/</c>: the
+    /// local disk or a server) as Kea would, its includes from the same source. A missing file is <see cref="KeaConfigRead.Missing"/>; one Kea could not read is an error at
     /// its file:line:col.
     /// </summary>
-    public static KeaConfigRead Load(IFileSource source, string path)
+    public static KeaConfigRead Load(IFileSource root, string path)
     {
         byte[]? bytes;
         try
         {
-            bytes = source.ReadFile(path);
+            bytes = root.ReadAt(path);
         }
-        catch (FileSourceException e)
+        catch (IOException e)
         {
-            return KeaConfigRead.Failed(new KeaJsonError(SourceLocation.StartOf(source.Display(path)), e.Message));
+            return KeaConfigRead.Failed(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"cannot read {root.DisplayAt(path)}: {e.Message}"));
         }
 
-        return bytes is null ? KeaConfigRead.Missing : Parse(bytes, path, source);
+        return bytes is null ? KeaConfigRead.Missing : Parse(bytes, path, root);
     }
 
-    /// <summary>Parses <paramref name="bytes"/>, the content of <paramref name="path"/> in <paramref name="source"/>, which also gives its includes.</summary>
-    public static KeaConfigRead Parse(byte[] bytes, string path, IFileSource source)
+    /// <summary>Parses <paramref name="bytes"/>, the content of absolute <paramref name="path"/> in <paramref name="root"/> (rooted at <c>/</c>), which also gives its includes.</summary>
+    public static KeaConfigRead Parse(byte[] bytes, string path, IFileSource root)
     {
-        var parsed = KeaJson.Parse(System.Text.Encoding.UTF8.GetString(bytes), path, source);
-        return parsed.Succeeded ? KeaConfigRead.Read(new KeaConfig(parsed.Document, source.Display(path))) : KeaConfigRead.Failed(parsed.Error);
+        var parsed = KeaJson.Parse(System.Text.Encoding.UTF8.GetString(bytes), path, root);
+        return parsed.Succeeded ? KeaConfigRead.Read(new KeaConfig(parsed.Document, root.DisplayAt(path))) : KeaConfigRead.Failed(parsed.Error);
     }
 
     /// <summary>A config keagitops rendered (strict JSON, no includes).</summary>

@@ -1,5 +1,6 @@
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Sources;
 using KeaGitOps.Core.Validation;
 
 namespace KeaGitOps.Core.Rendering;
@@ -20,12 +21,19 @@ public sealed class RenderPipeline(InventoryValidator validator)
 
     /// <param name="templatesFolder">null for the built-in templates.</param>
     /// <param name="revision">reads the source revision once validation passed (null outside git).</param>
-    public RenderResult Run(string inventoryFolder, string? templatesFolder, Func<SourceRevision?> revision)
+    public RenderResult Run(string inventoryFolder, string? templatesFolder, Func<SourceRevision?> revision) =>
+        Run(() => validator.Validate(inventoryFolder), findings => TemplateSet.Load(templatesFolder, findings), revision);
+
+    /// <param name="templates">null for the built-in templates.</param>
+    public RenderResult Run(IFileSource inventory, IFileSource? templates, Func<SourceRevision?> revision) =>
+        Run(() => validator.Validate(inventory), findings => templates is null ? TemplateSet.Load((string?)null, findings) : TemplateSet.Load(templates, findings), revision);
+
+    private static RenderResult Run(Func<ValidationResult> validate, Func<DiagnosticBag, TemplateSet?> loadTemplates, Func<SourceRevision?> revision)
     {
         // The templates are read and parsed on another thread while the inventory is validated.
         var templateFindings = new DiagnosticBag();
-        var loading = Task.Run(() => TemplateSet.Load(templatesFolder, templateFindings));
-        var validation = validator.Validate(inventoryFolder);
+        var loading = Task.Run(() => loadTemplates(templateFindings));
+        var validation = validate();
         var templates = loading.GetAwaiter().GetResult();
         if (validation.HasErrors)
         {

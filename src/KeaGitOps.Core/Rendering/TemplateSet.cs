@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Sources;
 using Scriban;
 using Scriban.Runtime;
 
@@ -22,12 +23,24 @@ public sealed partial class TemplateSet
 
     public IReadOnlyList<TemplateFile> Files { get; }
 
-    public static TemplateSet? Load(string? folder, DiagnosticBag diagnostics)
+    /// <param name="folder">the templates folder, or null for the templates built into the binary.</param>
+    public static TemplateSet? Load(string? folder, DiagnosticBag diagnostics) =>
+        folder is null ? Parse(OutputNames.Select(name => ((string?)BuiltIn(name), $"<built-in>/{name}.scriban")), diagnostics) : Load(new DiskFileSource(folder), diagnostics);
+
+    /// <summary>The templates at the root of <paramref name="source"/>, one per output file, each UTF-8.</summary>
+    public static TemplateSet? Load(IFileSource source, DiagnosticBag diagnostics) =>
+        Parse(OutputNames.Select(name => Read(source, name + ".scriban", diagnostics)), diagnostics);
+
+    private static TemplateSet? Parse(IEnumerable<(string? Text, string Display)> texts, DiagnosticBag diagnostics)
     {
         var files = new List<TemplateFile>();
-        foreach (var name in OutputNames)
+        foreach (var ((text, display), name) in texts.Zip(OutputNames))
         {
-            var (text, display) = folder is null ? (BuiltIn(name), $"<built-in>/{name}.scriban") : ReadFrom(folder, name);
+            if (text is null)
+            {
+                continue;
+            }
+
             var parsed = Template.Parse(text, display);
             if (parsed.HasErrors)
             {
@@ -54,10 +67,18 @@ public sealed partial class TemplateSet
         return reader.ReadToEnd();
     }
 
-    private static (string Text, string Display) ReadFrom(string folder, string name)
+    private static (string? Text, string Display) Read(IFileSource source, string path, DiagnosticBag diagnostics)
     {
-        var path = Path.Combine(folder, name + ".scriban");
-        return (File.ReadAllText(path), DisplayPath.Of(path));
+        var display = source.Display(path);
+        try
+        {
+            return (SourceText.Decode(source.ReadAllBytes(path), display, diagnostics), display);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalogue.TemplateUnreadable(SourceLocation.StartOf(display), e.Message));
+            return (null, display);
+        }
     }
 
     /// <summary>Runs a template on a model. Scriban's own runtime errors become diagnostics with the template line.</summary>

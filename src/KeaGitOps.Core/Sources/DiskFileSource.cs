@@ -1,21 +1,210 @@
+using KeaGitOps.Core.Diagnostics;
+
 namespace KeaGitOps.Core.Sources;
 
-/// <summary>The local file system; paths are shown as given.</summary>
+/// <summary>
+/// A folder on the local disk as a <see cref="IFileSource"/>. Symbolic links are followed the way the
+/// kernel does (component by component), except that a link leading out of the root or back into a
+/// folder that contains it is reported instead: a directory walk that follows <c>loop -> ..</c> only
+/// stops when the path grows too long, reading the same files dozens of times over.
+/// </summary>
 public sealed class DiskFileSource : IFileSource
 {
-    public static readonly DiskFileSource Instance = new();
+    /// <summary>Linux's own limit of links followed for one path (ELOOP beyond it).</summary>
+    private const int MaxLinkHops = 40;
 
-    public string Display(string path) => path;
+    private readonly string _given;
+    private readonly string _root;
+    private readonly string _workingDirectory;
 
-    public byte[]? ReadFile(string path)
+    /// <param name="root">the folder; messages show paths relative to <paramref name="workingDirectory"/> (default: the current folder) when inside it.</param>
+    public DiskFileSource(string root, string? workingDirectory = null)
+    {
+        _workingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+        _given = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _root = Follow("/", _given, _ => true).Full;
+    }
+
+    public string RootDisplay => DisplayPath.Of(_given, _workingDirectory);
+
+    public string Display(string path) =>
+        path.Length == 0 ? RootDisplay : DisplayPath.Of(Path.Join(_given, path.Replace('/', Path.DirectorySeparatorChar)), _workingDirectory);
+
+    public SourceEntry Find(string path)
+    {
+        var normalized = SourcePath.Normalize(path);
+        if (normalized is null)
+        {
+            return new SourceEntry(path, SourceEntryKind.Missing, path, LinkProblem.Outside);
+        }
+
+        var walk = Follow(_root, normalized, Inside);
+        if (walk.Loop)
+        {
+            return new SourceEntry(normalized, SourceEntryKind.Missing, normalized, LinkProblem.Loop, walk.Link, walk.Target);
+        }
+
+        var kind = Directory.Exists(walk.Full) ? SourceEntryKind.Folder : File.Exists(walk.Full) ? SourceEntryKind.File : SourceEntryKind.Missing;
+        return Inside(walk.Full)
+            ? new SourceEntry(normalized, kind, Relative(walk.Full))
+            : new SourceEntry(normalized, kind, normalized, LinkProblem.Outside, walk.LeftBy ?? walk.Link, walk.LeftTarget ?? walk.Target);
+    }
+
+    public IReadOnlyList<SourceEntry> ListFiles(string folder, bool recursive)
+    {
+        var start = Find(folder);
+        if (start.Kind != SourceEntryKind.Folder || start.Problem != LinkProblem.None)
+        {
+            return [];
+        }
+
+        var results = new List<SourceEntry>();
+        Walk(start.Path, start.Real, recursive, new HashSet<string>(StringComparer.Ordinal) { start.Real }, results);
+        results.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return results;
+    }
+
+    public byte[] ReadAllBytes(string path)
+    {
+        var entry = Find(path);
+        if (entry.Problem != LinkProblem.None || entry.Kind != SourceEntryKind.File)
+        {
+            throw new IOException(entry.Problem switch
+            {
+                LinkProblem.Loop => $"the symbolic link {entry.Link} loops",
+                LinkProblem.Outside when entry.Link is not null => $"the symbolic link {entry.Link} leads outside {RootDisplay}",
+                LinkProblem.Outside => $"the path leads outside {RootDisplay}",
+                _ => entry.Kind == SourceEntryKind.Folder ? "it is a folder, not a file" : $"there is no such file in {RootDisplay}",
+            });
+        }
+
+        var full = Full(entry.Real);
+        // A FIFO or a device reports a length of 0, and reading one can block for ever: such files read as empty.
+        return new FileInfo(full).Length == 0 ? [] : File.ReadAllBytes(full);
+    }
+
+    /// <param name="path">the folder as listed (links kept).</param>
+    /// <param name="real">the same folder with every link resolved.</param>
+    private void Walk(string path, string real, bool recursive, HashSet<string> walked, List<SourceEntry> results)
+    {
+        foreach (var child in new DirectoryInfo(Full(real)).EnumerateFileSystemInfos())
+        {
+            var childPath = SourcePath.Join(path, child.Name);
+            var childReal = SourcePath.Join(real, child.Name);
+            if (!child.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                if (child is not DirectoryInfo)
+                {
+                    results.Add(new SourceEntry(childPath, SourceEntryKind.File, childReal));
+                }
+                else if (recursive && walked.Add(childReal))
+                {
+                    Walk(childPath, childReal, recursive, walked, results);
+                }
+
+                continue;
+            }
+
+            var target = child.LinkTarget;
+            var entry = Find(childReal) with { Path = childPath };
+            if (entry.Problem != LinkProblem.None || entry.Kind == SourceEntryKind.Missing)
+            {
+                results.Add(entry with { Link = childPath, Target = target });
+            }
+            else if (entry.Kind == SourceEntryKind.File)
+            {
+                results.Add(entry);
+            }
+            else if (SourcePath.IsWithin(real, entry.Real))
+            {
+                results.Add(entry with { Problem = LinkProblem.Loop, Link = childPath, Target = target });
+            }
+            else if (recursive && walked.Add(entry.Real))
+            {
+                // A second way into a folder already listed adds nothing: its files are listed once.
+                Walk(childPath, entry.Real, recursive, walked, results);
+            }
+        }
+    }
+
+    private sealed record Walked(string Full, bool Loop, string? Link, string? Target, string? LeftBy, string? LeftTarget);
+
+    /// <summary>Resolves <paramref name="relative"/> from <paramref name="start"/> component by component, following links.</summary>
+    private Walked Follow(string start, string relative, Func<string, bool> inside)
+    {
+        var pending = new Stack<string>(relative.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var current = start;
+        string? link = null, target = null, leftBy = null, leftTarget = null;
+        var hops = 0;
+        while (pending.TryPop(out var part))
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current;
+            }
+            else
+            {
+                var next = Path.Join(current, part);
+                var linkTarget = LinkTargetOf(next);
+                if (linkTarget is not null)
+                {
+                    link = inside(next) ? Relative(next) : next;
+                    target = linkTarget;
+                    if (++hops > MaxLinkHops)
+                    {
+                        return new Walked(current, true, link, target, leftBy, leftTarget);
+                    }
+
+                    foreach (var linked in linkTarget.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+                    {
+                        pending.Push(linked);
+                    }
+
+                    if (Path.IsPathRooted(linkTarget))
+                    {
+                        current = Path.GetPathRoot(linkTarget) ?? "/";
+                    }
+
+                    continue;
+                }
+
+                current = next;
+            }
+
+            if (leftBy is null && !inside(current))
+            {
+                (leftBy, leftTarget) = (link, target);
+            }
+        }
+
+        return new Walked(current, false, link, target, leftBy, leftTarget);
+    }
+
+    private static string? LinkTargetOf(string full)
     {
         try
         {
-            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+            return new FileInfo(full).LinkTarget;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileSourceException($"cannot read {path}: {e.Message}");
+            return null;
         }
     }
+
+    private bool Inside(string full) =>
+        full == _root || full.StartsWith(_root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private string Relative(string full)
+    {
+        var relative = Path.GetRelativePath(_root, full).Replace('\\', '/');
+        return relative == "." ? string.Empty : relative;
+    }
+
+    private string Full(string real) => real.Length == 0 ? _root : Path.Join(_root, real);
 }

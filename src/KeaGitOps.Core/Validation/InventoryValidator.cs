@@ -1,5 +1,6 @@
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Sources;
 using KeaGitOps.Core.Validation.Rules;
 
 namespace KeaGitOps.Core.Validation;
@@ -16,13 +17,17 @@ public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IIn
     public static IReadOnlyList<IInventoryRule> DefaultRules { get; } =
         [new ServerRules(), new SubnetRules(), new ReservationRules(), new PoolAddressRules(), new TimerRules(), new OptionRules(), new KeaVersionRules()];
 
-    public ValidationResult Validate(string inventoryFolder)
+    public ValidationResult Validate(string inventoryFolder) => Validate(diagnostics => loader.Load(inventoryFolder, diagnostics));
+
+    public ValidationResult Validate(IFileSource inventory) => Validate(diagnostics => InventoryLoader.Load(inventory, diagnostics));
+
+    private ValidationResult Validate(Func<DiagnosticBag, LoadedInventory?> load)
     {
         var diagnostics = new DiagnosticBag();
         LoadedInventory? loaded;
         using (PhaseTimer.Measure("load"))
         {
-            loaded = loader.Load(inventoryFolder, diagnostics);
+            loaded = load(diagnostics);
         }
 
         if (loaded is null)

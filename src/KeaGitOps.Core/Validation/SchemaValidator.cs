@@ -135,6 +135,7 @@ public sealed class SchemaValidator
             ValidationErrorKind.NotInEnumeration => "allowed: " + string.Join(", ", schema?.Enumeration.Select(e => e?.ToString()) ?? []),
             ValidationErrorKind.IpV4Expected => "expected an IPv4 address such as 192.168.1.10",
             ValidationErrorKind.PatternMismatch => $"it must match {schema?.Pattern}",
+            ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig when schema is { Minimum: { } min, Maximum: { } max } => $"out of range ({min} to {max})",
             ValidationErrorKind.NumberTooSmall => $"the minimum is {schema?.Minimum}",
             ValidationErrorKind.NumberTooBig => $"the maximum is {schema?.Maximum}",
             ValidationErrorKind.StringTooShort => "it must not be empty",
@@ -183,6 +184,7 @@ public sealed class SchemaValidator
     private static string Describe(JToken? token) => token switch
     {
         null => "nothing",
+        OutOfRangeNumber number => number.Text,
         JValue { Type: JTokenType.String } s => $"'{s.Value}'",
         JValue { Type: JTokenType.Null } => "null",
         JValue v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "null",
@@ -191,6 +193,21 @@ public sealed class SchemaValidator
         JProperty p => $"'{p.Name}'",
         _ => token.Type.ToString(),
     };
+
+    /// <summary>
+    /// A number beyond what 64 bits (or a double) hold. The schema judges it by the nearest value that fits,
+    /// which is out of every range the schema gives, and messages show it as written.
+    /// </summary>
+    private sealed class OutOfRangeNumber : JValue
+    {
+        public OutOfRangeNumber(string text)
+            : base(text.StartsWith('-') ? long.MinValue : long.MaxValue) => Text = text;
+
+        public OutOfRangeNumber(string text, double infinite)
+            : base(double.IsNegative(infinite) ? double.MinValue : double.MaxValue) => Text = text;
+
+        public string Text { get; }
+    }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
     {
@@ -307,7 +324,8 @@ public sealed class SchemaValidator
                 token = scalar.Kind switch
                 {
                     ScalarKind.Integer when scalar.TryGetInteger(out var number) => new JValue(number),
-                    ScalarKind.Float => new JValue(double.Parse(scalar.Value, System.Globalization.CultureInfo.InvariantCulture)),
+                    ScalarKind.Integer => new OutOfRangeNumber(scalar.Value),
+                    ScalarKind.Float => double.Parse(scalar.Value, System.Globalization.CultureInfo.InvariantCulture) is var real && double.IsFinite(real) ? new JValue(real) : new OutOfRangeNumber(scalar.Value, real),
                     ScalarKind.Boolean when scalar.TryGetBoolean(out var flag) => new JValue(flag),
                     ScalarKind.Null => JValue.CreateNull(),
                     _ => new JValue(scalar.Value),

@@ -61,24 +61,8 @@ public sealed class LiveImportSources : IAsyncDisposable
     private static async Task<ConfigSource> SourceAsync(IRemoteHost host, InventoryModel inventory, Server server, CancellationToken cancellation)
     {
         var directory = EffectiveDeploy.For(inventory, server).ConfigDirectory.TrimEnd('/');
-        var path = $"{server.Name}:{directory}/{TemplateSet.Dhcp4}";
-        var agentPath = $"{server.Name}:{directory}/{TemplateSet.ControlAgent}";
-
-        // Files are named "server:/path" in messages; the name is cut off again before reading.
-        string? Read(string file)
-        {
-            var onServer = file.Contains(':', StringComparison.Ordinal) ? file[(file.IndexOf(':', StringComparison.Ordinal) + 1)..] : file;
-            return host.ReadFileAsync(onServer, cancellation).GetAwaiter().GetResult() is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
-        }
-
-        return new ConfigSource(
-            server.Name,
-            path,
-            () => ConfigSource.Parse(path, Read)
-                ?? Core.Diffing.KeaJsonResult.Failure(new Core.Diffing.KeaJsonError(Core.Diagnostics.SourceLocation.StartOf(path), $"{directory}/{TemplateSet.Dhcp4} does not exist on {server.Name}")),
-            agentPath,
-            () => ConfigSource.Parse(agentPath, Read),
-            await HostFacts.AssignedAddressesAsync(host, cancellation).ConfigureAwait(false));
+        // The server's own files, includes too, by their own paths: its name is only ever how they are shown.
+        return ConfigSource.From(new RemoteFileSource(host, cancellation), server.Name, $"{directory}/{TemplateSet.Dhcp4}", agentBeside: true, await HostFacts.AssignedAddressesAsync(host, cancellation).ConfigureAwait(false));
     }
 
     public async ValueTask DisposeAsync()

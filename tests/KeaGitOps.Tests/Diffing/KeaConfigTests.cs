@@ -19,7 +19,7 @@ public sealed class KeaConfigTests
     /// <summary>What diff says of a live file's origin, read as a server file is read.</summary>
     private static string? Origin(string live)
     {
-        using var read = KeaConfig.Parse(Encoding.UTF8.GetBytes(live), "/etc/kea/kea-dhcp4.conf", DiskFileSource.Instance);
+        using var read = KeaConfig.Parse(Encoding.UTF8.GetBytes(live), "/etc/kea/kea-dhcp4.conf", FileSystemPaths.LocalRoot());
         Assert.NotNull(read.Config);
         return read.Config.DescribeOrigin();
     }
@@ -44,7 +44,7 @@ public sealed class KeaConfigTests
 
     private static KeaConfig Live(string text)
     {
-        var read = KeaConfig.Parse(Encoding.UTF8.GetBytes(text), "/etc/kea/kea-dhcp4.conf", DiskFileSource.Instance);
+        var read = KeaConfig.Parse(Encoding.UTF8.GetBytes(text), "/etc/kea/kea-dhcp4.conf", FileSystemPaths.LocalRoot());
         Assert.NotNull(read.Config);
         return read.Config;
     }

@@ -113,9 +113,9 @@ public sealed class ReviewDiffTests : IDisposable
         try
         {
             Environment.SetEnvironmentVariable("GITHUB_BASE_REF", "target");
-            Assert.Equal(forkPoint, GitSnapshot.PullRequestBase(_repository.Inventory));
+            Assert.Equal(forkPoint, GitRevision.PullRequestBase(_repository.Inventory));
             Environment.SetEnvironmentVariable("GITHUB_BASE_REF", null);
-            Assert.Null(GitSnapshot.PullRequestBase(_repository.Inventory));
+            Assert.Null(GitRevision.PullRequestBase(_repository.Inventory));
         }
         finally
         {
