@@ -57,75 +57,19 @@ public sealed class GitTreeSource : IFileSource
         return new SourceEntry(normalized, kind, real);
     }
 
-    public IReadOnlyList<SourceEntry> ListFiles(string folder, bool recursive)
-    {
-        var start = Find(folder);
-        if (start.Kind != SourceEntryKind.Folder || start.Problem != LinkProblem.None)
-        {
-            return [];
-        }
-
-        var results = new List<SourceEntry>();
-        Walk(start.Path, start.Real, recursive, new HashSet<string>(StringComparer.Ordinal) { start.Real }, results);
-        results.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return results;
-    }
+    public IReadOnlyList<SourceEntry> ListFiles(string folder, bool recursive) =>
+        LinkedTree.ListFiles(this, folder, recursive, real =>
+            ((Tree)(real.Length == 0 && _root.Length == 0 ? _commit.Tree : _commit[Full(real)].Target))
+                .Where(child => child.TargetType is TreeEntryTargetType.Blob or TreeEntryTargetType.Tree)
+                .Select(child => new TreeChild(child.Name, child.TargetType == TreeEntryTargetType.Tree, child.Mode == Mode.SymbolicLink ? LinkTarget(child) : null)));
 
     public byte[] ReadAllBytes(string path)
     {
-        var entry = Find(path);
-        if (entry.Problem != LinkProblem.None || entry.Kind != SourceEntryKind.File)
-        {
-            throw new IOException(entry.Kind == SourceEntryKind.Folder ? "it is a folder, not a file" : "no such file at this revision");
-        }
-
-        var blob = (Blob)_commit[Full(entry.Real)].Target;
+        var blob = (Blob)_commit[Full(LinkedTree.RequireFile(this, path).Real)].Target;
         using var content = blob.GetContentStream();
         using var bytes = new MemoryStream();
         content.CopyTo(bytes);
         return bytes.ToArray();
-    }
-
-    private void Walk(string path, string real, bool recursive, HashSet<string> walked, List<SourceEntry> results)
-    {
-        var tree = real.Length == 0 && _root.Length == 0 ? _commit.Tree : (Tree)_commit[Full(real)].Target;
-        foreach (var child in tree)
-        {
-            var childPath = SourcePath.Join(path, child.Name);
-            var childReal = SourcePath.Join(real, child.Name);
-            if (child.Mode != Mode.SymbolicLink)
-            {
-                if (child.TargetType == TreeEntryTargetType.Blob)
-                {
-                    results.Add(new SourceEntry(childPath, SourceEntryKind.File, childReal));
-                }
-                else if (child.TargetType == TreeEntryTargetType.Tree && recursive && walked.Add(childReal))
-                {
-                    Walk(childPath, childReal, recursive, walked, results);
-                }
-
-                continue;
-            }
-
-            var entry = Find(childReal) with { Path = childPath };
-            var target = LinkTarget(child);
-            if (entry.Problem != LinkProblem.None || entry.Kind == SourceEntryKind.Missing)
-            {
-                results.Add(entry with { Link = childPath, Target = target });
-            }
-            else if (entry.Kind == SourceEntryKind.File)
-            {
-                results.Add(entry);
-            }
-            else if (SourcePath.IsWithin(real, entry.Real))
-            {
-                results.Add(entry with { Problem = LinkProblem.Loop, Link = childPath, Target = target });
-            }
-            else if (recursive && walked.Add(entry.Real))
-            {
-                Walk(childPath, entry.Real, recursive, walked, results);
-            }
-        }
     }
 
     /// <summary>Resolves a path inside the folder component by component, following links as the kernel would.</summary>

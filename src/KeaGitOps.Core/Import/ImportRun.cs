@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Core.Sources;
 
@@ -11,25 +12,8 @@ namespace KeaGitOps.Core.Import;
 /// them; <paramref name="LoadAgent"/> gives null when the server has no kea-ctrl-agent.conf.
 /// </summary>
 /// <param name="AssignedAddresses">the live server's IPv4 addresses; null for files.</param>
-public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult> Load, string? AgentOrigin, Func<KeaJsonResult?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null)
+public sealed record ConfigSource(string Name, string Origin, Func<KeaConfigRead> Load, string? AgentOrigin, Func<KeaConfigRead?> LoadAgent, IReadOnlySet<string>? AssignedAddresses = null)
 {
-    /// <summary>
-    /// The one place import reads and parses a Kea config: absolute <paramref name="path"/> of
-    /// <paramref name="root"/> (the local disk or a server, from its <c>/</c>) and its &lt;?include?&gt; files,
-    /// as Kea reads them. Null when there is no such file.
-    /// </summary>
-    public static KeaJsonResult? Parse(IFileSource root, string path)
-    {
-        try
-        {
-            return root.ReadAt(path) is null ? null : KeaJson.Load(root, path);
-        }
-        catch (IOException e)
-        {
-            return KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"cannot read {root.DisplayAt(path)}: {e.Message}"));
-        }
-    }
-
     /// <summary>
     /// A server's kea-dhcp4.conf on disk, and the kea-ctrl-agent.conf beside it when there is one; only for a
     /// file named kea-dhcp4.conf, so two servers' configs copied into one folder do not share a stray agent file.
@@ -44,11 +28,15 @@ public sealed record ConfigSource(string Name, string Origin, Func<KeaJsonResult
         return new ConfigSource(
             name,
             root.DisplayAt(path),
-            () => Parse(root, path) ?? KeaJsonResult.Failure(new KeaJsonError(SourceLocation.StartOf(root.DisplayAt(path)), $"{root.DisplayAt(path)} does not exist")),
+            () => Required(KeaConfig.Load(root, path), root.DisplayAt(path)),
             hasAgent ? root.DisplayAt(agent) : null,
-            () => hasAgent ? Parse(root, agent) : null,
+            () => hasAgent ? KeaConfig.Load(root, agent) : null,
             assignedAddresses);
     }
+
+    /// <summary>A server's kea-dhcp4.conf must exist: a missing one is an error at its path.</summary>
+    private static KeaConfigRead Required(KeaConfigRead read, string display) =>
+        read.IsMissing ? KeaConfigRead.Failed(new KeaJsonError(SourceLocation.StartOf(display), $"{display} does not exist")) : read;
 }
 
 /// <summary>Where import writes the new inventory: a folder, written file by file.</summary>
@@ -105,7 +93,7 @@ public static class ImportRun
             return Stopped(ImportOutcome.Failed, $"keagitops import: {DisplayPath.Of(writer.Folder)} is not empty; import writes a new inventory into an empty folder");
         }
 
-        var parsed = new List<KeaJsonResult>();
+        var parsed = new List<KeaConfigRead>();
         try
         {
             var sources = new List<ImportSource>();
@@ -113,7 +101,7 @@ public static class ImportRun
             {
                 var result = load();
                 parsed.Add(result);
-                if (!result.Succeeded)
+                if (result.Config is null)
                 {
                     return Stopped(ImportOutcome.Failed, $"{result.Error}", $"keagitops import: cannot read {name}'s config: nothing written");
                 }
@@ -122,13 +110,13 @@ public static class ImportRun
                 if (agent is not null)
                 {
                     parsed.Add(agent);
-                    if (!agent.Succeeded)
+                    if (agent.Config is null)
                     {
                         return Stopped(ImportOutcome.Failed, $"{agent.Error}", $"keagitops import: cannot read {name}'s {TemplateSet.ControlAgent}: nothing written");
                     }
                 }
 
-                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Document.RootElement, agent?.Document.RootElement, assignedAddresses));
+                sources.Add(new ImportSource(name, agent is null ? origin : $"{origin} and {agentOrigin}", result.Config.Root, agent?.Config?.Root, assignedAddresses));
             }
 
             var (plan, output) = KeaImport.Run(sources, options.Prefer, options.Grouping, options.Connection);
@@ -147,7 +135,7 @@ public static class ImportRun
             string check;
             try
             {
-                check = ImportVerification.Check(writer.Folder, sources, plan).ToMarkdown(plan.Preferred);
+                check = ImportVerification.Check(new DiskFileSource(writer.Folder, workingDirectory: writer.Folder), sources, plan).ToMarkdown(plan.Preferred);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or KeyNotFoundException)
             {

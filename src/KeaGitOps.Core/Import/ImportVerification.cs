@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Sources;
 
 namespace KeaGitOps.Core.Import;
 
@@ -53,16 +54,14 @@ public sealed record ImportCheck(IReadOnlyList<string> Errors, IReadOnlyList<str
 public static class ImportVerification
 {
     /// <summary>
-    /// Validates the inventory written to <paramref name="folder"/> and, when it renders, compares each
+    /// Validates the inventory <paramref name="written"/> (paths shown relative to it) and, when it renders, compares each
     /// server's render with the config it was imported from (<see cref="ImportRoundTrip"/>).
     /// </summary>
-    public static ImportCheck Check(string folder, IReadOnlyList<ImportSource> sources, ImportPlan plan)
+    public static ImportCheck Check(IFileSource written, IReadOnlyList<ImportSource> sources, ImportPlan plan)
     {
-        var render = RenderPipeline.Default(folder).Run(folder, null, () => null);
-        var prefix = folder.TrimEnd('/') + "/";
-        string Relative(Diagnostics.Diagnostic d) => d.ToString().Replace(prefix, string.Empty, StringComparison.Ordinal);
-        var errors = render.Diagnostics.Where(d => d.IsError).Select(Relative).ToList();
-        var warnings = render.Diagnostics.Where(d => !d.IsError).Select(Relative).ToList();
+        var render = RenderPipeline.Default().Run(written, null, () => null);
+        var errors = render.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()).ToList();
+        var warnings = render.Diagnostics.Where(d => !d.IsError).Select(d => d.ToString()).ToList();
         if (!render.Succeeded)
         {
             return new ImportCheck(errors, warnings, null);

@@ -125,6 +125,7 @@ public static class CanonicalJson
     /// <summary>How far down the way to TOP.user-context.keagitops a value is (0 the root, 1 TOP, 2 user-context, 3 the provenance; -1: off that way).</summary>
     private readonly record struct Walk(ProvenanceEdit Edit, int Step);
 
+    /// <summary><see cref="Kea.KeaProvenance.Key"/> as UTF-8: the walk below is <see cref="Kea.KeaProvenance.IsAt"/>'s rule, written for a token stream.</summary>
     private static ReadOnlySpan<byte> ProvenanceKey => "keagitops"u8;
 
     /// <summary>

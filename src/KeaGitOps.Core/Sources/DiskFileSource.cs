@@ -50,81 +50,15 @@ public sealed class DiskFileSource : IFileSource
             : new SourceEntry(normalized, kind, normalized, LinkProblem.Outside, walk.LeftBy ?? walk.Link, walk.LeftTarget ?? walk.Target);
     }
 
-    public IReadOnlyList<SourceEntry> ListFiles(string folder, bool recursive)
-    {
-        var start = Find(folder);
-        if (start.Kind != SourceEntryKind.Folder || start.Problem != LinkProblem.None)
-        {
-            return [];
-        }
-
-        var results = new List<SourceEntry>();
-        Walk(start.Path, start.Real, recursive, new HashSet<string>(StringComparer.Ordinal) { start.Real }, results);
-        results.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return results;
-    }
+    public IReadOnlyList<SourceEntry> ListFiles(string folder, bool recursive) =>
+        LinkedTree.ListFiles(this, folder, recursive, real => new DirectoryInfo(Full(real)).EnumerateFileSystemInfos().Select(child =>
+            new TreeChild(child.Name, child is DirectoryInfo, child.Attributes.HasFlag(FileAttributes.ReparsePoint) ? child.LinkTarget ?? string.Empty : null)));
 
     public byte[] ReadAllBytes(string path)
     {
-        var entry = Find(path);
-        if (entry.Problem != LinkProblem.None || entry.Kind != SourceEntryKind.File)
-        {
-            throw new IOException(entry.Problem switch
-            {
-                LinkProblem.Loop => $"the symbolic link {entry.Link} loops",
-                LinkProblem.Outside when entry.Link is not null => $"the symbolic link {entry.Link} leads outside {RootDisplay}",
-                LinkProblem.Outside => $"the path leads outside {RootDisplay}",
-                _ => entry.Kind == SourceEntryKind.Folder ? "it is a folder, not a file" : $"there is no such file in {RootDisplay}",
-            });
-        }
-
-        var full = Full(entry.Real);
+        var full = Full(LinkedTree.RequireFile(this, path).Real);
         // A FIFO or a device reports a length of 0, and reading one can block for ever: such files read as empty.
         return new FileInfo(full).Length == 0 ? [] : File.ReadAllBytes(full);
-    }
-
-    /// <param name="path">the folder as listed (links kept).</param>
-    /// <param name="real">the same folder with every link resolved.</param>
-    private void Walk(string path, string real, bool recursive, HashSet<string> walked, List<SourceEntry> results)
-    {
-        foreach (var child in new DirectoryInfo(Full(real)).EnumerateFileSystemInfos())
-        {
-            var childPath = SourcePath.Join(path, child.Name);
-            var childReal = SourcePath.Join(real, child.Name);
-            if (!child.Attributes.HasFlag(FileAttributes.ReparsePoint))
-            {
-                if (child is not DirectoryInfo)
-                {
-                    results.Add(new SourceEntry(childPath, SourceEntryKind.File, childReal));
-                }
-                else if (recursive && walked.Add(childReal))
-                {
-                    Walk(childPath, childReal, recursive, walked, results);
-                }
-
-                continue;
-            }
-
-            var target = child.LinkTarget;
-            var entry = Find(childReal) with { Path = childPath };
-            if (entry.Problem != LinkProblem.None || entry.Kind == SourceEntryKind.Missing)
-            {
-                results.Add(entry with { Link = childPath, Target = target });
-            }
-            else if (entry.Kind == SourceEntryKind.File)
-            {
-                results.Add(entry);
-            }
-            else if (SourcePath.IsWithin(real, entry.Real))
-            {
-                results.Add(entry with { Problem = LinkProblem.Loop, Link = childPath, Target = target });
-            }
-            else if (recursive && walked.Add(entry.Real))
-            {
-                // A second way into a folder already listed adds nothing: its files are listed once.
-                Walk(childPath, entry.Real, recursive, walked, results);
-            }
-        }
     }
 
     private sealed record Walked(string Full, bool Loop, string? Link, string? Target, string? LeftBy, string? LeftTarget);

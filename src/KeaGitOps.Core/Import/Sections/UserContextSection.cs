@@ -1,11 +1,12 @@
 using System.Text.Json;
+using KeaGitOps.Core.Kea;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// An object's user-context: keagitops' own provenance is rendered anew; anything else has no inventory
-/// key.
+/// A top-level object's user-context (Dhcp4, Control-agent): keagitops' own provenance, which lives only
+/// there (<see cref="KeaProvenance"/>), is rendered anew; anything else has no inventory key.
 /// </summary>
 internal static class UserContextSection
 {
@@ -15,9 +16,9 @@ internal static class UserContextSection
         {
             foreach (var member in context.EnumerateObject())
             {
-                if (member.Name == "keagitops")
+                if (member.Name == KeaProvenance.Key)
                 {
-                    c.Note($"{p}.user-context.keagitops", "provenance of an earlier keagitops render; rendered anew");
+                    c.Note($"{p}.{KeaProvenance.ContextKey}.{KeaProvenance.Key}", "provenance of an earlier keagitops render; rendered anew");
                 }
                 else
                 {
