@@ -14,7 +14,7 @@ public static class YamlReader
     /// <summary>Returns the file's root node, or null for an empty or unparseable file (a diagnostic says why).</summary>
     public static Node? Read(string text, string displayPath, DiagnosticBag diagnostics)
     {
-        return FlowListReader.TryRead(text, displayPath, diagnostics, out var list) ? list : ReadWithYamlDotNet(text, displayPath, diagnostics);
+        return SimpleListReader.TryRead(text, displayPath, diagnostics, out var list) ? list : ReadWithYamlDotNet(text, displayPath, diagnostics);
     }
 
     /// <summary>The general reader, for every file (the fast path's test compares against it).</summary>
