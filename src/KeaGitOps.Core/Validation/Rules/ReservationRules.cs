@@ -13,8 +13,10 @@ public sealed partial class ReservationRules : IInventoryRule
 {
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
-        var byAddress = new Dictionary<Ipv4Address, Reservation>();
-        var byHostname = new Dictionary<string, Reservation>(StringComparer.OrdinalIgnoreCase);
+        // Sized once: grown step by step to 100,000 entries they would rehash and reallocate many times.
+        var count = inventory.Subnets.Sum(s => s.Reservations.Count);
+        var byAddress = new Dictionary<Ipv4Address, Reservation>(count);
+        var byHostname = new Dictionary<string, Reservation>(count, StringComparer.OrdinalIgnoreCase);
         var serverAddresses = new Dictionary<Ipv4Address, string>();
         foreach (var server in inventory.Servers.Where(s => s.Address is not null))
         {
@@ -29,7 +31,7 @@ public sealed partial class ReservationRules : IInventoryRule
             var pools = SubnetPlan.Pools(subnet);
             var inPool = new List<Reservation>?[pools.Count];
             var routers = subnet.OptionData.Any(o => o.Name == "routers") ? Routers(subnet.OptionData) : globalRouters;
-            var byIdentifier = new Dictionary<string, Reservation>(StringComparer.Ordinal);
+            var byIdentifier = new Dictionary<string, Reservation>(subnet.Reservations.Count, StringComparer.Ordinal);
 
             foreach (var reservation in subnet.Reservations)
             {
