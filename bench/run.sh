@@ -9,7 +9,7 @@
 # styles run at 1,000,000. Every style renders the same Kea config (checked: only the inventory digest
 # differs), so Kea checks one rendering per size and its figures stand on each style's row.
 # Kea 2.2 is Debian 12's (host); Kea 3.0 runs in the root built by scripts/make-kea3-root.sh. Each
-# figure is the best of RUNS runs (default 3). Kea's check runs in a private network namespace with an
+# figure is the best of RUNS rounds (default 3). Kea's check runs in a private network namespace with an
 # eth0 (Kea refuses configs naming interfaces it cannot see); nothing leaves the namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,56 +36,68 @@ fi
 dotnet build bench/KeaGitOps.Bench -c Release -v q --nologo >/dev/null
 generate=bench/KeaGitOps.Bench/bin/Release/net10.0/generate-inventory
 
-# best_of CMD...: prints "SECONDS PEAK_MB" of the fastest of $runs runs; fails if the command fails.
-best_of() {
-  local best="" line
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-    line=$(tail -n1 "$work/time")
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
-  done
-  awk -v s="${best%% *}" -v k="${best##* }" 'BEGIN{printf "%.2f %.0f", s, k/1024}'
+# once KEY CMD...: runs CMD once and keeps in best[KEY] the fastest "SECONDS PEAK_KB" seen; fails if CMD fails.
+# Every figure of one size is measured in the same rounds (Kea, then each style, RUNS times over), so a
+# drift of the machine's speed between minutes hits all columns alike; each figure is its best round.
+declare -A best
+once() {
+  local key=$1 line
+  shift
+  /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+  line=$(tail -n1 "$work/time")
+  if [ -z "${best[$key]:-}" ] || awk -v a="${line%% *}" -v b="${best[$key]%% *}" 'BEGIN{exit !(a<b)}'; then best[$key]=$line; fi
 }
+seconds() { awk -v s="${best[$1]%% *}" 'BEGIN{printf "%.2f", s}'; }
+peak_mb() { awk -v k="${best[$1]##* }" 'BEGIN{printf "%.0f", k/1024}'; }
 
-kea_check() { # VERSION FILE
+kea_check() { # KEY VERSION FILE
   local script="ip link set lo up && ip link add eth0 type veth peer name kgo-peer0 && "
-  if [ "$1" = "3.0" ]; then
-    mkdir -p "$kea3_root/tmp/bench" && cp "$2" "$kea3_root/tmp/bench/kea-dhcp4.conf"
-    best_of unshare --net sh -c "$script chroot $kea3_root /usr/sbin/kea-dhcp4 -t /tmp/bench/kea-dhcp4.conf"
+  if [ "$2" = "3.0" ]; then
+    mkdir -p "$kea3_root/tmp/bench" && cp "$3" "$kea3_root/tmp/bench/kea-dhcp4.conf"
+    once "$1" unshare --net sh -c "$script chroot $kea3_root /usr/sbin/kea-dhcp4 -t /tmp/bench/kea-dhcp4.conf"
   else
-    best_of unshare --net sh -c "$script /usr/sbin/kea-dhcp4 -t $2"
+    once "$1" unshare --net sh -c "$script /usr/sbin/kea-dhcp4 -t $3"
   fi
 }
 
 row='%-13s %-12s %-10s %-22s %-10s %-16s %-16s %s\n'
 printf "\n$row" reservations style validate "validate+render both" "peak MB" "kea-dhcp4 -t 2.2" "kea-dhcp4 -t 3.0" "keagitops / kea 3.0"
 declare -A render_seconds
+have_kea3=$([ -x "$kea3_root/usr/sbin/kea-dhcp4" ] && echo yes || echo no)
 for n in "${sizes[@]}"; do
   subnets=$(( n / 100 < 1000 ? n / 100 : 1000 ))
   run_styles=("${styles[@]}")
   [ "$n" -ge 1000000 ] && run_styles=("${full_styles[@]}")
   "$generate" "$work/inv-$n-2.2" "$subnets" $(( n / subnets )) 2.2 >/dev/null
   "$keagitops" render -i "$work/inv-$n-2.2" -o "$work/out-$n-2.2" >/dev/null
-  read -r k22 _ <<<"$(kea_check 2.2 "$work/out-$n-2.2/kea-dhcp-1/kea-dhcp4.conf")"
-  k30="n/a"
   for style in "${run_styles[@]}"; do
-    inv="$work/inv-$n-3.0-$style" out="$work/out-$n-3.0-$style"
-    "$generate" "$inv" "$subnets" $(( n / subnets )) 3.0 "$style" >/dev/null
-    read -r vs _ <<<"$(best_of "$keagitops" validate -i "$inv")"
-    read -r rs rmb <<<"$(best_of "$keagitops" render -i "$inv" -o "$out")"
-    first="$work/out-$n-3.0-${run_styles[0]}/kea-dhcp-1/kea-dhcp4.conf"
-    if ! cmp -s <(grep -v '"inventory-digest"' "$first") <(grep -v '"inventory-digest"' "$out/kea-dhcp-1/kea-dhcp4.conf"); then
-      echo "style $style renders a different config than ${run_styles[0]}" >&2
-      exit 1
+    "$generate" "$work/inv-$n-3.0-$style" "$subnets" $(( n / subnets )) 3.0 "$style" >/dev/null
+  done
+
+  best=()
+  for _ in $(seq "$runs"); do
+    kea_check k22 2.2 "$work/out-$n-2.2/kea-dhcp-1/kea-dhcp4.conf"
+    for style in "${run_styles[@]}"; do
+      inv="$work/inv-$n-3.0-$style" out="$work/out-$n-3.0-$style"
+      once "validate-$style" "$keagitops" validate -i "$inv"
+      once "render-$style" "$keagitops" render -i "$inv" -o "$out"
+      first="$work/out-$n-3.0-${run_styles[0]}/kea-dhcp-1/kea-dhcp4.conf"
+      if ! cmp -s <(grep -v '"inventory-digest"' "$first") <(grep -v '"inventory-digest"' "$out/kea-dhcp-1/kea-dhcp4.conf"); then
+        echo "style $style renders a different config than ${run_styles[0]}" >&2
+        exit 1
+      fi
+    done
+    if [ "$have_kea3" = yes ]; then
+      kea_check k30 3.0 "$work/out-$n-3.0-${run_styles[0]}/kea-dhcp-1/kea-dhcp4.conf"
     fi
-    if [ "$k30" = "n/a" ] && [ -x "$kea3_root/usr/sbin/kea-dhcp4" ]; then
-      read -r k30 _ <<<"$(kea_check 3.0 "$out/kea-dhcp-1/kea-dhcp4.conf")"
-    fi
+  done
+
+  k30=$([ "$have_kea3" = yes ] && seconds k30 || echo n/a)
+  for style in "${run_styles[@]}"; do
+    rs=$(seconds "render-$style")
     ratio=$([ "$k30" = "n/a" ] && echo n/a || awk -v a="$rs" -v b="$k30" 'BEGIN{printf "%.2fx", a/b}')
     render_seconds[$n-$style]=$rs
-    printf "$row" "$n" "$style" "${vs}s" "${rs}s" "$rmb" "${k22}s" "${k30}s" "$ratio"
-    rm -rf "$inv"
-    [ "$style" = "${run_styles[0]}" ] || rm -rf "$out"
+    printf "$row" "$n" "$style" "$(seconds "validate-$style")s" "${rs}s" "$(peak_mb "render-$style")" "$(seconds k22)s" "${k30}s" "$ratio"
   done
   rm -rf "$work/inv-$n-"* "$work/out-$n-"*
 done
