@@ -14,11 +14,12 @@ namespace KeaGitOps.Core.Inventory;
 /// </code>
 /// It accepts a file only when every line is a list item (a one-line flow mapping, or the first key of a
 /// block mapping), a further key of the item's block mapping, a comment or blank. Each key and value must
-/// be one of: a plain scalar of letters, digits, spaces and <c>. _ : / + -</c> starting with a letter or
-/// digit (a colon only before a letter or digit); a single-quoted string (<c>''</c> is a quote); a
-/// double-quoted string without escapes; all on one line. For anything else it declines and YamlDotNet
-/// reads the file. On what it accepts it builds exactly the nodes, scalar types, locations and findings
-/// YamlDotNet's reading would (a test compares the two on each style and many edge cases).
+/// be one of: a plain scalar of letters, digits and <c>. _ : / + -</c> starting with a letter or digit (a
+/// colon only before a letter or digit; in values, also spaces between words); a single-quoted string
+/// (<c>''</c> is a quote); a double-quoted string without escapes; all on one line. For anything else it
+/// declines and YamlDotNet reads the file. On what it accepts it builds exactly the nodes, scalar types,
+/// locations and findings YamlDotNet's reading would (a test compares the two on each style, many edge
+/// cases and random edits of generated files).
 /// </summary>
 public static class SimpleListReader
 {
