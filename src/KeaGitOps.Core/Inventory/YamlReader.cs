@@ -33,7 +33,7 @@ public static class YamlReader
     public static Node? Read(string text, string displayPath, DiagnosticBag diagnostics, out int aliasValues)
     {
         aliasValues = 0;
-        return FlowListReader.TryRead(text, displayPath, diagnostics, out var list) ? list : ReadWithYamlDotNet(text, displayPath, diagnostics, out aliasValues);
+        return SimpleListReader.TryRead(text, displayPath, diagnostics, out var list) ? list : ReadWithYamlDotNet(text, displayPath, diagnostics, out aliasValues);
     }
 
     /// <summary>The general reader, for every file (the fast path's test compares against it).</summary>

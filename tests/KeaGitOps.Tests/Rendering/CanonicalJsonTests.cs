@@ -35,4 +35,21 @@ public sealed class CanonicalJsonTests
         Assert.Contains($"\"config-digest\": \"{CanonicalJson.ConfigDigest(document.RootElement)}\"", text, StringComparison.Ordinal);
         Assert.Equal(CanonicalJson.ConfigDigest(document.RootElement), CanonicalJson.ConfigDigest(other.RootElement));
     }
+
+    /// <summary>Quote's shortcut for text without escapes and its escaping path both give a literal that reads back as the text.</summary>
+    [Theory]
+    [InlineData("02:00:00:00:00:64")]
+    [InlineData("")]
+    [InlineData("é 中 # , } '")]
+    [InlineData("quote\" backslash\\ tab\t newline\n cr\r bell\u0007 unit\u001f")]
+    [InlineData("\u007f del is not escaped")]
+    public void A_quoted_string_reads_back_as_itself(string text)
+    {
+        var literal = CanonicalJson.Quote(text);
+
+        using var document = JsonDocument.Parse(literal);
+        Assert.Equal(text, document.RootElement.GetString());
+        Assert.DoesNotContain(literal[1..^1], c => c < ' ');
+        Assert.Equal(text.Any(c => c is '"' or '\\' or < ' '), literal.Length != text.Length + 2);
+    }
 }

@@ -14,8 +14,10 @@ public sealed partial class ReservationRules : IInventoryRule
 {
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
-        var byAddress = new Dictionary<Ipv4Address, Reservation>();
-        var byHostname = new Dictionary<string, Reservation>(StringComparer.OrdinalIgnoreCase);
+        // Sized once: grown step by step to 100,000 entries they would rehash and reallocate many times.
+        var count = inventory.Subnets.Sum(s => s.Reservations.Count);
+        var byAddress = new Dictionary<Ipv4Address, Reservation>(count);
+        var byHostname = new Dictionary<string, Reservation>(count, StringComparer.OrdinalIgnoreCase);
         var serverAddresses = InfrastructureAddresses.Servers(inventory); // two servers with one address are ServerRules' finding
         var halves = SubnetPlan.LoadBalancingServers(inventory);
 
@@ -25,7 +27,7 @@ public sealed partial class ReservationRules : IInventoryRule
             var pools = SubnetPlan.Pools(subnet);
             var inPool = new List<Reservation>?[pools.Count];
             var routers = InfrastructureAddresses.Routers(inventory, subnet);
-            var byIdentifier = new Dictionary<string, Reservation>(StringComparer.Ordinal);
+            var byIdentifier = new Dictionary<string, Reservation>(subnet.Reservations.Count, StringComparer.Ordinal);
             Reservation? firstInPool = null;
 
             foreach (var reservation in subnet.Reservations)
