@@ -17,23 +17,28 @@ if (parse.Errors.Count > 0)
     return ExitCodes.UsageError;
 }
 
-// SIGINT (Ctrl-C, a terminal) and SIGTERM (a CI runner cancelling the job, systemd) cancel the commands'
-// token and never end the process: deploy stops before it replaces a server's live config, and a server
-// it already replaced is finished (or rolled back) and verified first, then the lock is released and the
-// summary printed. So the process is never killed on a timer after a signal either.
-using var stop = new CancellationTokenSource();
-void Stop(PosixSignalContext signal)
-{
-    signal.Cancel = true;
-    if (!stop.IsCancellationRequested)
-    {
-        Console.Error.WriteLine($"keagitops: {signal.Signal} received: stopping at the next safe point (a server whose config was already replaced is finished or rolled back first)");
-        stop.Cancel();
-    }
-}
-
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+// Other commands stop on SIGINT or SIGTERM as any program does (their token is cancelled, then the process
+// ends). A deploy never lets a signal end the process: it stops before it replaces a server's live config,
+// and a server it already replaced is finished (or rolled back) and verified first, then the lock is
+// released and the summary printed. So a deploy is never killed on a timer after a signal either.
+var exitCode = parse.CommandResult.Command.Name == "deploy" ? await InvokeDeferringSignalsAsync(parse) : await parse.InvokeAsync();
 KeaGitOps.Core.PhaseTimer.Report(Console.Error);
 return exitCode;
+
+static async Task<int> InvokeDeferringSignalsAsync(ParseResult parse)
+{
+    using var stop = new CancellationTokenSource();
+    void Stop(PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        if (!stop.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"keagitops: {signal.Signal} received: stopping at the next safe point (a server whose config was already replaced is finished or rolled back first)");
+            stop.Cancel();
+        }
+    }
+
+    using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+}
