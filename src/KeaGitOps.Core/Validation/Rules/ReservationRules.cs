@@ -27,7 +27,7 @@ public sealed partial class ReservationRules : IInventoryRule
             var pools = SubnetPlan.Pools(subnet);
             var inPool = new List<Reservation>?[pools.Count];
             var routers = InfrastructureAddresses.Routers(inventory, subnet);
-            var byIdentifier = new Dictionary<string, Reservation>(subnet.Reservations.Count, StringComparer.Ordinal);
+            var byIdentifier = new Dictionary<ReservationIdentity, Reservation>(subnet.Reservations.Count);
             Reservation? firstInPool = null;
 
             foreach (var reservation in subnet.Reservations)
@@ -155,14 +155,15 @@ public sealed partial class ReservationRules : IInventoryRule
     /// (hw-address first by default), so it offers the hw-address reservation and the client-id one never
     /// takes effect. The inventory has no global reservations and no way to reorder the identifiers.
     /// </summary>
-    private static void CheckDerivedClientIds(Subnet subnet, Dictionary<string, Reservation> byIdentifier, DiagnosticBag diagnostics)
+    private static void CheckDerivedClientIds(Subnet subnet, Dictionary<ReservationIdentity, Reservation> byIdentifier, DiagnosticBag diagnostics)
     {
         foreach (var reservation in subnet.Reservations)
         {
             if (reservation.ClientId is not { } clientId || reservation.HwAddress is not null
                 || HardwareAddress.NormaliseClientId(clientId) is not { } normal
                 || HardwareAddress.MacInClientId(normal) is not { } derived
-                || !byIdentifier.TryGetValue("hw-address " + derived.Mac, out var byMac))
+                || ReservationIdentity.Parse(IdentifierType.HwAddress, derived.Mac) is not { } mac
+                || !byIdentifier.TryGetValue(mac, out var byMac))
             {
                 continue;
             }
@@ -179,48 +180,46 @@ public sealed partial class ReservationRules : IInventoryRule
         }
     }
 
-    private static void CheckIdentifier(Reservation reservation, Dictionary<string, Reservation> byIdentifier, DiagnosticBag diagnostics)
+    private static void CheckIdentifier(Reservation reservation, Dictionary<ReservationIdentity, Reservation> byIdentifier, DiagnosticBag diagnostics)
     {
-        string? identifier = null;
+        ReservationIdentity? identity = null;
         if (reservation.HwAddress is not null && reservation.ClientId is not null || reservation.HwAddress is null && reservation.ClientId is null)
         {
             diagnostics.Add(DiagnosticCatalogue.IdentifierCount(reservation.Location, reservation.HwAddress is not null));
         }
         else if (reservation.HwAddress is { } mac)
         {
-            identifier = HardwareAddress.NormaliseMac(mac) is not null ? Label(ReservationIdentity.Parse(IdentifierType.HwAddress, mac)) : null;
-            if (identifier is null)
+            // The inventory is stricter than Kea: six two-digit octets with colons, then Kea's reading of them.
+            identity = HardwareAddress.NormaliseMac(mac) is not null ? ReservationIdentity.Parse(IdentifierType.HwAddress, mac) : null;
+            if (identity is null)
             {
                 diagnostics.Add(DiagnosticCatalogue.MacMalformed(reservation.LocationOf(nameof(Reservation.HwAddress)), mac, HardwareAddress.DescribeMacProblem(mac)!));
             }
         }
         else if (reservation.ClientId is { } clientId)
         {
-            identifier = HardwareAddress.NormaliseClientId(clientId) is not null ? Label(ReservationIdentity.Parse(IdentifierType.ClientId, clientId)) : null;
-            if (identifier is null)
+            identity = HardwareAddress.NormaliseClientId(clientId) is not null ? ReservationIdentity.Parse(IdentifierType.ClientId, clientId) : null;
+            if (identity is null)
             {
                 diagnostics.Add(DiagnosticCatalogue.ClientIdMalformed(reservation.LocationOf(nameof(Reservation.ClientId)), clientId));
             }
         }
 
-        if (identifier is null)
+        if (identity is not { } key)
         {
             return;
         }
 
-        if (byIdentifier.TryGetValue(identifier, out var first))
+        if (byIdentifier.TryGetValue(key, out var first))
         {
             var property = reservation.HwAddress is not null ? nameof(Reservation.HwAddress) : nameof(Reservation.ClientId);
-            diagnostics.Add(DiagnosticCatalogue.IdentifierTwice(reservation.LocationOf(property), identifier, first.Describe(), first.LocationOf(property)));
+            diagnostics.Add(DiagnosticCatalogue.IdentifierTwice(reservation.LocationOf(property), $"{key.KeaName} {key.Value}", first.Describe(), first.LocationOf(property)));
         }
         else
         {
-            byIdentifier.Add(identifier, reservation);
+            byIdentifier.Add(key, reservation);
         }
     }
-
-    /// <summary>"hw-address aa:bb:…": the identity as the messages name it (the inventory's rules are stricter than Kea, so it always parses).</summary>
-    private static string? Label(ReservationIdentity? identity) => identity is { } i ? $"{i.KeaName} {i.Value}" : null;
 
     private static void CheckHostname(Reservation reservation, Dictionary<string, Reservation> byHostname, DiagnosticBag diagnostics)
     {
