@@ -18,7 +18,8 @@ public sealed record ImportFinding(FindingCategory Category, string Message);
 /// <summary>A line of the written inventory with an optional <c># import: …</c> comment.</summary>
 public sealed record Commented<T>(T Value, string? Comment);
 
-public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment);
+/// <param name="AgentHost">the address this server's Control Agent listens on, when the servers' agents listen on different ones (a per-server fact).</param>
+public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment, string? AgentHost = null);
 
 /// <param name="LeftOut">reservations not kept because the preferred server gives their address to another client; written as comments beside the kept one.</param>
 public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, IReadOnlyList<Commented<ImportedReservation>> LeftOut, string? Comment);
@@ -69,7 +70,13 @@ public static class ImportReconciler
             }
         }
 
-        var settings = MergeSettings(servers, prefer, null, findings);
+        var agentHosts = AgentHosts(servers);
+        if (agentHosts is not null)
+        {
+            merged = merged.Select(m => m with { AgentHost = agentHosts[m.Name] }).ToList();
+        }
+
+        var settings = MergeSettings(servers, prefer, null, findings, perServer: agentHosts is null ? [] : [AgentHostKey]);
         var subnets = new List<MergedSubnet>();
         foreach (var id in servers.SelectMany(s => s.Subnets.Select(n => n.Id)).Distinct().Order())
         {
@@ -163,15 +170,28 @@ public static class ImportReconciler
         }
     }
 
-    /// <summary>Settings by key: the preferred server's value wins; every difference is a finding.</summary>
-    private static List<Commented<Setting>> MergeSettings(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, long? subnetId, List<ImportFinding> findings)
+    private const string AgentHostKey = "control-agent.host";
+
+    /// <summary>
+    /// Each server's Control Agent address, when the agents listen on different addresses: an agent binds
+    /// its own server's address, so this is a per-server fact, never a conflict to decide for one server
+    /// (keeping one would make the other's agent unable to start). Null when they agree.
+    /// </summary>
+    private static Dictionary<string, string?>? AgentHosts(IReadOnlyList<ServerSnapshot> servers)
+    {
+        var hosts = servers.ToDictionary(s => s.Name, s => s.Settings.FirstOrDefault(x => x.Key == AgentHostKey)?.Value is YamlString host ? host.Value : null);
+        return hosts.Values.Distinct().Count() > 1 && hosts.Values.All(h => h is not null) ? hosts : null;
+    }
+
+    /// <summary>Settings by key: the preferred server's value wins; every difference is a finding. Keys in <paramref name="perServer"/> are written per server instead.</summary>
+    private static List<Commented<Setting>> MergeSettings(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, long? subnetId, List<ImportFinding> findings, IReadOnlyCollection<string>? perServer = null)
     {
         IReadOnlyList<Setting> Of(ServerSnapshot server) => subnetId is { } id
             ? server.Subnets.Find(s => s.Id == id)?.Settings ?? []
             : server.Settings;
 
         var where = subnetId is { } sid ? $"subnet {sid}: " : string.Empty;
-        var keys = servers.SelectMany(s => Of(s).Select(x => x.Key)).Distinct().ToList();
+        var keys = servers.SelectMany(s => Of(s).Select(x => x.Key)).Distinct().Where(k => perServer is null || !perServer.Contains(k)).ToList();
         var result = new List<Commented<Setting>>();
         foreach (var key in keys)
         {

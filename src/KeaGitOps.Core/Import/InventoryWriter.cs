@@ -242,6 +242,11 @@ public static class InventoryWriter
                 entries.Add(KeyValuePair.Create("ssh", (YamlValue)ssh));
             }
 
+            if (server.AgentHost is { } agentHost)
+            {
+                entries.Add(KeyValuePair.Create("control-agent", (YamlValue)new YamlMap([KeyValuePair.Create("host", YamlValue.String(agentHost))])));
+            }
+
             text.Append("  - ").Append(new YamlMap(entries).ToYaml()).Append(Comment(server.Comment)).Append('\n');
         }
     }

@@ -75,7 +75,10 @@ public sealed class ImportTests : IDisposable
     }
 
     /// <summary>Imports the report's two servers, each from its own folder with <paramref name="agent"/> as its kea-ctrl-agent.conf.</summary>
-    private (int ExitCode, string Console) ImportWithAgent(string agent)
+    private (int ExitCode, string Console) ImportWithAgent(string agent) => ImportWithAgents(_ => agent);
+
+    /// <summary>Imports the report's two servers, each from its own folder with <paramref name="agentOf"/>(server) as its kea-ctrl-agent.conf.</summary>
+    private (int ExitCode, string Console) ImportWithAgents(Func<string, string> agentOf)
     {
         var from = new List<string>();
         foreach (var (server, config) in new[] { ("kea-dhcp-1", Server1), ("kea-dhcp-2", Server2) })
@@ -83,7 +86,7 @@ public sealed class ImportTests : IDisposable
             var folder = Path.Combine(_folder, server);
             Directory.CreateDirectory(folder);
             File.Copy(config, Path.Combine(folder, TemplateSet.Dhcp4));
-            File.WriteAllText(Path.Combine(folder, TemplateSet.ControlAgent), agent);
+            File.WriteAllText(Path.Combine(folder, TemplateSet.ControlAgent), agentOf(server));
             from.Add($"{server}={Path.Combine(folder, TemplateSet.Dhcp4)}");
         }
 
@@ -107,6 +110,24 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(("127.0.0.1", 8001L), (model.ControlAgent.Host, model.ControlAgent.Port));
         Assert.Equal(("kea-api", "/etc/kea/kea-api-password"), (model.ControlAgent.Authentication!.User, model.ControlAgent.Authentication.PasswordFile));
         Assert.Contains("- Round trip: rendering this inventory gives back kea-dhcp-1's config", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Control-agent", console[console.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agents_on_their_own_servers_addresses_are_imported_per_server_not_as_one_conflict()
+    {
+        var (code, console) = ImportWithAgents(server => $$"""
+            { "Control-agent": { "http-host": "{{(server == "kea-dhcp-1" ? "192.168.1.133" : "192.168.1.134")}}", "http-port": 8001,
+                "control-sockets": { "dhcp4": { "socket-type": "unix", "socket-name": "kea4-ctrl-socket" } } } }
+            """);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var result = Validate(Out);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        Assert.Equal(
+            [("kea-dhcp-1", "192.168.1.133"), ("kea-dhcp-2", "192.168.1.134")],
+            result.Model!.Servers.Select(s => (s.Name, s.ControlAgent?.Host)));
+        Assert.DoesNotContain("control-agent.host:", console, StringComparison.Ordinal);
         Assert.DoesNotContain("Control-agent", console[console.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..], StringComparison.Ordinal);
     }
 
