@@ -81,7 +81,7 @@ public static class KeaJson
     }
 
     /// <summary>The text of a file on disk, or null when it cannot be read.</summary>
-    public static string? ReadFile(string path)
+    private static string? ReadFile(string path)
     {
         try
         {

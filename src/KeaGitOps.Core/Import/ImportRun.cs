@@ -24,7 +24,7 @@ public sealed record ConfigSource(string Name, string Origin, Func<KeaConfigRead
     public static ConfigSource From(IFileSource root, string name, string path, bool agentBeside, IReadOnlySet<string>? assignedAddresses = null)
     {
         var agent = $"{System.IO.Path.GetDirectoryName(path)!.TrimEnd('/')}/{TemplateSet.ControlAgent}";
-        var hasAgent = agentBeside && root.Find(agent.TrimStart('/')).Kind == SourceEntryKind.File;
+        var hasAgent = agentBeside && root.IsFileAt(agent);
         return new ConfigSource(
             name,
             root.DisplayAt(path),

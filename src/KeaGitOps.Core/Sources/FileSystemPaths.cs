@@ -11,12 +11,12 @@ public static class FileSystemPaths
     public static IFileSource LocalRoot() => new DiskFileSource("/");
 
     /// <summary>The bytes of the file at <paramref name="absolutePath"/>, or null when there is none; IOException when it exists but cannot be read.</summary>
-    public static byte[]? ReadAt(this IFileSource root, string absolutePath)
-    {
-        var path = Relative(absolutePath);
-        var entry = root.Find(path);
-        return entry.Kind == SourceEntryKind.File && entry.Problem == LinkProblem.None ? root.ReadAllBytes(path) : null;
-    }
+    public static byte[]? ReadAt(this IFileSource root, string absolutePath) =>
+        root.IsFileAt(absolutePath) ? root.ReadAllBytes(Relative(absolutePath)) : null;
+
+    /// <summary>Whether <paramref name="absolutePath"/> is a file the source will read.</summary>
+    public static bool IsFileAt(this IFileSource root, string absolutePath) =>
+        root.Find(Relative(absolutePath)) is { Kind: SourceEntryKind.File, Problem: LinkProblem.None };
 
     /// <summary>How <paramref name="absolutePath"/> reads in messages.</summary>
     public static string DisplayAt(this IFileSource root, string absolutePath) => root.Display(Relative(absolutePath));
