@@ -10,7 +10,8 @@
 #
 # SERVER is 1, 2, s1, s2, kgo-s1, kea-dhcp-1, or an address. Layout (see tests/lab/README.md):
 #   bridge kgo-br0 198.51.100.1/24 in this namespace; netns kgo-s1 (eth0 198.51.100.133) and kgo-s2
-#   (eth0 198.51.100.134), each with a veth to the bridge. TEST-NET-2 only: no real network is addressed.
+#   (eth0 198.51.100.134), each with a veth to the bridge; netns kgo-c (eth0 198.51.100.250), the DHCP
+#   client side for perfdhcp and probes. TEST-NET-2 only: no real network is addressed.
 # Environment: LAB_DIR (/tmp/keagitops-lab), KEA3_ROOT (/var/cache/keagitops/kea3-root), LAB_PREFIX
 # (kgo: names kgo-br0, kgo-s1, ...), LAB_NETWORK (198.51.100: a /24, servers .133 and .134),
 # LAB_HEALTH_TIMEOUT (30 s: how long `up` waits for a healthy HA pair).
@@ -28,6 +29,8 @@ marker_file=.keagitops-lab
 
 netns_of() { echo "$LAB_PREFIX-s$1"; }
 address_of() { echo "$LAB_NETWORK.$((132 + $1))"; }
+client_netns() { echo "$LAB_PREFIX-c"; }
+client_address() { echo "$LAB_NETWORK.250"; }
 name_of() { echo "kea-dhcp-$1"; }
 dir_of() { echo "$LAB_DIR/s$1"; }
 log() { echo "lab: $*" >&2; }
@@ -143,6 +146,14 @@ make_network() {
     ip -n "$ns" addr add "$(address_of "$id")/24" dev eth0
     ip -n "$ns" link set eth0 up
   done
+  # The DHCP client side (perfdhcp, probes): its own namespace on the bridge, outside every pool.
+  ns=$(client_netns)
+  ip netns add "$ns"
+  ip link add "$ns" type veth peer name eth0 netns "$ns"
+  ip link set "$ns" master "$bridge" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "$(client_address)/24" dev eth0
+  ip -n "$ns" link set eth0 up
 }
 
 # Starts server $1: in its netns, a new mount, pid and uts namespace whose init (a shell) bind-mounts
@@ -312,6 +323,14 @@ cmd_down() {
     fi
     ip link del "$ns" 2>/dev/null || true
   done
+  ns=$(client_netns)
+  if ip netns list | grep -qw "^$ns"; then
+    # shellcheck disable=SC2207
+    pids=($(ip netns pids "$ns" 2>/dev/null || true))
+    kill_bounded "${pids[@]}"
+    ip netns del "$ns" 2>/dev/null || true
+  fi
+  ip link del "$ns" 2>/dev/null || true
   ip link del "$bridge" 2>/dev/null || true
   if [ -d "$LAB_DIR" ]; then
     case "$LAB_DIR" in /|/tmp|/root|/var|/etc|/home|"") die "refusing to remove LAB_DIR=$LAB_DIR" ;; esac
