@@ -24,4 +24,15 @@ public static partial class DiagnosticCatalogue
 
     public static Diagnostic InvalidValueFound(SourceLocation at, string path, string value, string explanation) =>
         Create(InvalidValue, at, $"{path} has the value {value}, which is not allowed: {explanation}.");
+
+    /// <summary>A key the inventory's Kea version does not take at that place (the message is the key table's: version, scope, suggestion, allowed keys).</summary>
+    public static Diagnostic UnknownKeaKey(SourceLocation at, string message) => Create(UnknownKey, at, Sentence(message));
+
+    /// <summary>A Kea key whose value is not of the type Kea takes for it (the message is the key table's).</summary>
+    public static Diagnostic WrongKeaType(SourceLocation at, string message) => Create(WrongType, at, Sentence(message));
+
+    private static string Sentence(string message) => message.EndsWith('?') ? message : message.TrimEnd('.') + ".";
+
+    public static Diagnostic SettingTwice(SourceLocation at, string keaKey, string ownKey, SourceLocation other) =>
+        Create(SettingWrittenTwice, at, $"'{keaKey}' (Kea's key) and '{ownKey}' (keagitops's) both set the same thing; keep one of them.", other);
 }

@@ -46,6 +46,8 @@ public static partial class DiagnosticCatalogue
         "The value is outside what the schema allows (enumeration, range, format or pattern).");
     public static readonly RuleInfo SecretInInventory = Rule("KGO105", Severity.Error, "Secret in the inventory",
         "Secrets never live in git: reference a file on the server (password-file) or an environment variable.");
+    public static readonly RuleInfo SettingWrittenTwice = Rule("KGO106", Severity.Error, "Setting written twice",
+        "One Kea setting written both in keagitops's own form and as Kea's key: only one can be rendered, and the other would be dropped silently.");
 
     // ---- Addressing and reservations: KGO2xx ----------------------------------------------------
     public static readonly RuleInfo DuplicateReservedAddress = Rule("KGO201", Severity.Error, "Address reserved twice",

@@ -10,6 +10,18 @@ public sealed class KeyAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
+/// <summary>
+/// Marks a model type whose mapping may also hold Kea's own keys for one Kea scope, written as Kea
+/// writes them: the path from a Kea root ("Dhcp4", "Control-agent" or "high-availability") through the
+/// keys that lead there. Such keys are checked against Kea's key table for the inventory's version
+/// (KeaSettingsRules) and rendered as written, laid over what the templates write.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class KeaScopeAttribute(params string[] path) : Attribute
+{
+    public IReadOnlyList<string> Path { get; } = path;
+}
+
 /// <summary>A value read from a YAML list, with its place.</summary>
 public readonly record struct Located<T>(T Value, SourceLocation Location);
 
@@ -37,7 +49,16 @@ public abstract class ModelObject
         return Location;
     }
 
+    /// <summary>Whether <paramref name="property"/> (a C# property name) was written in the mapping, rather than left at its default.</summary>
+    public bool Wrote(string property) => Array.Exists(_fields, f => f.Property == property);
+
     internal void SetFieldLocations((string Property, SourceLocation Location)[] fields) => _fields = fields;
+
+    /// <summary>
+    /// Kea's own keys written in this mapping beside the typed ones, in the order written (only on types
+    /// marked <see cref="KeaScopeAttribute"/>; elsewhere an unknown key is a schema error).
+    /// </summary>
+    public IReadOnlyList<MappingEntry> KeaKeys { get; internal set; } = [];
 }
 
 /// <summary>Oldest first: KeaVersions compares them. 2.6 means 2.6.3 or later (Debian 13's), the first 2.6 with the path restrictions.</summary>
@@ -71,6 +92,7 @@ public enum LogOutput
 }
 
 /// <summary>The whole inventory: the pair (or fleet) of servers and everything they serve.</summary>
+[KeaScope("Dhcp4")]
 public sealed class InventoryModel : ModelObject
 {
     [Key("kea")] public KeaSettings Kea { get; set; } = new();
@@ -172,6 +194,7 @@ public sealed record EffectiveDeploy(
     }
 }
 
+[KeaScope("high-availability")]
 public sealed class HighAvailability : ModelObject
 {
     [Key("mode")] public HaMode Mode { get; set; } = HaMode.LoadBalancing;
@@ -183,6 +206,7 @@ public sealed class HighAvailability : ModelObject
     [Key("auto-failover")] public bool AutoFailover { get; set; } = true;
 }
 
+[KeaScope("Control-agent")]
 public sealed class ControlAgent : ModelObject
 {
     [Key("host")] public string Host { get; set; } = "127.0.0.1";
@@ -202,11 +226,13 @@ public sealed class ControlAgentAuthentication : ModelObject
     private const string DefaultDirectory = "/etc/kea";
 }
 
+[KeaScope("Dhcp4", "control-socket")]
 public sealed class ControlSocket : ModelObject
 {
     [Key("socket-name")] public string SocketName { get; set; } = "kea4-ctrl-socket";
 }
 
+[KeaScope("Dhcp4", "lease-database")]
 public sealed class LeaseDatabase : ModelObject
 {
     [Key("type")] public string Type { get; set; } = "memfile";
@@ -220,6 +246,7 @@ public sealed class Logging : ModelObject
     [Key("output")] public LogOutput Output { get; set; } = LogOutput.Stdout;
 }
 
+[KeaScope("Dhcp4", "subnet4")]
 public sealed class Subnet : ModelObject
 {
     [Key("id")] public long? Id { get; set; }
@@ -236,6 +263,7 @@ public sealed class Subnet : ModelObject
     [Key(InventoryLoader.ReservationsFromKey)] public List<Located<string>> ReservationsFrom { get; set; } = [];
 }
 
+[KeaScope("Dhcp4", "subnet4", "reservations")]
 public sealed class Reservation : ModelObject
 {
     [Key("hw-address")] public string? HwAddress { get; set; }

@@ -36,12 +36,20 @@ public static class ModelBinder
         var target = (ModelObject)Activator.CreateInstance(type)!;
         target.Location = mapping.Location;
         var keys = KeysOf(type);
+        var takesKeaKeys = TakesKeaKeys(type);
         var fields = new (string, SourceLocation)[mapping.Entries.Count];
         var count = 0;
-        foreach (var (key, valueNode) in mapping.Entries)
+        List<MappingEntry>? keaKeys = null;
+        foreach (var entry in mapping.Entries)
         {
+            var (key, valueNode) = entry;
             if (!keys.TryGetValue(key.Value, out var property))
             {
+                if (takesKeaKeys)
+                {
+                    (keaKeys ??= []).Add(entry);
+                }
+
                 continue;
             }
 
@@ -54,9 +62,15 @@ public static class ModelBinder
         }
 
         target.SetFieldLocations(count == fields.Length ? fields : fields[..count]);
+        target.KeaKeys = keaKeys ?? target.KeaKeys;
         PlaceOmittedSections(target, mapping.Location);
         return target;
     }
+
+    private static readonly ConcurrentDictionary<Type, bool> KeaScoped = new();
+
+    /// <summary>Whether a model type's mapping may also hold Kea's own keys (<see cref="KeaScopeAttribute"/>).</summary>
+    public static bool TakesKeaKeys(Type type) => KeaScoped.GetOrAdd(type, t => t.GetCustomAttribute<KeaScopeAttribute>() is not null);
 
     /// <summary>
     /// Reservations are nearly all of a large inventory, so they are bound without reflection: the same
@@ -67,8 +81,10 @@ public static class ModelBinder
         var target = new Reservation { Location = mapping.Location };
         var fields = new (string, SourceLocation)[mapping.Entries.Count];
         var count = 0;
-        foreach (var (key, valueNode) in mapping.Entries)
+        List<MappingEntry>? keaKeys = null;
+        foreach (var entry in mapping.Entries)
         {
+            var (key, valueNode) = entry;
             var scalar = valueNode as ScalarNode;
             var text = scalar is { Kind: ScalarKind.String } ? scalar.Value : null;
             string property;
@@ -103,6 +119,7 @@ public static class ModelBinder
                     target.OptionData = BindOptionData(valueNode) ?? target.OptionData;
                     break;
                 default:
+                    (keaKeys ??= []).Add(entry);
                     continue;
             }
 
@@ -110,6 +127,7 @@ public static class ModelBinder
         }
 
         target.SetFieldLocations(count == fields.Length ? fields : fields[..count]);
+        target.KeaKeys = keaKeys ?? target.KeaKeys;
         return target;
     }
 

@@ -84,6 +84,16 @@ public sealed class InventoryRenderer(TemplateSet templates)
                 continue;
             }
 
+            if (builder.Overlays.TryGetValue(template.OutputName, out var overlay) && !overlay.IsEmpty)
+            {
+                using (PhaseTimer.Measure("kea keys " + template.OutputName))
+                {
+                    var written = document;
+                    document = overlay.Apply(written);
+                    written.Dispose();
+                }
+            }
+
             using (PhaseTimer.Measure("canonical " + template.OutputName))
             {
                 files.Add(new RenderedFile(template.OutputName, CanonicalJson.WriteUtf8WithConfigDigest(document.RootElement)));

@@ -55,6 +55,7 @@ public static class JsonFragments
             text.Append(',');
         }
 
+        text.Append(reservation.KeaKeys);
         text.Append(" \"ip-address\": ").Append(reservation.IpAddress).Append(" }");
     }
 

@@ -26,7 +26,8 @@ internal sealed class SchemaShortcut
     public static SchemaShortcut? Compile(JsonSchema definition)
     {
         var schema = definition.ActualSchema;
-        if (schema.Type != JsonObjectType.Object || schema.AllowAdditionalProperties || schema.AllOf.Count + schema.AnyOf.Count + schema.OneOf.Count > 0)
+        // Keys beyond the definition's (Kea's own, checked by KeaSettingsRules) are never certain: they go to NJsonSchema.
+        if (schema.Type != JsonObjectType.Object || schema.AllOf.Count + schema.AnyOf.Count + schema.OneOf.Count > 0)
         {
             return null;
         }

@@ -109,7 +109,7 @@ public sealed class SchemaValidator
                     return DiagnosticCatalogue.RenamedKey(at, key, current);
                 }
 
-                return IsSecretLike(key)
+                return SecretKeys.IsSecretLike(key)
                     ? DiagnosticCatalogue.SecretKey(at, key)
                     : DiagnosticCatalogue.UnknownKeyFound(at, key, ParentPath(path), allowed, DerivedKeys.GetValueOrDefault(key));
             case ValidationErrorKind.PropertyRequired:
@@ -175,11 +175,6 @@ public sealed class SchemaValidator
         _ => "a " + type.ToString().ToLowerInvariant(),
     };
 
-    private static bool IsSecretLike(string key) =>
-        key.Contains("password", StringComparison.OrdinalIgnoreCase) && !key.EndsWith("-file", StringComparison.Ordinal)
-        || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
-        || key.Contains("token", StringComparison.OrdinalIgnoreCase)
-        || key is "passphrase" or "private-key";
 
     private static string Describe(JToken? token) => token switch
     {

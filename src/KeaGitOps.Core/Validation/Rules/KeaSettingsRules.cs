@@ -1,0 +1,215 @@
+using System.Reflection;
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea;
+using KeaGitOps.Core.Kea.Keys;
+
+namespace KeaGitOps.Core.Validation.Rules;
+
+/// <summary>
+/// Kea's own keys written beside the typed ones (<see cref="ModelObject.KeaKeys"/>): each is checked
+/// against Kea's key table for the inventory's version (unknown keys with "did you mean", wrong types),
+/// and keys that keagitops derives, or that would carry a secret into git, are refused saying why. No
+/// key reaches a rendered config unchecked.
+/// </summary>
+public sealed class KeaSettingsRules : IInventoryRule
+{
+    /// <summary>Kea keys the inventory never takes as written, by Kea scope, with where their value comes from.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> DerivedKeys = new(StringComparer.Ordinal)
+    {
+        ["Dhcp4"] = new(StringComparer.Ordinal)
+        {
+            ["subnet4"] = "subnets are written under 'subnets', where keagitops splits their pools between the servers and checks their reservations",
+            ["control-sockets"] = "the control socket is written as 'control-socket' and rendered in the form the version takes",
+            ["shared-networks"] = "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules); keep their subnets under 'subnets' for now",
+        },
+        ["Dhcp4.interfaces-config"] = new(StringComparer.Ordinal)
+        {
+            ["interfaces"] = "each server's interfaces are servers[].interfaces, since they differ between servers",
+        },
+        ["Dhcp4.user-context"] = new(StringComparer.Ordinal)
+        {
+            [KeaProvenance.Key] = "it is keagitops's provenance (the commit and digest each config was rendered from), written at each render",
+        },
+        ["high-availability"] = new(StringComparer.Ordinal)
+        {
+            ["this-server-name"] = "each server's config names itself from servers[].name when rendered",
+            ["peers"] = "the HA peers are servers[] (name, address, role); their URLs come from servers[].address and high-availability.port",
+        },
+        ["Control-agent"] = new(StringComparer.Ordinal)
+        {
+            ["http-host"] = "the agent's address is control-agent.host (or servers[].control-agent.host where the servers' differ)",
+            ["http-port"] = "the agent's port is control-agent.port",
+            ["control-sockets"] = "the agent's socket to the DHCPv4 server is derived from control-socket",
+        },
+    };
+
+    public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        var table = KeaKeyTable.For(inventory.Kea.Version);
+        var version = inventory.Kea.Version.Name();
+        Check(inventory, table, version, diagnostics);
+        Check(inventory.HighAvailability, table, version, diagnostics);
+        Check(inventory.ControlAgent, table, version, diagnostics);
+        Check(inventory.ControlSocket, table, version, diagnostics);
+        Check(inventory.LeaseDatabase, table, version, diagnostics);
+        foreach (var subnet in inventory.Subnets)
+        {
+            Check(subnet, table, version, diagnostics);
+            foreach (var reservation in subnet.Reservations)
+            {
+                if (reservation.KeaKeys.Count > 0)
+                {
+                    Check(reservation, table, version, diagnostics);
+                    if (reservation.Comment is not null && reservation.KeaKeys.FirstOrDefault(e => e.Key.Value == "user-context") is { } context)
+                    {
+                        // The comment is rendered as user-context.comment: write it inside the user-context instead.
+                        diagnostics.Add(DiagnosticCatalogue.SettingTwice(context.Key.Location, "user-context", "comment", reservation.LocationOf(nameof(Reservation.Comment))));
+                    }
+                }
+            }
+        }
+
+        if (inventory.Wrote(nameof(InventoryModel.Logging)) && inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "loggers") is { } loggers)
+        {
+            diagnostics.Add(DiagnosticCatalogue.SettingTwice(loggers.Key.Location, "loggers", "logging", inventory.LocationOf(nameof(InventoryModel.Logging))));
+        }
+
+        foreach (var subnet in inventory.Subnets)
+        {
+            if (subnet.Comment is not null && subnet.KeaKeys.FirstOrDefault(e => e.Key.Value == "user-context") is { Value: MappingNode context } && context.Find("comment") is { } comment)
+            {
+                diagnostics.Add(DiagnosticCatalogue.SettingTwice(comment.Key.Location, "user-context.comment", "comment", subnet.LocationOf(nameof(Subnet.Comment))));
+            }
+        }
+    }
+
+    private static void Check(ModelObject owner, KeaKeyTable table, string version, DiagnosticBag diagnostics)
+    {
+        if (owner.KeaKeys.Count == 0)
+        {
+            return;
+        }
+
+        var path = owner.GetType().GetCustomAttribute<KeaScopeAttribute>()!.Path;
+        var scope = Resolve(table, path);
+        var scopeName = string.Join('.', path);
+        foreach (var entry in owner.KeaKeys)
+        {
+            var key = entry.Key.Value;
+            if (SecretKeys.IsSecretLike(key))
+            {
+                diagnostics.Add(DiagnosticCatalogue.SecretKey(entry.Key.Location, key));
+                continue;
+            }
+
+            if (DerivedKeys.TryGetValue(scopeName, out var derived) && derived.TryGetValue(key, out var origin))
+            {
+                diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(entry.Key.Location, key, scopeName, [], origin));
+                continue;
+            }
+
+            if (!scope.TryGet(key, out _) && Spelling.Closest(key, ModelBinder.KeysOf(owner.GetType()).Keys) is { } ownKey)
+            {
+                diagnostics.Add(DiagnosticCatalogue.UnknownKeaKey(entry.Key.Location, $"unknown key '{key}': did you mean '{ownKey}'?"));
+                continue;
+            }
+
+            var found = false;
+            foreach (var problem in KeaKeyChecker.Check(table, scope, entry))
+            {
+                found = true;
+                diagnostics.Add(problem.UnknownKey ? DiagnosticCatalogue.UnknownKeaKey(problem.At.Location, problem.Message) : DiagnosticCatalogue.WrongKeaType(problem.At.Location, problem.Message));
+            }
+
+            if (!found)
+            {
+                CheckInside(scopeName, entry, diagnostics);
+            }
+        }
+    }
+
+    /// <summary>What the key table cannot know: derived keys and secrets inside a Kea value, and keagitops's own hook libraries.</summary>
+    private static void CheckInside(string scopeName, MappingEntry entry, DiagnosticBag diagnostics)
+    {
+        var key = entry.Key.Value;
+        if (key == "hooks-libraries" && entry.Value is SequenceNode hooks)
+        {
+            foreach (var hook in hooks.Items.OfType<MappingNode>())
+            {
+                if (hook.Find("library") is { Value: ScalarNode library } && KeaHooks.IsDerived(library.Value))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(library.Location, KeaHooks.FileName(library.Value), "hooks-libraries", [],
+                        "keagitops loads it itself, with its parameters from the inventory's typed keys (high-availability, servers); list only other hook libraries here"));
+                }
+            }
+        }
+
+        if (entry.Value is MappingNode inner && DerivedKeys.TryGetValue($"{scopeName}.{key}", out var derived))
+        {
+            foreach (var member in inner.Entries)
+            {
+                if (derived.TryGetValue(member.Key.Value, out var origin))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(member.Key.Location, member.Key.Value, $"{scopeName}.{key}", [], origin));
+                }
+            }
+        }
+
+        foreach (var secret in SecretsIn(entry.Value))
+        {
+            diagnostics.Add(DiagnosticCatalogue.SecretKey(secret.Location, secret.Value));
+        }
+    }
+
+    private static IEnumerable<ScalarNode> SecretsIn(Node node)
+    {
+        switch (node)
+        {
+            case MappingNode mapping:
+                foreach (var (key, value) in mapping.Entries)
+                {
+                    if (SecretKeys.IsSecretLike(key.Value))
+                    {
+                        yield return key;
+                    }
+                    else
+                    {
+                        foreach (var secret in SecretsIn(value))
+                        {
+                            yield return secret;
+                        }
+                    }
+                }
+
+                break;
+            case SequenceNode sequence:
+                foreach (var secret in sequence.Items.SelectMany(SecretsIn))
+                {
+                    yield return secret;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The Kea scope a model type's mapping stands for: a root, then the keys leading down from it.</summary>
+    private static KeaKeyScope Resolve(KeaKeyTable table, IReadOnlyList<string> path)
+    {
+        var scope = path[0] switch
+        {
+            "Dhcp4" => table.Dhcp4,
+            "Control-agent" => table.ControlAgent,
+            "high-availability" => table.HighAvailability,
+            var other => throw new InvalidOperationException($"no Kea root '{other}'"),
+        };
+        foreach (var key in path.Skip(1))
+        {
+            scope = scope.TryGet(key, out var type) && type.ElementScope is { } child
+                ? table.Scope(child)
+                : throw new InvalidOperationException($"Kea's key table has no '{key}' map in {scope.Name}");
+        }
+
+        return scope;
+    }
+}
