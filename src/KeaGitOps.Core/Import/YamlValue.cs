@@ -18,6 +18,22 @@ public abstract record YamlValue
 
     public static YamlValue Bool(bool value) => new YamlBool(value);
 
+    /// <summary>
+    /// A Kea value as written in its config, for Kea's own keys that the inventory takes as they are:
+    /// objects, lists, strings, numbers (integers exactly as written, reals too), booleans and null.
+    /// </summary>
+    public static YamlValue FromJson(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => new YamlMap(value.EnumerateObject().Select(m => KeyValuePair.Create(m.Name, FromJson(m.Value))).ToList()),
+        System.Text.Json.JsonValueKind.Array => new YamlList(value.EnumerateArray().Select(FromJson).ToList()),
+        System.Text.Json.JsonValueKind.String => new YamlString(value.GetString()!),
+        System.Text.Json.JsonValueKind.Number when value.TryGetInt64(out var number) => new YamlNumber(number),
+        System.Text.Json.JsonValueKind.Number => new YamlNumberText(value.GetRawText()),
+        System.Text.Json.JsonValueKind.True => new YamlBool(true),
+        System.Text.Json.JsonValueKind.False => new YamlBool(false),
+        _ => new YamlNull(),
+    };
+
     /// <summary>A YAML double-quoted scalar: backslash, quote and every non-printable character escaped.</summary>
     public static string Quote(string text)
     {
@@ -53,6 +69,17 @@ public sealed record YamlString(string Value) : YamlValue
 public sealed record YamlNumber(long Value) : YamlValue
 {
     public override string ToYaml() => Value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A number that is not a 64-bit integer (a real, or a larger integer), written as Kea's config wrote it: JSON numbers are YAML numbers.</summary>
+public sealed record YamlNumberText(string Text) : YamlValue
+{
+    public override string ToYaml() => Text;
+}
+
+public sealed record YamlNull : YamlValue
+{
+    public override string ToYaml() => "null";
 }
 
 public sealed record YamlBool(bool Value) : YamlValue

@@ -23,7 +23,7 @@ internal static class ControlAgentSection
         }
 
         const string P = KeaConfigReader.AgentPath;
-        c.OnlyKnown(agent, P, "http-host", "http-port", "authentication", "control-sockets", "loggers", "hooks-libraries", "user-context");
+        c.KeepKeaKeys(agent, P, (key, value) => c.Set("control-agent." + key, value), ["http-host", "http-port", "authentication", "control-sockets", "loggers", "user-context"]);
         if (Text(agent, "http-host") is { } host)
         {
             c.Set("control-agent.host", YamlValue.String(host));
@@ -42,11 +42,6 @@ internal static class ControlAgentSection
         if (Member(agent, "control-sockets", JsonValueKind.Object) is { } sockets)
         {
             ReadSockets(c, sockets, P + ".control-sockets");
-        }
-
-        if (Member(agent, "hooks-libraries", JsonValueKind.Array) is { } hooks && hooks.GetArrayLength() > 0)
-        {
-            c.NotImported(P + ".hooks-libraries", "agent hook libraries are not managed by keagitops");
         }
 
         if (agent.TryGetProperty("loggers", out _))

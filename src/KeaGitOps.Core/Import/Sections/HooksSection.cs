@@ -81,7 +81,7 @@ internal static class HooksSection
 
     private static void ReadHa(SectionContext c, JsonElement ha, string path)
     {
-        if (!c.OnlyKnown(ha, path, "this-server-name", "mode", "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading", "peers"))
+        if (!c.KeepKeaKeys(ha, path, (key, value) => c.Set("high-availability." + key, value), ["this-server-name", "mode", "heartbeat-delay", "max-response-delay", "max-ack-delay", "max-unacked-clients", "peers"]))
         {
             return;
         }

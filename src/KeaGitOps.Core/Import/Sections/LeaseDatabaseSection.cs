@@ -14,15 +14,10 @@ internal static class LeaseDatabaseSection
         }
 
         var path = p + ".lease-database";
-        c.OnlyKnown(database, path, "type", "persist", "lfc-interval");
+        c.KeepKeaKeys(database, path, (key, value) => c.Set("lease-database." + key, value), ["type", "lfc-interval"]);
         if (Text(database, "type") is { } type && type != "memfile")
         {
-            c.NotImported(path + ".type", $"{type}: keagitops supports memfile only");
-        }
-
-        if (database.TryGetProperty("persist", out var persist) && persist.ValueKind == JsonValueKind.False)
-        {
-            c.NotImported(path + ".persist", "false: keagitops always persists leases");
+            c.Set("lease-database.type", YamlValue.String(type));
         }
 
         if (SectionContext.Integer(database, "lfc-interval") is { } lfc)

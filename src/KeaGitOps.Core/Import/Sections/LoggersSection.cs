@@ -6,11 +6,42 @@ namespace KeaGitOps.Core.Import.Sections;
 /// <summary>Dhcp4.loggers: the one kea-dhcp4 logger keagitops renders, its severity, debug level and output.</summary>
 internal static class LoggersSection
 {
+    /// <summary>Whether the list is one kea-dhcp4 logger with at most one output the inventory's logging settings name.</summary>
+    private static bool FitsLogging(JsonElement loggers)
+    {
+        if (loggers.GetArrayLength() != 1 || loggers[0] is not { ValueKind: JsonValueKind.Object } logger || Text(logger, "name") != "kea-dhcp4")
+        {
+            return false;
+        }
+
+        var outputsKey = logger.TryGetProperty("output_options", out _) ? "output_options" : "output-options";
+        if (logger.EnumerateObject().Any(m => m.Name is not ("name" or "severity" or "debuglevel") && m.Name != outputsKey))
+        {
+            return false;
+        }
+
+        if (!logger.TryGetProperty(outputsKey, out var outputs))
+        {
+            return true;
+        }
+
+        return outputs.ValueKind == JsonValueKind.Array && outputs.GetArrayLength() <= 1
+            && outputs.EnumerateArray().All(o => o.ValueKind == JsonValueKind.Object && o.EnumerateObject().All(m => m.Name == "output")
+                && (Text(o, "output") is null or "stdout" or "/var/log/kea/kea-dhcp4.log" || Text(o, "output")!.StartsWith("syslog", StringComparison.Ordinal)));
+    }
+
     public static void Read(SectionContext c, JsonElement dhcp4, string p)
     {
         if (Member(dhcp4, "loggers", JsonValueKind.Array) is not { } loggers)
         {
             c.Note(p + ".loggers", "absent: keagitops renders the kea-dhcp4 logger (INFO to stdout)");
+            return;
+        }
+
+        if (!FitsLogging(loggers))
+        {
+            // More than the inventory's logging can say (other loggers, rotation, several outputs): Kea's list as written.
+            c.Set("loggers", YamlValue.FromJson(loggers));
             return;
         }
 

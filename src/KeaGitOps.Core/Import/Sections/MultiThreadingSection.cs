@@ -14,7 +14,7 @@ internal static class MultiThreadingSection
             return;
         }
 
-        if (c.OnlyKnown(mt, p + ".multi-threading", "enable-multi-threading") && mt.TryGetProperty("enable-multi-threading", out var enabled) && enabled.ValueKind == JsonValueKind.False)
+        if (c.KeepKeaKeys(mt, p + ".multi-threading", (key, value) => c.Set("multi-threading." + key, value), ["enable-multi-threading"]) && mt.TryGetProperty("enable-multi-threading", out var enabled) && enabled.ValueKind == JsonValueKind.False)
         {
             c.NotImported(p + ".multi-threading.enable-multi-threading", "false: keagitops renders multi-threading on (the HA dedicated listener needs it)");
         }

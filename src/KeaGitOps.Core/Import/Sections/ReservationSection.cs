@@ -12,7 +12,8 @@ internal static class ReservationSection
 {
     public static ImportedReservation? Read(SectionContext c, JsonElement reservation, string path)
     {
-        if (!c.OnlyKnown(reservation, path, "hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data"))
+        var keaKeys = new List<Setting>();
+        if (!c.KeepKeaKeys(reservation, path, (key, value) => keaKeys.Add(new Setting(key, value)), ["hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data"]))
         {
             return null;
         }
@@ -43,10 +44,14 @@ internal static class ReservationSection
 
         if (Member(reservation, "user-context", JsonValueKind.Object) is { } context)
         {
-            c.OnlyKnown(context, path + ".user-context", "comment");
-            if (Text(context, "comment") is { } comment)
+            if (context.EnumerateObject().All(m => m.Name == "comment") && Text(context, "comment") is { } comment)
             {
                 fields.Add(new Setting("comment", YamlValue.String(comment)));
+            }
+            else
+            {
+                // More than a comment: the whole user-context as Kea's key (a comment alongside it would be written twice).
+                c.KeepKeaKeys(reservation, path, (key, value) => keaKeys.Add(new Setting(key, value)), [.. reservation.EnumerateObject().Select(m => m.Name).Where(n => n != "user-context")]);
             }
         }
 
@@ -56,6 +61,7 @@ internal static class ReservationSection
             fields.Add(new Setting("option-data", new YamlMap(options.Select(o => KeyValuePair.Create(o.Key["option-data.".Length..], o.Value)).ToList())));
         }
 
+        fields.AddRange(keaKeys);
         return new ImportedReservation(identity, address, fields);
     }
 }

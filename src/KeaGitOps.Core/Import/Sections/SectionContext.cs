@@ -60,6 +60,59 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
         return true;
     }
 
+    /// <summary>
+    /// Like <see cref="OnlyKnown"/>, but a member not in <paramref name="known"/> is kept as Kea's own key
+    /// (<paramref name="keep"/> gets its name and value), which the inventory takes as written; members in
+    /// <paramref name="refused"/> are recorded as not imported, with why.
+    /// </summary>
+    public bool KeepKeaKeys(JsonElement element, string path, Action<string, YamlValue> keep, string[] known, IReadOnlyDictionary<string, string>? refused = null)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            NotImported(path, $"expected a JSON object, found {element.ValueKind.ToString().ToLowerInvariant()}");
+            return false;
+        }
+
+        foreach (var member in element.EnumerateObject())
+        {
+            if (known.Contains(member.Name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            if (refused is not null && refused.TryGetValue(member.Name, out var why))
+            {
+                NotImported($"{path}.{member.Name}", why);
+            }
+            else if (SecretIn(member.Value, $"{path}.{member.Name}", member.Name) is { } secret)
+            {
+                NotImported(secret, "a secret is never copied into the inventory (it lives in git); keep it on the server in a file Kea reads (a *-file key where Kea has one), or in the environment");
+            }
+            else
+            {
+                keep(member.Name, YamlValue.FromJson(member.Value));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The path of the first secret-like key at or under a member, or null.</summary>
+    private static string? SecretIn(JsonElement value, string path, string name)
+    {
+        if (Validation.SecretKeys.IsSecretLike(name))
+        {
+            return path;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Object => value.EnumerateObject().Select(m => SecretIn(m.Value, $"{path}.{m.Name}", m.Name)).FirstOrDefault(found => found is not null),
+            JsonValueKind.Array => value.EnumerateArray().Select((item, i) => SecretIn(item, $"{path}[{i}]", string.Empty)).FirstOrDefault(found => found is not null),
+            _ => null,
+        };
+    }
+
     public static long? Integer(JsonElement element, string key) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 

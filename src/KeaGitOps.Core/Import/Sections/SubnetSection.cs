@@ -12,7 +12,8 @@ internal static class SubnetSection
 {
     public static void Read(SectionContext c, JsonElement subnet, string path)
     {
-        if (!c.OnlyKnown(subnet, path, "id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context"))
+        var keaKeys = new List<Setting>();
+        if (!c.KeepKeaKeys(subnet, path, (key, value) => keaKeys.Add(new Setting(key, value)), ["id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context"]))
         {
             return;
         }
@@ -30,7 +31,7 @@ internal static class SubnetSection
         var settings = new List<Setting> { new("subnet", YamlValue.String(Text(subnet, "subnet") ?? string.Empty)) };
         if (Member(subnet, "user-context", JsonValueKind.Object) is { } context)
         {
-            c.OnlyKnown(context, path + ".user-context", "comment");
+            c.KeepKeaKeys(context, path + ".user-context", (key, value) => keaKeys.Add(new Setting("user-context." + key, value)), ["comment"]);
             if (Text(context, "comment") is { } comment)
             {
                 settings.Add(new Setting("comment", YamlValue.String(comment)));
@@ -45,6 +46,7 @@ internal static class SubnetSection
 
         settings.AddRange(TimersSection.Read(subnet));
         settings.AddRange(OptionDataSection.Read(c, subnet, path, string.Empty));
+        settings.AddRange(keaKeys);
         var reservations = new List<ImportedReservation>();
         if (Member(subnet, "reservations", JsonValueKind.Array) is { } list)
         {
