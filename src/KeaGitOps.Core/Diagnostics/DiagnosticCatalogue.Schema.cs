@@ -33,6 +33,13 @@ public static partial class DiagnosticCatalogue
 
     private static string Sentence(string message) => message.EndsWith('?') ? message : message.TrimEnd('.') + ".";
 
+    /// <summary>A key that is neither keagitops's nor one Kea takes at that place.</summary>
+    public static Diagnostic UnknownKeyInScope(SourceLocation at, string key, string where, string? suggestion, IReadOnlyCollection<string> own, string version, IReadOnlyCollection<string> kea) =>
+        Create(UnknownKey, at, $"unknown key '{key}' in {where}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}; keagitops's keys here: {string.Join(", ", own)}; and the keys Kea {version} takes here: {string.Join(", ", kea)}.");
+
+    public static Diagnostic DeprecatedKeaKey(SourceLocation at, string key, string current, string version) =>
+        Create(DeprecatedKeaName, at, $"'{key}' is an older Kea name that Kea {version} still reads with a deprecation warning; its current name is '{current}'. Rename the key.");
+
     public static Diagnostic SettingTwice(SourceLocation at, string keaKey, string ownKey, SourceLocation other) =>
         Create(SettingWrittenTwice, at, $"'{keaKey}' (Kea's key) and '{ownKey}' (keagitops's) both set the same thing; keep one of them.", other);
 }

@@ -48,6 +48,8 @@ public static partial class DiagnosticCatalogue
         "Secrets never live in git: reference a file on the server (password-file) or an environment variable.");
     public static readonly RuleInfo SettingWrittenTwice = Rule("KGO106", Severity.Error, "Setting written twice",
         "One Kea setting written both in keagitops's own form and as Kea's key: only one can be rendered, and the other would be dropped silently.");
+    public static readonly RuleInfo DeprecatedKeaName = Rule("KGO107", Severity.Warning, "Deprecated Kea name",
+        "Kea still reads the older name, with a deprecation warning in its log, and a later version will refuse it.");
 
     // ---- Addressing and reservations: KGO2xx ----------------------------------------------------
     public static readonly RuleInfo DuplicateReservedAddress = Rule("KGO201", Severity.Error, "Address reserved twice",

@@ -136,3 +136,18 @@ public sealed class MappingNode(IReadOnlyList<MappingEntry> entries, SourceLocat
         return null;
     }
 }
+
+/// <summary>Kea's JSON as inventory nodes, so the checks written for the inventory (Kea's key table) read a live config too.</summary>
+public static class JsonAsNodes
+{
+    /// <param name="location">where every node is said to be (JSON elements keep no line numbers).</param>
+    public static Node From(System.Text.Json.JsonElement element, SourceLocation location) => element.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => new MappingNode(
+            element.EnumerateObject().Select(m => new MappingEntry(new ScalarNode(m.Name, isPlain: false, location), From(m.Value, location))).ToList(), location),
+        System.Text.Json.JsonValueKind.Array => new SequenceNode(element.EnumerateArray().Select(item => From(item, location)).ToList(), location),
+        System.Text.Json.JsonValueKind.String => new ScalarNode(element.GetString()!, isPlain: false, location),
+        System.Text.Json.JsonValueKind.Null => new ScalarNode("null", isPlain: true, location),
+        _ => new ScalarNode(element.GetRawText(), isPlain: true, location),
+    };
+}

@@ -74,18 +74,6 @@ public sealed class SchemaValidator
         }
     }
 
-    /// <summary>Renamed Kea parameters that users carry over from hand-written configs.</summary>
-    private static readonly Dictionary<string, string> RenamedKeys = new(StringComparer.Ordinal)
-    {
-        ["client-class"] = "client-classes",
-        ["require-client-classes"] = "evaluate-additional-classes",
-        ["only-if-required"] = "only-in-additional-list",
-        ["output_options"] = "output-options",
-        ["renew"] = "renew-timer",
-        ["rebind"] = "rebind-timer",
-        ["reservation-mode"] = "reservations-global / reservations-in-subnet / reservations-out-of-pool",
-    };
-
     /// <param name="pathPrefix">where the validated token sits in the inventory, when it was validated on its own.</param>
     /// <summary>Kea keys that the inventory never types because they are derived from servers[].</summary>
     private static readonly Dictionary<string, string> DerivedKeys = new(StringComparer.Ordinal)
@@ -104,7 +92,7 @@ public sealed class SchemaValidator
             case ValidationErrorKind.NoAdditionalPropertiesAllowed:
                 var key = error.Property ?? "?";
                 var allowed = (error.Schema?.ActualSchema.ActualProperties.Keys ?? []).Order(StringComparer.Ordinal).ToList();
-                if (RenamedKeys.TryGetValue(key, out var current))
+                if (Rules.KeaSettingsRules.RenamedKeys.TryGetValue(key, out var current))
                 {
                     return DiagnosticCatalogue.RenamedKey(at, key, current);
                 }

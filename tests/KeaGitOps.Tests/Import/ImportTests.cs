@@ -273,16 +273,29 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
-    public void Keys_the_inventory_cannot_express_are_listed_by_json_path()
+    public void Keas_own_keys_without_a_typed_form_are_written_as_Kea_writes_them()
     {
         var config = File.ReadAllText(Server1)
             .Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"expired-leases-processing\": { \"reclaim-timer-wait-time\": 10 },", StringComparison.Ordinal)
             .Replace("\"hostname\": \"xbox\" }", "\"hostname\": \"xbox\", \"next-server\": \"192.168.1.5\" }", StringComparison.Ordinal);
         var (plan, output) = ImportOne(config);
 
-        Assert.Equal(["Dhcp4.expired-leases-processing: no inventory key for it", "Dhcp4.subnet4[0].reservations[3].next-server: no inventory key for it"], plan.NotImported["kea-dhcp-1"].Select(n => n.ToString()));
-        Assert.Contains("Dhcp4.subnet4[0].reservations[3].next-server", output.Report, StringComparison.Ordinal);
+        Assert.Empty(plan.NotImported["kea-dhcp-1"]);
+        Assert.Contains("expired-leases-processing: { reclaim-timer-wait-time: 10 }\n", output.Files[ImportOutput.SiteFile], StringComparison.Ordinal);
+        Assert.Contains("hostname: \"xbox\", next-server: \"192.168.1.5\" }", output.Files["reservations/subnet-1.yaml"], StringComparison.Ordinal);
         Assert.False(plan.HasConflicts);
+    }
+
+    [Fact]
+    public void A_secret_inside_a_Kea_value_is_left_out_and_named()
+    {
+        var config = File.ReadAllText(Server1)
+            .Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"hosts-database\": { \"type\": \"postgresql\", \"name\": \"kea\", \"user\": \"kea\", \"password\": \"s3cret-in-config\" },", StringComparison.Ordinal);
+        var (plan, output) = ImportOne(config);
+
+        Assert.Equal("Dhcp4.hosts-database.password", Assert.Single(plan.NotImported["kea-dhcp-1"]).Path);
+        Assert.Contains("hosts-database: { type: \"postgresql\", name: \"kea\", user: \"kea\" }\n", output.Files[ImportOutput.SiteFile], StringComparison.Ordinal);
+        Assert.All(output.Files.Values.Append(output.Report), text => Assert.DoesNotContain("s3cret-in-config", text, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -301,11 +314,11 @@ public sealed class ImportTests : IDisposable
     [Fact]
     public void A_key_with_backticks_stays_one_code_span_in_the_report()
     {
-        var config = File.ReadAllText(Server1).Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"odd``key`\": 1,", StringComparison.Ordinal);
+        var config = File.ReadAllText(Server1).Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"odd``password`\": 1,", StringComparison.Ordinal);
         var (_, output) = ImportOne(config);
 
         // CommonMark: a span holding a run of two backticks is fenced by three.
-        Assert.Contains("- ```Dhcp4.odd``key`: no inventory key for it```\n", output.Report, StringComparison.Ordinal);
+        Assert.Contains("- ```Dhcp4.odd``password`: a secret is never copied", output.Report, StringComparison.Ordinal);
     }
 
     [Fact]

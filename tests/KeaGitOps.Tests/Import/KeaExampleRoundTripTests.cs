@@ -83,9 +83,12 @@ public sealed class KeaExampleRoundTripTests
         }
 
         // And real Kea takes what was rendered. (all-keys and the HA example load hooks from
-        // /opt/lib/kea/hooks, ISC's source-build prefix; Kea is installed from Debian's packages here.)
+        // /opt/lib/kea/hooks, ISC's source-build prefix; Kea is installed from Debian's packages here.
+        // A subnet's interface must exist where Kea checks the config: the examples' eth1 is lo here.)
         var site = Path.Combine(output, ImportOutput.SiteFile);
-        File.WriteAllText(site, File.ReadAllText(site).Replace("\"/opt/lib/kea/hooks\"", "\"/usr/lib/x86_64-linux-gnu/kea/hooks\"", StringComparison.Ordinal));
+        File.WriteAllText(site, File.ReadAllText(site)
+            .Replace("\"/opt/lib/kea/hooks\"", "\"/usr/lib/x86_64-linux-gnu/kea/hooks\"", StringComparison.Ordinal)
+            .Replace("interface: \"eth1\"", "interface: \"lo\"", StringComparison.Ordinal));
         var render = RenderPipeline.Default(output).Run(output, null, () => null);
         Assert.True(render.Succeeded, string.Join("\n", render.Diagnostics));
         var kea = KeaInstallation.For(render.Inventory!.Kea.Version.Name());

@@ -208,9 +208,11 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO101", Severity.Error, inventory.At(Site, "  max-unacked-client: 6", "max-unacked-client"));
-        Assert.Equal(
-            "unknown key 'max-unacked-client' in high-availability; allowed keys: auto-failover, heartbeat-delay, max-ack-delay, max-response-delay, max-unacked-clients, mode, port.",
-            error.Message);
+        Assert.StartsWith(
+            "unknown key 'max-unacked-client' in high-availability (did you mean 'max-unacked-clients'?); keagitops's keys here: auto-failover, heartbeat-delay, max-ack-delay, max-response-delay, max-unacked-clients, mode, port; and the keys Kea 3.0 takes here: ",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.Contains(", sync-timeout, ", error.Message, StringComparison.Ordinal);
         result.AssertCodes("KGO101", "KGO204");
     }
 
@@ -235,7 +237,8 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO101", Severity.Error, inventory.At(Infrastructure, "hostnme", "hostnme"));
-        Assert.Contains("allowed keys: client-id, comment, hostname, hw-address, ip-address, option-data", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(did you mean 'hostname'?); keagitops's keys here: client-id, comment, hostname, hw-address, ip-address, option-data; and the keys Kea 3.0 takes here: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(", next-server, ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -536,7 +539,7 @@ public sealed class RuleTests
 
         var error = result.AssertReportedOnce("KGO101");
         Assert.DoesNotContain('\n', error.Message);
-        Assert.StartsWith("unknown key 'x\\u000aerror KGO000: forged' in the inventory; allowed keys: control-agent, ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown key 'x\\u000aerror KGO000: forged' in the inventory; keagitops's keys here: control-agent, ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -882,15 +885,28 @@ public sealed class RuleTests
     }
 
     [Fact]
-    public void Old_kea_name_client_class_names_the_current_one()
+    public void Old_kea_name_client_class_that_Kea_3_0_still_reads_is_a_warning_naming_the_current_one()
     {
         using var inventory = TempInventory.FromExample();
         inventory.Replace(Site, "    comment: home LAN", "    comment: home LAN\n    client-class: trusted");
 
         var result = inventory.Validate();
 
-        var error = result.AssertReported("KGO502", Severity.Error, inventory.At(Site, "client-class", "client-class"));
-        Assert.Equal("'client-class' is an older Kea name; the inventory uses 'client-classes'. Rename the key.", error.Message);
+        var warning = result.AssertReported("KGO107", Severity.Warning, inventory.At(Site, "client-class", "client-class"));
+        Assert.Equal("'client-class' is an older Kea name that Kea 3.0 still reads with a deprecation warning; its current name is 'client-classes'. Rename the key.", warning.Message);
+        result.AssertCodes("KGO107", "KGO204");
+    }
+
+    [Fact]
+    public void An_old_name_Kea_never_took_where_it_is_written_names_the_current_one()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "    comment: home LAN", "    comment: home LAN\n    renew: 900");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO502", Severity.Error, inventory.At(Site, "renew: 900", "renew"));
+        Assert.Equal("'renew' is an older Kea name; the inventory uses 'renew-timer'. Rename the key.", error.Message);
         result.AssertCodes("KGO502", "KGO204");
     }
 

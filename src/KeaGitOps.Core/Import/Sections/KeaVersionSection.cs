@@ -1,5 +1,7 @@
 using System.Text.Json;
+using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea.Keys;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import.Sections;
@@ -55,10 +57,12 @@ internal static class KeaVersionSection
                 Contradictory: false);
         }
 
+        version = ByKeyTable(c, dhcp4, version);
         c.Set("kea.version", YamlValue.String(version.Name()));
         return version;
 
         // By key and where it stands, never by a string value that happens to read like one.
+
         // list: the name of the list this element is an item of, if it is one.
         void Walk(JsonElement element, string path, string? list)
         {
@@ -116,5 +120,32 @@ internal static class KeaVersionSection
                 Walk(member.Value, at, member.Value.ValueKind == JsonValueKind.Array ? member.Name : null);
             }
         }
+    }
+
+    /// <summary>
+    /// Kea's key table has the last word: when the version the syntax points to does not take every key
+    /// the config has and another version does, the config is written for that one (the newest of them).
+    /// </summary>
+    private static KeaVersion ByKeyTable(SectionContext c, JsonElement dhcp4, KeaVersion version)
+    {
+        var nodes = (MappingNode)JsonAsNodes.From(dhcp4, SourceLocation.None);
+        var refused = KeaConfigKeys.CheckDhcp4(KeaKeyTable.For(version), nodes).Find(p => p.UnknownKey);
+        if (refused is null)
+        {
+            return version;
+        }
+
+        var taking = KeaVersions.All.Where(v => !KeaConfigKeys.CheckDhcp4(KeaKeyTable.For(v.Version), nodes).Exists(p => p.UnknownKey)).ToList();
+        if (taking.Count == 0)
+        {
+            return version; // no version takes it all: validation of the written inventory names the keys
+        }
+
+        var chosen = taking[^1];
+        var why = refused.Message.Split("; it takes:")[0];
+        c.Snapshot.KeaVersionReading = new KeaVersionReading(
+            $"kea.version {chosen.Name}: {why}, and Kea {string.Join(" and ", taking.Select(v => v.Name))} take{(taking.Count == 1 ? "s" : string.Empty)} every key of the config. Set kea.version if the server runs another",
+            Contradictory: false);
+        return chosen.Version;
     }
 }

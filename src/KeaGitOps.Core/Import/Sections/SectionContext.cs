@@ -84,33 +84,36 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
             {
                 NotImported($"{path}.{member.Name}", why);
             }
-            else if (SecretIn(member.Value, $"{path}.{member.Name}", member.Name) is { } secret)
+            else if (Validation.SecretKeys.IsSecretLike(member.Name))
             {
-                NotImported(secret, "a secret is never copied into the inventory (it lives in git); keep it on the server in a file Kea reads (a *-file key where Kea has one), or in the environment");
+                NotImported($"{path}.{member.Name}", SecretWhy);
             }
             else
             {
-                keep(member.Name, YamlValue.FromJson(member.Value));
+                keep(member.Name, WithoutSecrets(member.Value, $"{path}.{member.Name}"));
             }
         }
 
         return true;
     }
 
-    /// <summary>The path of the first secret-like key at or under a member, or null.</summary>
-    private static string? SecretIn(JsonElement value, string path, string name)
-    {
-        if (Validation.SecretKeys.IsSecretLike(name))
-        {
-            return path;
-        }
+    private const string SecretWhy = "a secret is never copied into the inventory (it lives in git): keep it in a file Kea reads (a *-file key, where Kea has one for it); where Kea has none (database passwords), the rendered config goes without it, so have the database authenticate Kea another way";
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.Object => value.EnumerateObject().Select(m => SecretIn(m.Value, $"{path}.{m.Name}", m.Name)).FirstOrDefault(found => found is not null),
-            JsonValueKind.Array => value.EnumerateArray().Select((item, i) => SecretIn(item, $"{path}[{i}]", string.Empty)).FirstOrDefault(found => found is not null),
-            _ => null,
-        };
+    /// <summary>A Kea value as the inventory writes it, every secret-like member left out and recorded as not imported.</summary>
+    private YamlValue WithoutSecrets(JsonElement value, string path) => value.ValueKind switch
+    {
+        JsonValueKind.Object => new YamlMap(value.EnumerateObject()
+            .Where(m => !Validation.SecretKeys.IsSecretLike(m.Name) || Skip($"{path}.{m.Name}"))
+            .Select(m => KeyValuePair.Create(m.Name, WithoutSecrets(m.Value, $"{path}.{m.Name}"))).ToList()),
+        JsonValueKind.Array => new YamlList(value.EnumerateArray().Select((item, i) => WithoutSecrets(item, $"{path}[{i}]")).ToList()),
+        _ => YamlValue.FromJson(value),
+    };
+
+    /// <summary>Records a secret as not imported; false, so the member is left out.</summary>
+    private bool Skip(string path)
+    {
+        NotImported(path, SecretWhy);
+        return false;
     }
 
     public static long? Integer(JsonElement element, string key) =>

@@ -44,6 +44,18 @@ public sealed class KeaSettingsRules : IInventoryRule
         },
     };
 
+    /// <summary>Renamed Kea parameters that users carry over from hand-written configs, with their current names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RenamedKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["client-class"] = "client-classes",
+        ["require-client-classes"] = "evaluate-additional-classes",
+        ["only-if-required"] = "only-in-additional-list",
+        ["output_options"] = "output-options",
+        ["renew"] = "renew-timer",
+        ["rebind"] = "rebind-timer",
+        ["reservation-mode"] = "reservations-global / reservations-in-subnet / reservations-out-of-pool",
+    };
+
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         var table = KeaKeyTable.For(inventory.Kea.Version);
@@ -109,10 +121,18 @@ public sealed class KeaSettingsRules : IInventoryRule
                 continue;
             }
 
-            if (!scope.TryGet(key, out _) && Spelling.Closest(key, ModelBinder.KeysOf(owner.GetType()).Keys) is { } ownKey)
+            if (!scope.TryGet(key, out _))
             {
-                diagnostics.Add(DiagnosticCatalogue.UnknownKeaKey(entry.Key.Location, $"unknown key '{key}': did you mean '{ownKey}'?"));
+                var own = ModelBinder.KeysOf(owner.GetType()).Keys.Order(StringComparer.Ordinal).ToList();
+                diagnostics.Add(RenamedKeys.TryGetValue(key, out var current)
+                    ? DiagnosticCatalogue.RenamedKey(entry.Key.Location, key, current)
+                    : DiagnosticCatalogue.UnknownKeyInScope(entry.Key.Location, key, Where(owner), Spelling.Closest(key, own.Concat(scope.Keys)), own, version, scope.Keys));
                 continue;
+            }
+
+            if (RenamedKeys.TryGetValue(key, out var newer) && scope.TryGet(newer, out _))
+            {
+                diagnostics.Add(DiagnosticCatalogue.DeprecatedKeaKey(entry.Key.Location, key, newer, version));
             }
 
             var found = false;
@@ -128,6 +148,19 @@ public sealed class KeaSettingsRules : IInventoryRule
             }
         }
     }
+
+    /// <summary>The mapping a model object was read from, as a person would name it.</summary>
+    private static string Where(ModelObject owner) => owner switch
+    {
+        InventoryModel => "the inventory",
+        HighAvailability => "high-availability",
+        ControlAgent => "control-agent",
+        ControlSocket => "control-socket",
+        LeaseDatabase => "lease-database",
+        Subnet subnet => $"subnet {subnet.Id}",
+        Reservation reservation => $"the reservation of {reservation.Describe()}",
+        _ => owner.GetType().Name,
+    };
 
     /// <summary>What the key table cannot know: derived keys and secrets inside a Kea value, and keagitops's own hook libraries.</summary>
     private static void CheckInside(string scopeName, MappingEntry entry, DiagnosticBag diagnostics)

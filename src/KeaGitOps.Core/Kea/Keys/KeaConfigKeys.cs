@@ -1,0 +1,48 @@
+using KeaGitOps.Core.Inventory;
+
+namespace KeaGitOps.Core.Kea.Keys;
+
+/// <summary>Kea's key table applied to a whole kea-dhcp4 config: its Dhcp4 map and the HA hook's relationships.</summary>
+public static class KeaConfigKeys
+{
+    public static List<KeaKeyProblem> CheckDhcp4(KeaKeyTable table, MappingNode dhcp4)
+    {
+        var problems = new List<KeaKeyProblem>();
+        foreach (var entry in dhcp4.Entries)
+        {
+            problems.AddRange(KeaKeyChecker.Check(table, table.Dhcp4, entry));
+        }
+
+        foreach (var relationship in HaRelationships(dhcp4))
+        {
+            foreach (var entry in relationship.Entries)
+            {
+                problems.AddRange(KeaKeyChecker.Check(table, table.HighAvailability, entry));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The relationships in the parameters of every HA hook library of a Dhcp4 map.</summary>
+    public static IEnumerable<MappingNode> HaRelationships(MappingNode dhcp4)
+    {
+        if (dhcp4.Find("hooks-libraries")?.Value is not SequenceNode libraries)
+        {
+            yield break;
+        }
+
+        foreach (var library in libraries.Items.OfType<MappingNode>())
+        {
+            if (library.Find("library")?.Value is ScalarNode path && KeaHooks.FileName(path.Value) == KeaHooks.HighAvailability
+                && library.Find("parameters")?.Value is MappingNode parameters
+                && parameters.Find("high-availability")?.Value is SequenceNode relationships)
+            {
+                foreach (var relationship in relationships.Items.OfType<MappingNode>())
+                {
+                    yield return relationship;
+                }
+            }
+        }
+    }
+}
