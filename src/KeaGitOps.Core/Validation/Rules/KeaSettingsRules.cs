@@ -117,7 +117,7 @@ public sealed class KeaSettingsRules : IInventoryRule
 
             if (DerivedKeys.TryGetValue(scopeName, out var derived) && derived.TryGetValue(key, out var origin))
             {
-                diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(entry.Key.Location, key, scopeName, [], origin));
+                diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(entry.Key.Location, key, scopeName, [], origin + "; remove the key"));
                 continue;
             }
 
@@ -173,7 +173,7 @@ public sealed class KeaSettingsRules : IInventoryRule
                 if (hook.Find("library") is { Value: ScalarNode library } && KeaHooks.IsDerived(library.Value))
                 {
                     diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(library.Location, KeaHooks.FileName(library.Value), "hooks-libraries", [],
-                        "keagitops loads it itself, with its parameters from the inventory's typed keys (high-availability, servers); list only other hook libraries here"));
+                        "keagitops loads it itself, with its parameters from the inventory's typed keys (high-availability, servers); list only other hook libraries here, and remove this one"));
                 }
             }
         }
@@ -184,7 +184,7 @@ public sealed class KeaSettingsRules : IInventoryRule
             {
                 if (derived.TryGetValue(member.Key.Value, out var origin))
                 {
-                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(member.Key.Location, member.Key.Value, $"{scopeName}.{key}", [], origin));
+                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(member.Key.Location, member.Key.Value, $"{scopeName}.{key}", [], origin + "; remove the key"));
                 }
             }
         }
