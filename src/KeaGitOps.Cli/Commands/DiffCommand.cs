@@ -18,6 +18,7 @@ public sealed class DiffCommand
     private readonly Option<DirectoryInfo?> _templates = CommonOptions.Templates();
     private readonly Option<string?> _server = CommonOptions.Server();
     private readonly Option<bool> _unified = new("--unified", "-u") { Description = "Also print a unified text diff of each changed file (live, canonicalised, against rendered)." };
+    private readonly Option<bool> _exact = new("--exact") { Description = "Also show keys one side writes and the other leaves out whose value is Kea's default there (sync-timeout: 60000, option-data: []): no change to Kea, so not counted." };
     private readonly Option<string?> _base = new("--base", "-b")
     {
         Description = "Compare with the inventory at this git revision (branch, tag, commit, HEAD~1) instead of the live servers: the pull-request review diff. No server is contacted. Inside a GitHub or GitLab pull-request pipeline the default is the merge base with the target branch.",
@@ -28,15 +29,15 @@ public sealed class DiffCommand
     {
         var command = new Command("diff", "Compare each server's live Kea configs (read over SSH) with the rendered ones, by JSON path; with --base REF, compare with the inventory at a git revision instead. Exit 0: no changes; 2: changes; 1: error.")
         {
-            _inventory, _format, _templates, _server, _unified, _base,
+            _inventory, _format, _templates, _server, _unified, _exact, _base,
         };
         command.SetAction((parse, cancellation) => (parse.GetValue(_base) ?? GitRevision.PullRequestBase(parse.GetValue(_inventory)!.FullName)) is { } baseRef
             ? Task.FromResult(Review(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), baseRef, Console.Out))
-            : RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation));
+            : RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_unified), Console.Out, cancellation, parse.GetValue(_exact)));
         return command;
     }
 
-    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool unified, TextWriter console, CancellationToken cancellation)
+    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool unified, TextWriter console, CancellationToken cancellation, bool exact = false)
     {
         var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console);
         if (session is null)
@@ -66,10 +67,17 @@ public sealed class DiffCommand
                     }
 
                     var differences = comparison.Status is LiveStatus.Changed or LiveStatus.Unchanged ? comparison.Changes : null;
-                    results.Add(new { server = target.Name, file = comparison.LivePath, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
+                    var defaults = exact && differences is not null ? comparison.DefaultsOnly : null;
+                    results.Add(new { server = target.Name, file = comparison.LivePath, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }), keaDefaults = defaults?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
                     if (format != OutputFormat.Json)
                     {
                         PrintText(console, target.Name, comparison, unified);
+                        foreach (var change in defaults ?? [])
+                        {
+                            console.WriteLine(change.Kind == ChangeKind.Added
+                                ? $"  = {change.Path}: {change.After} (written only in the render; Kea's default either way)"
+                                : $"  = {change.Path}: {change.Before} (written only on the server; Kea's default either way)");
+                        }
                     }
                 }
             }

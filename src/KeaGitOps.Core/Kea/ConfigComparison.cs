@@ -1,4 +1,5 @@
 using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Core.Sources;
 
@@ -20,8 +21,9 @@ public enum LiveStatus
 /// </summary>
 public sealed class ConfigComparison : IDisposable
 {
-    private ConfigComparison(RenderedFile rendered, string livePath, LiveStatus status, KeaConfig? live, KeaJsonError? error, IReadOnlyList<JsonChange> changes)
+    private ConfigComparison(RenderedFile rendered, string livePath, LiveStatus status, KeaConfig? live, KeaJsonError? error, IReadOnlyList<JsonChange> changes, IReadOnlyList<JsonChange>? defaultsOnly = null)
     {
+        DefaultsOnly = defaultsOnly ?? [];
         Rendered = rendered;
         LivePath = livePath;
         Status = status;
@@ -45,8 +47,16 @@ public sealed class ConfigComparison : IDisposable
     /// <summary>The changes from live to rendered (empty unless <see cref="LiveStatus.Changed"/>).</summary>
     public IReadOnlyList<JsonChange> Changes { get; }
 
+    /// <summary>
+    /// Differences that are no change to Kea: a key one side writes and the other leaves out, whose value is
+    /// Kea's default there (<see cref="KeaDefaults.IsDefaultOnly"/>). They alone never make a file changed;
+    /// <c>diff --exact</c> shows them.
+    /// </summary>
+    public IReadOnlyList<JsonChange> DefaultsOnly { get; }
+
     /// <summary>Compares <paramref name="rendered"/> with <paramref name="liveBytes"/> (null: no such file), read from <paramref name="livePath"/> of <paramref name="server"/>.</summary>
-    public static ConfigComparison Of(RenderedFile rendered, string livePath, byte[]? liveBytes, IFileSource server)
+    /// <param name="version">the Kea version the render is for, whose defaults are no change (null: only the defaults every version shares).</param>
+    public static ConfigComparison Of(RenderedFile rendered, string livePath, byte[]? liveBytes, IFileSource server, KeaVersion? version = null)
     {
         if (liveBytes is null)
         {
@@ -60,8 +70,10 @@ public sealed class ConfigComparison : IDisposable
         }
 
         using var wanted = KeaConfig.FromRendered(rendered.Utf8, rendered.Name);
-        var changes = live.ChangesTo(wanted);
-        return new ConfigComparison(rendered, livePath, changes.Count == 0 ? LiveStatus.Unchanged : LiveStatus.Changed, live, null, changes);
+        var all = live.ChangesTo(wanted);
+        var defaultsOnly = all.Where(c => KeaDefaults.IsDefaultOnly(c, version)).ToList();
+        var changes = defaultsOnly.Count == 0 ? all : all.Except(defaultsOnly).ToList();
+        return new ConfigComparison(rendered, livePath, changes.Count == 0 ? LiveStatus.Unchanged : LiveStatus.Changed, live, null, changes, defaultsOnly);
     }
 
     public void Dispose() => Live?.Dispose();

@@ -9,6 +9,8 @@ namespace KeaGitOps.Core.Kea;
 /// is under option-data wherever the option is), so any comparer can ask of a path "is this absent key
 /// Kea's default here?". Only Kea's own defaults belong here, never keagitops' choices; an entry without a
 /// version holds for every Kea version keagitops renders, one with a version overrides it for that version.
+/// Most come from Kea's own default tables (Keys/Data/kea-defaults.json, derived from Kea's sources by
+/// scripts/kea-keys/derive-defaults.py); the few Kea sets elsewhere in its code are written below.
 /// </summary>
 public static class KeaDefaults
 {
@@ -19,14 +21,27 @@ public static class KeaDefaults
 
     private static readonly Entry[] Entries =
     [
-        Of("option-data", "csv-format", "true"),
-        Of("option-data", "always-send", "false"),
-        Of("option-data", "never-send", "false"),
-        Of("option-data", "space", $"\"{OptionSpace}\""),
-        Of("lease-database", "persist", "true"),
-        Of("peers", "auto-failover", "true"),
+        .. Derived(),
+        Of("lease-database", "persist", "true"),          // memfile's default (Memfile_LeaseMgr)
+        Of("interfaces-config", "dhcp-socket-type", "\"raw\""), // IfaceMgr's default for DHCPv4
         Of("Control-agent", "http-port", "8000"),
     ];
+
+    /// <summary>The defaults taken from Kea's own default tables, per version where versions differ.</summary>
+    private static List<Entry> Derived()
+    {
+        using var stream = typeof(KeaDefaults).Assembly.GetManifestResourceStream("kea-keys/kea-defaults.json")
+            ?? throw new InvalidOperationException("Kea's default table is not embedded in this build");
+        using var document = JsonDocument.Parse(stream);
+        var entries = new List<Entry>();
+        foreach (var entry in document.RootElement.GetProperty("defaults").EnumerateArray())
+        {
+            var version = entry.TryGetProperty("version", out var name) ? KeaVersions.Parse(name.GetString()!) : null;
+            entries.Add(new Entry(entry.GetProperty("parent").GetString()!, entry.GetProperty("key").GetString()!, entry.GetProperty("value").Clone(), version));
+        }
+
+        return entries;
+    }
 
     private static Entry Of(string parent, string key, string json, KeaVersion? version = null)
     {
@@ -60,6 +75,33 @@ public static class KeaDefaults
         }
 
         return shared?.Value;
+    }
+
+    /// <summary>
+    /// Whether a change only writes out, or leaves out, what Kea uses anyway: a key added or removed whose
+    /// value is Kea's default there (<c>sync-timeout: 60000</c>), or an empty list or map (<c>option-data: []</c>).
+    /// </summary>
+    public static bool IsDefaultOnly(Diffing.JsonChange change, KeaVersion? version)
+    {
+        var written = change.Kind switch
+        {
+            Diffing.ChangeKind.Added => change.After,
+            Diffing.ChangeKind.Removed => change.Before,
+            _ => null,
+        };
+        if (written is null)
+        {
+            return false;
+        }
+
+        using var value = JsonDocument.Parse(written);
+        var root = value.RootElement;
+        return root.ValueKind switch
+        {
+            JsonValueKind.Array => root.GetArrayLength() == 0,
+            JsonValueKind.Object => !root.EnumerateObject().Any(),
+            _ => IsDefaultAt(change.Path, root, version),
+        };
     }
 
     /// <summary>Whether <paramref name="value"/> is what Kea uses when <paramref name="key"/> is absent from an object under <paramref name="parent"/>.</summary>

@@ -15,6 +15,9 @@ public sealed record DeployTarget(
 {
     public string Name => Server.Name;
 
+    /// <summary>The Kea version the configs are rendered for (whose defaults the live diff knows).</summary>
+    public KeaVersion KeaVersion { get; init; } = KeaVersion.V3_0;
+
     public string LivePath(string file) => $"{Settings.ConfigDirectory.TrimEnd('/')}/{file}";
 
     /// <summary>Deploy order: everything else before the primary, so the primary keeps serving while its partner restarts.</summary>
@@ -34,6 +37,9 @@ public sealed record DeployTarget(
             settings,
             new ControlAgentAccess(server.AgentHost(agent), (int)agent.Port, agent.Authentication?.User, passwordFile),
             server.Interfaces.Select(i => i.Value.Split('/')[0]).Where(i => i != "*").ToList(),
-            inventory.HighAvailability.Port);
+            inventory.HighAvailability.Port)
+        {
+            KeaVersion = inventory.Kea.Version,
+        };
     }
 }

@@ -21,7 +21,7 @@ public static class LiveDiff
         {
             var path = target.LivePath(file.Name);
             var bytes = await host.ReadFileAsync(path, cancellation).ConfigureAwait(false);
-            comparisons.Add(ConfigComparison.Of(file, path, bytes, server));
+            comparisons.Add(ConfigComparison.Of(file, path, bytes, server, target.KeaVersion));
         }
 
         return comparisons;

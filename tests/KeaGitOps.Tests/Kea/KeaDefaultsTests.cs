@@ -22,7 +22,9 @@ public sealed class KeaDefaultsTests
     [InlineData("Dhcp4.hooks-libraries[1].parameters.high-availability[0].peers[kea-dhcp-2].auto-failover", "true", true)]
     [InlineData("Control-agent.http-port", "8000", true)]
     [InlineData("Control-agent.http-port", "\"8000\"", false)]
-    [InlineData("Dhcp4.valid-lifetime", "7200", false)]
+    [InlineData("Dhcp4.valid-lifetime", "7200", true)]
+    [InlineData("Dhcp4.subnet4[id=1].valid-lifetime", "7200", false)]
+    [InlineData("Dhcp4.hooks-libraries[1].parameters.high-availability[0].sync-timeout", "60000", true)]
     [InlineData("csv-format", "true", false)]
     public void A_value_is_keas_default_by_the_key_and_the_object_that_holds_it(string path, string value, bool expected)
     {
