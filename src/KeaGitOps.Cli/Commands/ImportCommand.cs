@@ -93,16 +93,22 @@ public sealed partial class ImportCommand
         Description = "Treat every conflict as an error: print the report, write nothing, exit 1.",
     };
 
+    private readonly Option<bool> _allowLoss = new("--allow-loss")
+    {
+        Description = "Write the inventory even when a setting that changes what a server does cannot be imported (each is listed in the report); without it such an import writes nothing and exits 1.",
+    };
+
     public Command Build()
     {
-        var command = new Command("import", "Import the servers' kea-dhcp4.conf (and kea-ctrl-agent.conf) into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md, which ends with the check that the inventory validates and renders the configs back. Read them from files (--from), from the servers of an inventory (--from-servers) or from servers named here (--server). Exit 0: written; 1: unreadable config or server, or conflicts with --strict (nothing written); 64: bad options.")
+        var command = new Command("import", "Import the servers' kea-dhcp4.conf (and kea-ctrl-agent.conf) into a new inventory, reconciling the two: conflicts go to the --prefer server and are marked '# import: conflict' and listed in OUT/import-report.md, which ends with the check that the inventory validates and renders the configs back. Read them from files (--from), from the servers of an inventory (--from-servers) or from servers named here (--server). Exit 0: written; 1: unreadable config or server, a setting that changes service would be lost (without --allow-loss), or conflicts with --strict (nothing written); 64: bad options.")
         {
-            _from, _fromServers, _inventory, _server, _sshKey, _knownHosts, _configDirectory, _out, _prefer, _strict, _groupBy,
+            _from, _fromServers, _inventory, _server, _sshKey, _knownHosts, _configDirectory, _out, _prefer, _strict, _allowLoss, _groupBy,
         };
         command.SetAction((parse, cancellation) =>
         {
             var (from, servers) = (parse.GetValue(_from) ?? [], parse.GetValue(_server) ?? []);
             var (output, prefer, strict, grouping) = (parse.GetValue(_out)!, parse.GetValue(_prefer), parse.GetValue(_strict), parse.GetValue(_groupBy));
+            var allowLoss = parse.GetValue(_allowLoss);
             if (new[] { from.Length > 0, servers.Length > 0, parse.GetValue(_fromServers) }.Count(given => given) > 1)
             {
                 Console.Out.WriteLine("keagitops import: choose one source: --from NAME=PATH, --from-servers (with --inventory) or --server NAME=HOST");
@@ -112,12 +118,12 @@ public sealed partial class ImportCommand
             if (servers.Length > 0)
             {
                 var connection = new HostOptions(servers, parse.GetValue(_sshKey), parse.GetValue(_knownHosts), parse.GetValue(_configDirectory));
-                return RunFromHostsAsync(connection, output, prefer, strict, Console.Out, cancellation, grouping);
+                return RunFromHostsAsync(connection, output, prefer, strict, Console.Out, cancellation, grouping, allowLoss);
             }
 
             return parse.GetValue(_fromServers)
-                ? RunFromServersAsync(parse.GetValue(_inventory)!, output, prefer, strict, Console.Out, cancellation, grouping)
-                : Task.FromResult(Run(from, output, prefer, strict, Console.Out, grouping));
+                ? RunFromServersAsync(parse.GetValue(_inventory)!, output, prefer, strict, Console.Out, cancellation, grouping, allowLoss)
+                : Task.FromResult(Run(from, output, prefer, strict, Console.Out, grouping, allowLoss));
         });
         return command;
     }
@@ -125,7 +131,7 @@ public sealed partial class ImportCommand
     /// <summary>--server and the SSH options that go with it.</summary>
     public sealed record HostOptions(IReadOnlyList<string> Servers, FileInfo? KeyFile, FileInfo? KnownHosts, string? ConfigDirectory);
 
-    public static int Run(IReadOnlyList<string> from, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    public static int Run(IReadOnlyList<string> from, DirectoryInfo output, string? prefer, bool strict, TextWriter console, ReservationGrouping grouping = ReservationGrouping.Subnet, bool allowLoss = false)
     {
         var servers = new List<(string Name, string Path)>();
         foreach (var item in from)
@@ -153,14 +159,14 @@ public sealed partial class ImportCommand
             return ExitCodes.UsageError;
         }
 
-        return Import(servers.Select(s => ConfigSource.FromFile(s.Name, s.Path)).ToList(), output, new ImportOptions(prefer, strict, grouping), console);
+        return Import(servers.Select(s => ConfigSource.FromFile(s.Name, s.Path)).ToList(), output, new ImportOptions(prefer, strict, grouping, AllowLoss: allowLoss), console);
     }
 
     /// <summary>
     /// --from-servers: each server of the inventory, over SSH (host keys checked), its live kea-dhcp4.conf
     /// from deploy.config-directory; &lt;?include?&gt; files are read over SSH too.
     /// </summary>
-    public static async Task<int> RunFromServersAsync(DirectoryInfo inventory, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    public static async Task<int> RunFromServersAsync(DirectoryInfo inventory, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet, bool allowLoss = false)
     {
         var validation = new InventoryValidator(SchemaValidator.BuiltIn, InventoryValidator.DefaultRules, new InventoryLoader()).Validate(inventory.FullName);
         if (validation.Model is null || validation.Diagnostics.Any(d => d.Code is "KGO001" or "KGO002" or "KGO003" or "KGO004" or "KGO101" or "KGO102" or "KGO103"))
@@ -169,14 +175,14 @@ public sealed partial class ImportCommand
             return ExitCodes.Failure;
         }
 
-        return await ImportLiveAsync(validation.Model, output, new ImportOptions(prefer, strict, grouping), console, cancellation).ConfigureAwait(false);
+        return await ImportLiveAsync(validation.Model, output, new ImportOptions(prefer, strict, grouping, AllowLoss: allowLoss), console, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
     /// --server NAME=[USER@]HOST[:PORT]: servers without an inventory. They are read as --from-servers reads
     /// an inventory's servers, and the SSH settings used are written into the new inventory.
     /// </summary>
-    public static async Task<int> RunFromHostsAsync(HostOptions options, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet)
+    public static async Task<int> RunFromHostsAsync(HostOptions options, DirectoryInfo output, string? prefer, bool strict, TextWriter console, CancellationToken cancellation, ReservationGrouping grouping = ReservationGrouping.Subnet, bool allowLoss = false)
     {
         var reached = new Dictionary<string, (string Host, string User, int Port)>(StringComparer.Ordinal);
         foreach (var spec in options.Servers)
@@ -195,7 +201,7 @@ public sealed partial class ImportCommand
         }
 
         var connection = new ImportConnection(reached, options.KeyFile?.FullName, options.KnownHosts?.FullName, options.ConfigDirectory);
-        return await ImportLiveAsync(LiveImportSources.InventoryFor(connection), output, new ImportOptions(prefer, strict, grouping, connection), console, cancellation).ConfigureAwait(false);
+        return await ImportLiveAsync(LiveImportSources.InventoryFor(connection), output, new ImportOptions(prefer, strict, grouping, connection, allowLoss), console, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>NAME=[USER@]HOST[:PORT], HOST a name, an IPv4 address or a bracketed IPv6 address.</summary>
@@ -245,7 +251,7 @@ public sealed partial class ImportCommand
                 console.WriteLine();
                 console.WriteLine($"keagitops import: wrote {result.Output!.Files.Count} file(s) to {DisplayPath.Of(output.FullName)}; next: review {ImportOutput.ReportFile} and the '# import:' comments, then `keagitops validate --inventory {DisplayPath.Of(output.FullName)}`");
                 return ExitCodes.Success;
-            case ImportOutcome.Conflicts:
+            case ImportOutcome.Conflicts or ImportOutcome.Loss:
                 console.WriteLine();
                 break;
         }

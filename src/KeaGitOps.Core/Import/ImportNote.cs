@@ -22,6 +22,15 @@ public enum NoteKind
 /// </summary>
 public sealed record ImportNote(KeaConfigFile File, string Path, NoteKind Kind, string Reason)
 {
+    /// <summary>A secret left out on purpose (the inventory lives in git): the one thing import leaves out without losing a setting.</summary>
+    public bool IsSecret { get; init; }
+
+    /// <summary>Something Kea itself does not apply (another top-level object of the file), so leaving it out changes nothing.</summary>
+    public bool IsIgnoredByKea { get; init; }
+
+    /// <summary>Whether leaving it out changes what the server does: every not-imported note but a secret or what Kea ignores.</summary>
+    public bool IsLoss => Kind == NoteKind.NotImported && !IsSecret && !IsIgnoredByKea;
+
     /// <summary>
     /// The report's line for it: <c>path: why</c>; a top-level key of kea-ctrl-agent.conf other than its
     /// Control-agent object says which file it is in (<c>Control-agent:$.key</c>).

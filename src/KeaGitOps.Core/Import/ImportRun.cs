@@ -65,6 +65,9 @@ public enum ImportOutcome
 
     /// <summary>The options contradict the sources (--prefer names no server).</summary>
     BadOptions,
+
+    /// <summary>A setting that changes what a server does would be left out, and --allow-loss was not given: nothing written.</summary>
+    Loss,
 }
 
 /// <param name="Errors">what stopped the import, one line each, for the user.</param>
@@ -72,7 +75,8 @@ public enum ImportOutcome
 /// <param name="Check">the report's last section: the written inventory validated and rendered back.</param>
 public sealed record ImportResult(ImportOutcome Outcome, IReadOnlyList<string> Errors, ImportPlan? Plan = null, ImportOutput? Output = null, string? Check = null);
 
-public sealed record ImportOptions(string? Prefer, bool Strict, ReservationGrouping Grouping = ReservationGrouping.Subnet, ImportConnection? Connection = null);
+/// <param name="AllowLoss">write the inventory even though settings that change service are left out (each is still listed in the report).</param>
+public sealed record ImportOptions(string? Prefer, bool Strict, ReservationGrouping Grouping = ReservationGrouping.Subnet, ImportConnection? Connection = null, bool AllowLoss = false);
 
 /// <summary>
 /// The import use case: read each server's configs, reconcile them, write the inventory through an
@@ -125,6 +129,11 @@ public static class ImportRun
                 return new ImportResult(ImportOutcome.Conflicts, [$"keagitops import: --strict: {plan.Findings.Count} conflict(s): nothing written"], plan, output);
             }
 
+            if (!options.AllowLoss && Losses(plan) is { Count: > 0 } losses)
+            {
+                return new ImportResult(ImportOutcome.Loss, [.. losses, "keagitops import: the inventory would leave out the settings above, and the servers would run without them after a deploy: nothing written. Pass --allow-loss to write it anyway (the report lists each)."], plan, output);
+            }
+
             foreach (var (relative, text) in output.Files.Where(f => f.Key != ImportOutput.ReportFile))
             {
                 writer.Write(relative, text);
@@ -153,6 +162,25 @@ public static class ImportRun
                 result.Dispose();
             }
         }
+    }
+
+    /// <summary>One line per server and kind of loss, with counts ("kea-dhcp-1: 60 reservations not imported: …").</summary>
+    private static List<string> Losses(ImportPlan plan)
+    {
+        var lines = new List<string>();
+        foreach (var (server, notes) in plan.NotImported)
+        {
+            var losses = notes.Where(n => n.IsLoss).ToList();
+            var reservations = losses.Where(n => n.Path.EndsWith(']') && n.Path.Contains(".reservations[", StringComparison.Ordinal)).ToList();
+            if (reservations.Count > 0)
+            {
+                lines.Add($"{server}: {reservations.Count} reservation(s) not imported, first {reservations[0]}");
+            }
+
+            lines.AddRange(losses.Except(reservations).Select(n => $"{server}: {n}"));
+        }
+
+        return lines;
     }
 
     private static ImportResult Stopped(ImportOutcome outcome, params string[] errors) => new(outcome, errors);

@@ -37,11 +37,20 @@ public static class KeaConfigReader
         return snapshot;
     }
 
-    /// <summary>Global keys the inventory does not take as written yet, with why.</summary>
-    private static readonly Dictionary<string, string> RefusedGlobals = new(StringComparer.Ordinal)
+    /// <summary>Global keys the inventory does not take as written yet, with why and how much they hold.</summary>
+    private static Dictionary<string, string> RefusedGlobals(JsonElement dhcp4)
     {
-        ["shared-networks"] = "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules)",
-    };
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Member(dhcp4, "shared-networks", JsonValueKind.Array) is { } networks)
+        {
+            var subnets = networks.EnumerateArray().Select(n => Member(n, "subnet4", JsonValueKind.Array)).OfType<JsonElement>().SelectMany(s => s.EnumerateArray()).ToList();
+            var reservations = subnets.Sum(s => Member(s, "reservations", JsonValueKind.Array)?.GetArrayLength() ?? 0);
+            refused["shared-networks"] = $"{networks.GetArrayLength()} shared network(s) with {subnets.Count} subnet(s) and {reservations} reservation(s): "
+                + "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules)";
+        }
+
+        return refused;
+    }
 
     private static void ReadDhcp4(SectionContext c, JsonElement root)
     {
@@ -51,10 +60,15 @@ public static class KeaConfigReader
             return;
         }
 
-        c.OnlyKnown(root, "$", "Dhcp4");
+        foreach (var other in root.EnumerateObject().Where(m => m.Name != "Dhcp4"))
+        {
+            // kea-dhcp4 reads its own object only (a file shared with Dhcp6 or DhcpDdns, an old Logging object).
+            c.IgnoredByKea($"$.{other.Name}", "a top-level key kea-dhcp4 does not read");
+        }
+
         const string P = "Dhcp4";
         c.KeepKeaKeys(dhcp4, P, c.Set, ["interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
-            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets"], RefusedGlobals);
+            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets"], RefusedGlobals(dhcp4));
         c.BareNames = KeaVersionSection.Read(c, dhcp4).TakesBareNames();
         ReadOptionDefinitions(c, dhcp4);
 

@@ -287,6 +287,30 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public void A_setting_that_changes_service_is_never_dropped_quietly_it_stops_the_import_with_counts_unless_allow_loss()
+    {
+        const string Shared = "\"shared-networks\": [ { \"name\": \"floor-2\", \"subnet4\": [ "
+            + "{ \"id\": 20, \"subnet\": \"10.2.0.0/24\", \"reservations\": [ { \"hw-address\": \"02:00:00:00:02:01\", \"ip-address\": \"10.2.0.5\" }, { \"hw-address\": \"02:00:00:00:02:02\", \"ip-address\": \"10.2.0.6\" } ] }, "
+            + "{ \"id\": 21, \"subnet\": \"10.2.1.0/24\", \"reservations\": [ { \"hw-address\": \"02:00:00:00:02:03\", \"ip-address\": \"10.2.1.5\" } ] } ] } ],";
+        var config = Path.Combine(_folder, "kea-dhcp-1.conf");
+        Directory.CreateDirectory(_folder);
+        File.WriteAllText(config, File.ReadAllText(Server1).Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, " + Shared, StringComparison.Ordinal));
+
+        var console = new StringWriter();
+        var code = ImportCommand.Run([$"kea-dhcp-1={config}"], new DirectoryInfo(Out), null, strict: false, console);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("kea-dhcp-1: Dhcp4.shared-networks: 1 shared network(s) with 2 subnet(s) and 3 reservation(s): shared networks are not modelled yet", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("nothing written. Pass --allow-loss", console.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out) && Directory.EnumerateFileSystemEntries(Out).Any());
+
+        code = ImportCommand.Run([$"kea-dhcp-1={config}"], new DirectoryInfo(Out), null, strict: false, new StringWriter(), allowLoss: true);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("Dhcp4.shared-networks: 1 shared network(s) with 2 subnet(s) and 3 reservation(s)", File.ReadAllText(Path.Combine(Out, ImportOutput.ReportFile)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_secret_inside_a_Kea_value_is_left_out_and_named()
     {
         var config = File.ReadAllText(Server1)

@@ -40,6 +40,33 @@ public sealed class KeaExampleRoundTripTests
         ["vivso"] = "KGO305",
     };
 
+    /// <summary>
+    /// Examples holding settings the inventory cannot take yet, which import lists and refuses to drop
+    /// without --allow-loss (asserted below), and why: the work left on lossless import.
+    /// </summary>
+    private static readonly Dictionary<string, string> Lossy = new(StringComparer.Ordinal)
+    {
+        ["all-keys"] = "shared-networks; multi-threading off; lease_cmds parameters",
+        ["all-keys-netconf"] = "shared-networks; multi-threading off; lease_cmds parameters",
+        ["comments"] = "shared-networks; a comment on an option; a user-context on the control socket",
+        ["shared-network"] = "shared-networks",
+        ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
+        ["classify"] = "a pool restricted to a class; a reservation without an address",
+        ["classify2"] = "pools restricted to classes; reservations without an address",
+        ["hooks-radius"] = "pools restricted to classes",
+        ["multiple-options"] = "options of a pool",
+        ["advanced"] = "a user-context on a pool",
+        ["reservations"] = "reservations by duid, circuit-id and flex-id",
+        ["all-options"] = "options that need their option-def",
+    };
+
+    /// <summary>Examples that load hook libraries Debian's Kea packages here do not have (ISC's premium ones of 2.x, made-up names).</summary>
+    private static readonly Dictionary<string, string> MissingHooks = new(StringComparer.Ordinal)
+    {
+        ["hooks"] = "/usr/lib/x86_64-linux-gnu/kea/hooks/security.so, /usr/lib/x86_64-linux-gnu/kea/hooks/charging.so",
+        ["hooks-radius"] = "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_flex_id.so, /usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_host_cache.so, /usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_radius.so",
+    };
+
     [Theory]
     [MemberData(nameof(Examples))]
     public void An_imported_example_renders_back_to_everything_import_said_it_kept(string example)
@@ -65,6 +92,19 @@ public sealed class KeaExampleRoundTripTests
         var output = Path.Combine(scratch.Path, "inventory");
         var console = new StringWriter();
         var code = ImportCommand.Run(from, new DirectoryInfo(output), null, strict: false, console);
+        if (Lossy.ContainsKey(example))
+        {
+            // A setting that changes service would be lost: listed with the paths, nothing written, unless --allow-loss.
+            Assert.True(code == ExitCodes.Failure, console.ToString());
+            Assert.Contains("nothing written. Pass --allow-loss", console.ToString(), StringComparison.Ordinal);
+            Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "a stopped import wrote files");
+            console = new StringWriter();
+            code = ImportCommand.Run(from, new DirectoryInfo(output), null, strict: false, console, allowLoss: true);
+        }
+        else
+        {
+            Assert.DoesNotContain("not imported", console.ToString().Split("## Not imported")[^1].Split("\n## ")[0].Replace("- nothing", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
 
         Assert.True(code == ExitCodes.Success, console.ToString());
         var report = File.ReadAllText(Path.Combine(output, ImportOutput.ReportFile));
@@ -83,17 +123,29 @@ public sealed class KeaExampleRoundTripTests
         }
 
         // And real Kea takes what was rendered. (all-keys and the HA example load hooks from
-        // /opt/lib/kea/hooks, ISC's source-build prefix; Kea is installed from Debian's packages here.
+        // /opt/lib/kea/hooks, ISC's source-build prefix, others from /usr/local or /opt/lib; Kea is installed
+        // from Debian's packages here, and 2.6 and 3.0 take hooks from their own directory only.
         // A subnet's interface must exist where Kea checks the config: the examples' eth1 is lo here.)
         var site = Path.Combine(output, ImportOutput.SiteFile);
         File.WriteAllText(site, File.ReadAllText(site)
             .Replace("\"/opt/lib/kea/hooks\"", "\"/usr/lib/x86_64-linux-gnu/kea/hooks\"", StringComparison.Ordinal)
+            .Replace("library: \"/usr/local/lib/kea/hooks/", "library: \"/usr/lib/x86_64-linux-gnu/kea/hooks/", StringComparison.Ordinal)
+            .Replace("library: \"/opt/lib/", "library: \"/usr/lib/x86_64-linux-gnu/kea/hooks/", StringComparison.Ordinal)
             .Replace("interface: \"eth1\"", "interface: \"lo\"", StringComparison.Ordinal));
         var render = RenderPipeline.Default(output).Run(output, null, () => null);
         Assert.True(render.Succeeded, string.Join("\n", render.Diagnostics));
         var kea = KeaInstallation.For(render.Inventory!.Kea.Version.Name());
         var first = render.Servers![0];
         var result = kea.CheckDhcp4(first.File(TemplateSet.Dhcp4).Text);
+        if (MissingHooks.TryGetValue(example, out var missing))
+        {
+            // Kea opens every hook library it is given when it checks a config: those not installed here
+            // are the one thing it refuses (each named), so everything before them in its parse passed.
+            Assert.False(result.Passed);
+            Assert.Contains("hooks libraries failed to validate - library or libraries in error are: " + missing, result.Output, StringComparison.Ordinal);
+            return;
+        }
+
         Assert.True(result.Passed, $"Kea {kea.Version} refused {first.Name}'s render:\n{result.Output}");
     }
 

@@ -19,7 +19,7 @@ internal static class ControlAgentSection
 
         foreach (var member in root.EnumerateObject().Where(m => m.Name != KeaConfigReader.AgentPath))
         {
-            c.NotImported($"$.{member.Name}", "a top-level key of kea-ctrl-agent.conf keagitops does not render");
+            c.IgnoredByKea($"$.{member.Name}", "a top-level key of kea-ctrl-agent.conf keagitops does not render");
         }
 
         const string P = KeaConfigReader.AgentPath;
@@ -90,7 +90,7 @@ internal static class ControlAgentSection
             if (client.TryGetProperty("password", out _))
             {
                 // Never echoed: the value stays on the server.
-                c.NotImported(clientPath + ".password", "a password written in the config is not copied into the inventory; put it in a file on the server (mode 0640, owner root, group _kea) and give that file as control-agent.authentication.password-file");
+                c.SecretLeftOut(clientPath + ".password", "a password written in the config is not copied into the inventory; put it in a file on the server (mode 0640, owner root, group _kea) and give that file as control-agent.authentication.password-file");
             }
 
             if (client.TryGetProperty("user-file", out _))

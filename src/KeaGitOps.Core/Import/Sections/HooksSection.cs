@@ -17,6 +17,9 @@ internal static class HooksSection
             return;
         }
 
+        var others = new List<YamlValue>();
+        var derivedSeen = 0;
+        var derivedTotal = hooks.EnumerateArray().Count(h => Text(h, "library") is { } l && KeaHooks.IsDerived(l));
         var i = 0;
         foreach (var hook in hooks.EnumerateArray())
         {
@@ -29,12 +32,19 @@ internal static class HooksSection
 
             var library = hook.TryGetProperty("library", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : string.Empty;
             var name = library[(library.LastIndexOf('/') + 1)..];
-            if (name is not ("libdhcp_lease_cmds.so" or "libdhcp_ha.so"))
+            if (!KeaHooks.IsDerived(name))
             {
-                c.NotImported(path, $"hook library {library} is not managed by keagitops");
+                // Another hook, with its parameters: Kea's own key, loaded after the hooks keagitops loads itself.
+                others.Add(c.WithoutSecrets(hook, path));
+                if (derivedSeen < derivedTotal)
+                {
+                    c.Note(path, $"{library} is loaded after the hook libraries keagitops loads itself ({string.Join(", ", KeaHooks.Derived)})");
+                }
+
                 continue;
             }
 
+            derivedSeen++;
             var directory = library.Contains('/', StringComparison.Ordinal) ? library[..library.LastIndexOf('/')] : null;
             if (directory is not null && c.BareNames)
             {
@@ -76,6 +86,11 @@ internal static class HooksSection
                     }
                 }
             }
+        }
+
+        if (others.Count > 0)
+        {
+            c.Set("hooks-libraries", new YamlList(others));
         }
     }
 

@@ -30,6 +30,12 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
 
     public void NotImported(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why));
 
+    /// <summary>Left out because Kea does not apply it either.</summary>
+    public void IgnoredByKea(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why) { IsIgnoredByKea = true });
+
+    /// <summary>A secret left out (never a lost setting: the inventory names where Kea reads it instead).</summary>
+    public void SecretLeftOut(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why) { IsSecret = true });
+
     public void Note(string path, string what) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.RenderedDifferently, what));
 
     public void Set(string key, YamlValue value) => snapshot.Settings.Add(new Setting(key, value));
@@ -86,7 +92,7 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
             }
             else if (Validation.SecretKeys.IsSecretLike(member.Name))
             {
-                NotImported($"{path}.{member.Name}", SecretWhy);
+                SecretLeftOut($"{path}.{member.Name}", SecretWhy);
             }
             else
             {
@@ -100,7 +106,7 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     private const string SecretWhy = "a secret is never copied into the inventory (it lives in git): keep it in a file Kea reads (a *-file key, where Kea has one for it); where Kea has none (database passwords), the rendered config goes without it, so have the database authenticate Kea another way";
 
     /// <summary>A Kea value as the inventory writes it, every secret-like member left out and recorded as not imported.</summary>
-    private YamlValue WithoutSecrets(JsonElement value, string path) => value.ValueKind switch
+    public YamlValue WithoutSecrets(JsonElement value, string path) => value.ValueKind switch
     {
         JsonValueKind.Object => new YamlMap(value.EnumerateObject()
             .Where(m => !Validation.SecretKeys.IsSecretLike(m.Name) || Skip($"{path}.{m.Name}"))
@@ -112,7 +118,7 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     /// <summary>Records a secret as not imported; false, so the member is left out.</summary>
     private bool Skip(string path)
     {
-        NotImported(path, SecretWhy);
+        SecretLeftOut(path, SecretWhy);
         return false;
     }
 
