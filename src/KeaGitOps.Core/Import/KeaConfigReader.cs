@@ -88,7 +88,7 @@ public static class KeaConfigReader
         MultiThreadingSection.Read(c, dhcp4, P);
         c.Snapshot.Settings.AddRange(TimersSection.Read(dhcp4));
         c.Snapshot.Settings.AddRange(OptionDataSection.Read(c, dhcp4, P, string.Empty));
-        UserContextSection.Read(c, dhcp4, P);
+        UserContextSection.Read(c, dhcp4, P, string.Empty);
 
         if (Member(dhcp4, "shared-networks", JsonValueKind.Array) is { } shared
             && shared.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.Object && Member(n, "subnet4", JsonValueKind.Array) is { } inner && inner.GetArrayLength() > 0))

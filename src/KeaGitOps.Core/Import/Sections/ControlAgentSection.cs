@@ -44,12 +44,12 @@ internal static class ControlAgentSection
             ReadSockets(c, sockets, P + ".control-sockets");
         }
 
-        if (agent.TryGetProperty("loggers", out _))
+        if (agent.TryGetProperty("loggers", out var loggers))
         {
-            c.Note(P + ".loggers", "keagitops renders the kea-ctrl-agent logger from the inventory's logging settings, to stdout");
+            c.Set("control-agent.loggers", c.WithoutSecrets(loggers, P + ".loggers")); // the agent's own, as written
         }
 
-        UserContextSection.Read(c, agent, P);
+        UserContextSection.Read(c, agent, P, "control-agent.");
     }
 
     private static void ReadAuthentication(SectionContext c, JsonElement authentication, string path)
