@@ -247,6 +247,58 @@ public sealed class KeaKeyTableTests
         Assert.Null(v26.Dhcp4.Suggest("x"));
     }
 
+    [Fact]
+    public void Two_spellings_of_one_setting_in_one_map_are_refused_at_the_second()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V3_0);
+        const string yaml = """
+            control-sockets:
+              - socket-type: http
+                socket-address: 127.0.0.1
+                socket-name: other
+            """;
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Dhcp4, Entry(yaml)));
+
+        Assert.Equal((4, 5), (problem.At.Location.Line, problem.At.Location.Column));
+        Assert.Equal("'socket-name' cannot be in control-socket beside 'socket-address' (line 3) for Kea 3.0: Kea takes one of them only", problem.Message);
+    }
+
+    [Fact]
+    public void A_relay_holds_one_key_only_as_Kea_s_grammar_says()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V2_2);
+        Assert.True(table.Scope("relay").TakesOneKey);
+        Assert.False(table.Scope("subnet4").TakesOneKey);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Scope("subnet4"), Entry("relay: {ip-address: 192.0.2.1, ip-addresses: [192.0.2.2]}")));
+
+        Assert.StartsWith("'ip-addresses' cannot be in relay beside 'ip-address' (line 1) for Kea 2.2: Kea takes one key only there", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckMap_checks_every_entry_of_a_whole_map()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V3_0);
+        var diagnostics = new Core.Diagnostics.DiagnosticBag();
+        var map = Assert.IsType<MappingNode>(YamlReader.Read("socket-type: unix\nsocket-name: a\nsocket-address: b\nsocket-prot: 1\n", "case.yaml", diagnostics));
+
+        var problems = KeaKeyChecker.CheckMap(table, table.Scope("control-socket"), map).ToList();
+
+        Assert.Equal([(3, false), (4, true)], problems.Select(p => (p.At.Location.Line, p.UnknownKey)));
+        Assert.Contains("did you mean 'socket-port'?", problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sanity_check_values_are_the_ones_Kea_s_grammar_action_takes()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V2_2);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Dhcp4, Entry("sanity-checks: {lease-checks: repair}")));
+
+        Assert.Equal("'lease-checks' must be one of 'del', 'fix', 'fix-del', 'none', 'warn' for Kea 2.2, not 'repair'", problem.Message);
+    }
+
     private static MappingEntry Entry(string yaml)
     {
         var diagnostics = new Core.Diagnostics.DiagnosticBag();

@@ -23,6 +23,17 @@ public static class KeaKeyChecker
         return problems;
     }
 
+    /// <summary>
+    /// Checks a whole mapping that stands for <paramref name="scope"/>: each entry as <see cref="Check"/> does,
+    /// and keys that Kea refuses together in one map (socket-name beside socket-address).
+    /// </summary>
+    public static IEnumerable<KeaKeyProblem> CheckMap(KeaKeyTable table, KeaKeyScope scope, MappingNode map)
+    {
+        var problems = new List<KeaKeyProblem>();
+        CheckMap(table, scope, map, problems);
+        return problems;
+    }
+
     private static void CheckEntry(KeaKeyTable table, KeaKeyScope scope, MappingEntry entry, List<KeaKeyProblem> problems)
     {
         var key = entry.Key.Value;
@@ -112,9 +123,21 @@ public static class KeaKeyChecker
 
     private static void CheckMap(KeaKeyTable table, KeaKeyScope scope, MappingNode map, List<KeaKeyProblem> problems)
     {
-        foreach (var entry in map.Entries)
+        for (var i = 0; i < map.Entries.Count; i++)
         {
+            var entry = map.Entries[i];
             CheckEntry(table, scope, entry, problems);
+            if (scope.TakesOneKey && i > 0)
+            {
+                problems.Add(new KeaKeyProblem(entry.Key,
+                    $"'{entry.Key.Value}' cannot be in {scope.Description} beside '{map.Entries[0].Key.Value}' (line {map.Entries[0].Key.Location.Line}) for Kea {table.Version.Name()}: Kea takes one key only there, one of: {string.Join(", ", scope.Keys)}", UnknownKey: false));
+            }
+            else if (scope.TryGet(entry.Key.Value, out var type)
+                && map.Entries.Take(i).FirstOrDefault(e => type.Excludes.Contains(e.Key.Value, StringComparer.Ordinal)) is { } earlier)
+            {
+                problems.Add(new KeaKeyProblem(entry.Key,
+                    $"'{entry.Key.Value}' cannot be in {scope.Description} beside '{earlier.Key.Value}' (line {earlier.Key.Location.Line}) for Kea {table.Version.Name()}: Kea takes one of them only", UnknownKey: false));
+            }
         }
     }
 

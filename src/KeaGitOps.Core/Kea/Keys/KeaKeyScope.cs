@@ -5,9 +5,10 @@ public sealed class KeaKeyScope
 {
     private readonly Dictionary<string, KeaKeyType> types;
 
-    internal KeaKeyScope(string name, string description, Dictionary<string, KeaKeyType> types)
+    internal KeaKeyScope(string name, string description, bool takesOneKey, Dictionary<string, KeaKeyType> types)
     {
         Name = name;
+        TakesOneKey = takesOneKey;
         Description = description;
         this.types = types;
         Keys = [.. types.Keys.Order(StringComparer.Ordinal)];
@@ -18,6 +19,9 @@ public sealed class KeaKeyScope
 
     /// <summary>How a message names the map: "subnet4", "a high-availability relationship".</summary>
     public string Description { get; }
+
+    /// <summary>Whether Kea's grammar takes only one key in this map, any of <see cref="Keys"/> (a relay in 2.2 and 2.6: ip-address or ip-addresses).</summary>
+    public bool TakesOneKey { get; }
 
     /// <summary>Every key Kea takes here, sorted.</summary>
     public IReadOnlyCollection<string> Keys { get; }
