@@ -229,7 +229,7 @@ class Grammar:
 
     def map_keys(self, params_rule):
         """Key rules reachable from the rule between a map's braces."""
-        found, seen = [], set()
+        found, seen, other_keys = [], set(), []
 
         def walk(rule):
             if rule in seen:
@@ -238,6 +238,10 @@ class Grammar:
             for alternative in self.rules[rule]:
                 for kind, symbol in alternative:
                     if kind != "sym" or symbol in PUNCTUATION or symbol == rule or symbol == "%empty":
+                        continue
+                    if symbol == "arbitrary_map_entry":
+                        # Any other key, any value (dhcp-queue-control: parameters of a queue implementation).
+                        other_keys.append(True)
                         continue
                     if self.is_terminal(symbol) or symbol == "unknown_map_entry":
                         continue
@@ -251,7 +255,7 @@ class Grammar:
         # A map takes several keys through a `params COMMA param` recursion somewhere on the way.
         several = any(rule in [sym for kind, sym in alternative if kind == "sym"]
                       for rule in seen for alternative in self.rules[rule])
-        return found, several
+        return found, several, bool(other_keys)
 
 
 def last_context(actions, default):
@@ -283,7 +287,9 @@ class Deriver:
         self.identity[identity] = name
         keys = {}
         self.scopes[name] = {"keys": keys}
-        key_rules, several = self.g.map_keys(params_rule)
+        key_rules, several, other_keys = self.g.map_keys(params_rule)
+        if other_keys:
+            self.scopes[name]["other-keys"] = True
         if not several:
             # No `params COMMA param` recursion: the map holds one of its keys only (2.2's relay).
             self.scopes[name]["single-key"] = True

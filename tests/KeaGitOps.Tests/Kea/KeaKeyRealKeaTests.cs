@@ -78,6 +78,48 @@ public sealed class KeaKeyRealKeaTests
         AssertRefusedAsKeyword(result, key);
     }
 
+    public static TheoryData<string, string> Scopes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (version, name) in KeaVersions.All)
+        {
+            foreach (var scope in KeaKeyTable.For(version).ScopeNames.Where(s => !s.StartsWith("high-availability", StringComparison.Ordinal)))
+            {
+                data.Add(name, scope);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// A misspelt key in any map: the table and Kea both refuse it, except where Kea's grammar takes any
+    /// key (dhcp-queue-control), where both take it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scopes))]
+    public void A_misspelt_key_in_any_map_is_refused_by_the_table_exactly_when_Kea_refuses_it(string version, string scope)
+    {
+        var table = KeaKeyTable.For(KeaVersions.Parse(version)!.Value);
+        const string key = "kgo-misspelt";
+        var problems = KeaKeyChecker.Check(table, table.Scope(scope), Entry($"{key}: 1")).ToList();
+        var (config, agent) = Placed(table, scope, key, JsonValue.Create(1));
+        var kea = KeaInstallation.For(version);
+
+        var result = agent ? kea.CheckControlAgent(config) : kea.CheckDhcp4(config);
+
+        if (table.Scope(scope).TakesOtherKeys)
+        {
+            Assert.Empty(problems);
+            Assert.DoesNotMatch("syntax error|unexpected keyword", result.Output);
+        }
+        else
+        {
+            Assert.True(Assert.Single(problems).UnknownKey);
+            AssertRefusedAsKeyword(result, key);
+        }
+    }
+
     /// <summary>Keys the grammar lists for a shared map but the lexer never makes keywords in that place (see the table's "not-keywords").</summary>
     [Theory]
     [InlineData("3.0", "lease-database", "readonly")]

@@ -72,7 +72,8 @@ public sealed class KeaKeyTable
             }
 
             var takesOneKey = scope.Value.TryGetProperty("single-key", out var single) && single.GetBoolean();
-            scopes[scope.Name] = new KeaKeyScope(scope.Name, descriptions.GetValueOrDefault(scope.Name, scope.Name), takesOneKey, types);
+            var takesOtherKeys = scope.Value.TryGetProperty("other-keys", out var other) && other.GetBoolean();
+            scopes[scope.Name] = new KeaKeyScope(scope.Name, descriptions.GetValueOrDefault(scope.Name, scope.Name), takesOneKey, takesOtherKeys, types);
         }
 
         var roots = root.GetProperty("roots");
