@@ -514,7 +514,12 @@ def derive(kea_git, version, tag):
                 raise KeaSourceError(f"{tag}: two scopes are named {name}")
             scopes[name] = scope
 
-    descriptions = {"high-availability": "a high-availability relationship"}
+    # How messages name the HA hook's maps, which have no name in Kea's own messages.
+    descriptions = {"high-availability": "a high-availability relationship",
+                    "high-availability/peers": "a high-availability peer",
+                    "high-availability/multi-threading": "the multi-threading of a high-availability relationship",
+                    "high-availability/state-machine": "the state-machine of a high-availability relationship",
+                    "high-availability/state-machine/states": "a state of a high-availability state-machine"}
     return {
         "generated-by": "scripts/kea-keys/derive.py (do not edit: change the script and run it again)",
         "version": version,

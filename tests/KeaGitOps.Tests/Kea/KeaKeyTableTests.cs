@@ -239,7 +239,7 @@ public sealed class KeaKeyTableTests
 
         var problem = Assert.Single(KeaKeyChecker.Check(table, table.HighAvailability, Entry(yaml)));
         Assert.Equal((3, 3), (problem.At.Location.Line, problem.At.Location.Column));
-        Assert.StartsWith("'http-listener-thread' is not a key Kea 2.2 takes in high-availability/multi-threading (did you mean 'http-listener-threads'?)", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'http-listener-thread' is not a key Kea 2.2 takes in the multi-threading of a high-availability relationship (did you mean 'http-listener-threads'?)", problem.Message, StringComparison.Ordinal);
 
         var peer = Assert.Single(KeaKeyChecker.Check(table, table.HighAvailability, Entry("peers:\n  - name: a\n    auto-failover: \"yes\"\n")));
         Assert.Equal("'auto-failover' must be a boolean for Kea 2.2, not a string", peer.Message);
