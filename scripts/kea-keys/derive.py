@@ -291,7 +291,7 @@ class Deriver:
         if other_keys:
             self.scopes[name]["other-keys"] = True
         if not several:
-            # No `params COMMA param` recursion: the map holds one of its keys only (2.2's relay).
+            # No `params COMMA param` recursion: the map holds one of its keys only (relay: in 2.2, ip-address or ip-addresses).
             self.scopes[name]["single-key"] = True
         for key_rule in key_rules:
             alternatives = self.g.rules[key_rule]

@@ -222,7 +222,7 @@ public sealed class KeaKeyRealKeaTests
         foreach (var key in scope.Keys)
         {
             var twin = key.Contains('_', StringComparison.Ordinal) ? key.Replace('_', '-') : key.Replace('-', '_');
-            if (twin != key && scope.TryGet(twin, out _) && key.Contains('_', StringComparison.Ordinal) == (spelling == Spelling.Hyphen))
+            if (twin != key && scope.Keys.Contains(twin) && key.Contains('_', StringComparison.Ordinal) == (spelling == Spelling.Hyphen))
             {
                 continue;
             }

@@ -23,7 +23,7 @@ public sealed class KeaKeyScope
     /// <summary>How a message names the map: "subnet4", "a high-availability relationship".</summary>
     public string Description { get; }
 
-    /// <summary>Whether Kea's grammar takes only one key in this map, any of <see cref="Keys"/> (a relay in 2.2 and 2.6: ip-address or ip-addresses).</summary>
+    /// <summary>Whether Kea's grammar takes only one key in this map, any of <see cref="Keys"/> (relay: in 2.2, ip-address or ip-addresses).</summary>
     public bool TakesOneKey { get; }
 
     /// <summary>
