@@ -186,6 +186,33 @@ public sealed class KeaKeyRealKeaTests
     private static void AssertRefusedAsKeyword(KeaCheckResult result, string key) =>
         Assert.Matches($"got unexpected keyword \"{key}\"|syntax error, unexpected constant string", result.Output);
 
+    /// <summary>
+    /// The HA hook, loaded by Kea 3.0's kea-dhcp4 -T, takes and refuses relationships as the table says, but
+    /// for misspelt keys: the hook reads the keys it knows and ignores the rest without a word (a
+    /// sync-timout leaves the sync timeout at its default), which is why keagitops refuses them.
+    /// </summary>
+    [Theory]
+    [InlineData("", true, 0)]
+    [InlineData(", \"sync-timeout\": 30000, \"multi-threading\": {\"enable-multi-threading\": false}", true, 0)]
+    [InlineData(", \"sync-timeout\": \"30000\"", false, 1)]
+    [InlineData(", \"send-lease-updates\": \"yes\"", false, 1)]
+    [InlineData(", \"multi-threading\": {\"http-listener-threads\": \"4\"}", false, 1)]
+    [InlineData(", \"sync-timout\": 30000", true, 1)]
+    [InlineData(", \"multi-threading\": {\"http-listener-thread\": 4}", true, 1)]
+    public void The_HA_hook_of_Kea_3_0_agrees_with_the_table_but_ignores_misspelt_keys(string extra, bool keaTakesIt, int tableProblems)
+    {
+        var relationship = """{"this-server-name": "server1", "mode": "hot-standby", "peers": [{"name": "server1", "url": "http://127.0.0.1:8001/", "role": "primary"}, {"name": "server2", "url": "http://127.0.0.1:8002/", "role": "standby"}]""" + extra + "}";
+        var table = KeaKeyTable.For(KeaVersion.V3_0);
+        var node = KeaKeyDocuments.Read(relationship, "relationship.json");
+        var problems = node.Entries.SelectMany(e => KeaKeyChecker.Check(table, table.HighAvailability, e)).ToList();
+        var config = """{"Dhcp4": {"hooks-libraries": [{"library": "libdhcp_lease_cmds.so"}, {"library": "libdhcp_ha.so", "parameters": {"high-availability": [""" + relationship + "]}}]}}";
+
+        var result = KeaInstallation.For("3.0").CheckDhcp4(config, deep: true);
+
+        Assert.Equal(tableProblems, problems.Count);
+        Assert.True(keaTakesIt == result.Passed, $"{config}\n{result.Output}");
+    }
+
     private enum Spelling
     {
         Hyphen,
