@@ -136,6 +136,19 @@ public sealed class KeaKeyTableTests
         Assert.DoesNotContain('\n', problem.Message);
     }
 
+    [Theory]
+    [InlineData("2.6", "pools", "client-classes: [a]", "'client-classes' is not a key Kea 2.6 takes in pools (Kea 3.0 takes it; did you mean 'client-class'?); it takes: ")]
+    [InlineData("2.2", "pools", "pool-id: 7", "'pool-id' is not a key Kea 2.2 takes in pools (Kea 2.6 and 3.0 take it); it takes: ")]
+    [InlineData("3.0", "subnet4", "reservation-mode: all", "'reservation-mode' is not a key Kea 3.0 takes in subnet4 (Kea 2.2 takes it); it takes: ")]
+    public void A_key_of_another_version_says_which_versions_take_it(string version, string scope, string yaml, string expected)
+    {
+        var table = KeaKeyTable.For(KeaVersions.Parse(version)!.Value);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Scope(scope), Entry(yaml)));
+
+        Assert.StartsWith(expected, problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_key_with_nothing_close_gets_no_suggestion()
     {

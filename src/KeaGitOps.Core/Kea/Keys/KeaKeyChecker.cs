@@ -39,14 +39,41 @@ public static class KeaKeyChecker
         var key = entry.Key.Value;
         if (!scope.TryGet(key, out var type))
         {
-            var suggestion = scope.Suggest(key) is { } near ? $" (did you mean '{near}'?)" : string.Empty;
+            var hints = new List<string>();
+            if (VersionsTaking(table, scope, key) is { Count: > 0 } others)
+            {
+                hints.Add($"Kea {string.Join(" and ", others)} {(others.Count == 1 ? "takes" : "take")} it");
+            }
+
+            if (scope.Suggest(key) is { } near)
+            {
+                hints.Add($"did you mean '{near}'?");
+            }
+
+            var hint = hints.Count > 0 ? " (" + string.Join("; ", hints) + ")" : string.Empty;
             problems.Add(new KeaKeyProblem(entry.Key,
-                $"'{key}' is not a key Kea {table.Version.Name()} takes in {scope.Description}{suggestion}; it takes: {string.Join(", ", scope.Keys)}",
+                $"'{key}' is not a key Kea {table.Version.Name()} takes in {scope.Description}{hint}; it takes: {string.Join(", ", scope.Keys)}",
                 UnknownKey: true));
             return;
         }
 
         CheckValue(table, key, type, entry.Value, problems);
+    }
+
+    /// <summary>The other versions whose Kea takes <paramref name="key"/> in the same map, so a message can tell a typo from a key of another version.</summary>
+    private static List<string> VersionsTaking(KeaKeyTable table, KeaKeyScope scope, string key)
+    {
+        var versions = new List<string>();
+        foreach (var (version, name) in KeaVersions.All)
+        {
+            if (version != table.Version && KeaKeyTable.For(version) is var other && other.ScopeNames.Contains(scope.Name)
+                && other.Scope(scope.Name).Keys.Contains(key))
+            {
+                versions.Add(name);
+            }
+        }
+
+        return versions;
     }
 
     private static void CheckValue(KeaKeyTable table, string key, KeaKeyType type, Node value, List<KeaKeyProblem> problems)
