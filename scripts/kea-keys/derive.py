@@ -229,7 +229,7 @@ class Grammar:
 
     def map_keys(self, params_rule):
         """Key rules reachable from the rule between a map's braces."""
-        found, seen = [], set()
+        found, seen, other_keys = [], set(), []
 
         def walk(rule):
             if rule in seen:
@@ -238,6 +238,10 @@ class Grammar:
             for alternative in self.rules[rule]:
                 for kind, symbol in alternative:
                     if kind != "sym" or symbol in PUNCTUATION or symbol == rule or symbol == "%empty":
+                        continue
+                    if symbol == "arbitrary_map_entry":
+                        # Any other key, any value (dhcp-queue-control: parameters of a queue implementation).
+                        other_keys.append(True)
                         continue
                     if self.is_terminal(symbol) or symbol == "unknown_map_entry":
                         continue
@@ -248,7 +252,10 @@ class Grammar:
                         walk(symbol)
 
         walk(params_rule)
-        return found
+        # A map takes several keys through a `params COMMA param` recursion somewhere on the way.
+        several = any(rule in [sym for kind, sym in alternative if kind == "sym"]
+                      for rule in seen for alternative in self.rules[rule])
+        return found, several, bool(other_keys)
 
 
 def last_context(actions, default):
@@ -280,7 +287,13 @@ class Deriver:
         self.identity[identity] = name
         keys = {}
         self.scopes[name] = {"keys": keys}
-        for key_rule in self.g.map_keys(params_rule):
+        key_rules, several, other_keys = self.g.map_keys(params_rule)
+        if other_keys:
+            self.scopes[name]["other-keys"] = True
+        if not several:
+            # No `params COMMA param` recursion: the map holds one of its keys only (relay: in 2.2, ip-address or ip-addresses).
+            self.scopes[name]["single-key"] = True
+        for key_rule in key_rules:
             alternatives = self.g.rules[key_rule]
             token = [s for k, s in alternatives[0] if k == "sym"][0]
             strings = sorted(k for k, per in self.g.lexer.items() if per.get(context) == token)
@@ -288,9 +301,24 @@ class Deriver:
                 self.dropped.append(f"{name}: {self.g.strings.get(token, token)} ({key_rule}) is not a keyword in {context}")
                 continue
             value_type = self.key_type(key_rule, context)
+            stored = self.stored_names(key_rule)
             for string in strings:
-                keys[string] = value_type
+                entry = {"kinds": value_type}
+                # ctx.unique() on another name: the grammar refuses both in one map (socket-name and
+                # socket-address; output_options and output-options, which are one key).
+                excludes = sorted(n for n in stored if n != string)
+                if excludes:
+                    entry["excludes"] = excludes
+                keys[string] = entry
         return name
+
+    def stored_names(self, key_rule):
+        names = set()
+        for alternative in self.g.rules[key_rule]:
+            for kind, code in alternative:
+                if kind == "{":
+                    names.update(re.findall(r"ctx\.unique\(\s*\"([^\"]+)\"", code))
+        return names
 
     def key_type(self, key_rule, context):
         kinds = {}
@@ -348,6 +376,9 @@ class Deriver:
         return kinds
 
     def symbol_type(self, symbol, context, alternative=()):
+        if symbol == "STRING" and (checked := checked_strings(alternative)):
+            # The action takes only these strings and calls error() on any other (sanity-checks).
+            return {"String": {"values": checked}}
         if symbol in SCALARS:
             # Refused: the action does nothing but raise an error (a conditional error() only validates).
             refusal = [code for k, code in alternative if k == "{" and re.match(r"\s*error\s*\(", code)]
@@ -405,6 +436,15 @@ class Deriver:
         return self.scope(context, symbols[braces + 1])
 
 
+def checked_strings(alternative):
+    for kind, code in alternative:
+        if kind == "{" and re.search(r"\berror\s*\(", code):
+            values = re.findall(r"string\(\$\d+\)\s*==\s*\"([^\"]*)\"", code)
+            if values:
+                return sorted(values)
+    return []
+
+
 def is_enumeration(detail):
     return "values" in detail or "values-any-case" in detail
 
@@ -435,21 +475,21 @@ def derive_ha(text, label):
     for getter, name, key in re.findall(r"\b(get\w*?)(?:<\w+>)?\(\s*" + variable + r"\s*,\s*\(?\"([^\"]+)\"", text):
         if getter not in HA_GETTERS or name not in HA_VARIABLES:
             continue
-        scopes[HA_VARIABLES[name]]["keys"][key] = {HA_GETTERS[getter]: {}}
+        scopes[HA_VARIABLES[name]]["keys"][key] = {"kinds": {HA_GETTERS[getter]: {}}}
     for name, key in re.findall(variable + r"->(?:get|contains)\(\s*\"([^\"]+)\"\s*\)", text):
         if name not in HA_VARIABLES:
             continue
         scope = HA_VARIABLES[name]
         if (scope, key) in HA_STRUCTURE:
-            scopes[scope]["keys"][key] = HA_STRUCTURE[(scope, key)]
+            scopes[scope]["keys"][key] = {"kinds": HA_STRUCTURE[(scope, key)]}
         elif key not in scopes[scope]["keys"]:
             raise KeaSourceError(f"{label}: {scope} reads '{key}' without a typed getter; state its kind in HA_STRUCTURE")
     for (scope, key), kinds in HA_STRUCTURE.items():
         if key not in scopes[scope]["keys"]:
             raise KeaSourceError(f"{label}: the HA parser no longer reads '{key}' in {scope}; update HA_STRUCTURE")
     for scope in scopes.values():
-        scope["keys"].setdefault("user-context", {"AnyMap": {}})
-        scope["keys"].setdefault("comment", {"String": {}})
+        scope["keys"].setdefault("user-context", {"kinds": {"AnyMap": {}}})
+        scope["keys"].setdefault("comment", {"kinds": {"String": {}}})
     return scopes
 
 
@@ -474,7 +514,12 @@ def derive(kea_git, version, tag):
                 raise KeaSourceError(f"{tag}: two scopes are named {name}")
             scopes[name] = scope
 
-    descriptions = {"high-availability": "a high-availability relationship"}
+    # How messages name the HA hook's maps, which have no name in Kea's own messages.
+    descriptions = {"high-availability": "a high-availability relationship",
+                    "high-availability/peers": "a high-availability peer",
+                    "high-availability/multi-threading": "the multi-threading of a high-availability relationship",
+                    "high-availability/state-machine": "the state-machine of a high-availability relationship",
+                    "high-availability/state-machine/states": "a state of a high-availability state-machine"}
     return {
         "generated-by": "scripts/kea-keys/derive.py (do not edit: change the script and run it again)",
         "version": version,
@@ -482,7 +527,8 @@ def derive(kea_git, version, tag):
         "roots": {"Dhcp4": dhcp4_root, "Control-agent": agent_root, "high-availability": "high-availability"},
         "descriptions": {k: v for k, v in descriptions.items() if k in scopes},
         "not-keywords": sorted(dhcp4_deriver.dropped + agent_deriver.dropped),
-        "scopes": {name: {"keys": {key: scopes[name]["keys"][key] for key in sorted(scopes[name]["keys"])}}
+        "scopes": {name: {**{k: v for k, v in scopes[name].items() if k != "keys"},
+                          "keys": {key: scopes[name]["keys"][key] for key in sorted(scopes[name]["keys"])}}
                    for name in sorted(scopes)},
     }
 

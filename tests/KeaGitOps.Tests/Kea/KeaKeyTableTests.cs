@@ -77,10 +77,18 @@ public sealed class KeaKeyTableTests
         Assert.Contains("http-port", table.ControlAgent.Keys);
         Assert.Contains("sync-timeout", table.HighAvailability.Keys);
         Assert.Equal([.. table.Dhcp4.Keys.Order(StringComparer.Ordinal)], table.Dhcp4.Keys);
-        foreach (var name in table.ScopeNames)
+        foreach (var scope in table.ScopeNames.Select(table.Scope))
         {
-            var scope = table.Scope(name);
-            Assert.Contains("Kea " + version, KeaKeyChecker.Check(table, scope, Entry("no-such-key-anywhere: 1")).Single().Message, StringComparison.Ordinal);
+            var problems = KeaKeyChecker.Check(table, scope, Entry("no-such-key-anywhere: 1")).ToList();
+            if (scope.TakesOtherKeys)
+            {
+                Assert.Equal("dhcp-queue-control", scope.Name);
+                Assert.Empty(problems);
+            }
+            else
+            {
+                Assert.Contains("Kea " + version, Assert.Single(problems).Message, StringComparison.Ordinal);
+            }
         }
     }
 
@@ -126,6 +134,19 @@ public sealed class KeaKeyTableTests
         Assert.StartsWith("'sync-timout' is not a key Kea 3.0 takes in a high-availability relationship (did you mean 'sync-timeout'?); it takes: cert-file, comment, delayed-updates-limit, ", problem.Message, StringComparison.Ordinal);
         Assert.EndsWith(", user-context, wait-backup-ack", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', problem.Message);
+    }
+
+    [Theory]
+    [InlineData("2.6", "pools", "client-classes: [a]", "'client-classes' is not a key Kea 2.6 takes in pools (Kea 3.0 takes it; did you mean 'client-class'?); it takes: ")]
+    [InlineData("2.2", "pools", "pool-id: 7", "'pool-id' is not a key Kea 2.2 takes in pools (Kea 2.6 and 3.0 take it); it takes: ")]
+    [InlineData("3.0", "subnet4", "reservation-mode: all", "'reservation-mode' is not a key Kea 3.0 takes in subnet4 (Kea 2.2 takes it); it takes: ")]
+    public void A_key_of_another_version_says_which_versions_take_it(string version, string scope, string yaml, string expected)
+    {
+        var table = KeaKeyTable.For(KeaVersions.Parse(version)!.Value);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Scope(scope), Entry(yaml)));
+
+        Assert.StartsWith(expected, problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,7 +252,7 @@ public sealed class KeaKeyTableTests
 
         var problem = Assert.Single(KeaKeyChecker.Check(table, table.HighAvailability, Entry(yaml)));
         Assert.Equal((3, 3), (problem.At.Location.Line, problem.At.Location.Column));
-        Assert.StartsWith("'http-listener-thread' is not a key Kea 2.2 takes in high-availability/multi-threading (did you mean 'http-listener-threads'?)", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'http-listener-thread' is not a key Kea 2.2 takes in the multi-threading of a high-availability relationship (did you mean 'http-listener-threads'?)", problem.Message, StringComparison.Ordinal);
 
         var peer = Assert.Single(KeaKeyChecker.Check(table, table.HighAvailability, Entry("peers:\n  - name: a\n    auto-failover: \"yes\"\n")));
         Assert.Equal("'auto-failover' must be a boolean for Kea 2.2, not a string", peer.Message);
@@ -245,6 +266,58 @@ public sealed class KeaKeyTableTests
         Assert.Equal("valid-lifetime", v26.Dhcp4.Suggest("valid_lifetime"));
         Assert.Equal("valid-lifetime", v26.Dhcp4.Suggest("vaild-lifetime"));
         Assert.Null(v26.Dhcp4.Suggest("x"));
+    }
+
+    [Fact]
+    public void Two_spellings_of_one_setting_in_one_map_are_refused_at_the_second()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V3_0);
+        const string yaml = """
+            control-sockets:
+              - socket-type: http
+                socket-address: 127.0.0.1
+                socket-name: other
+            """;
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Dhcp4, Entry(yaml)));
+
+        Assert.Equal((4, 5), (problem.At.Location.Line, problem.At.Location.Column));
+        Assert.Equal("'socket-name' cannot be in control-socket beside 'socket-address' (line 3) for Kea 3.0: Kea takes one of them only", problem.Message);
+    }
+
+    [Fact]
+    public void A_relay_holds_one_key_only_as_Kea_s_grammar_says()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V2_2);
+        Assert.True(table.Scope("relay").TakesOneKey);
+        Assert.False(table.Scope("subnet4").TakesOneKey);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Scope("subnet4"), Entry("relay: {ip-address: 192.0.2.1, ip-addresses: [192.0.2.2]}")));
+
+        Assert.StartsWith("'ip-addresses' cannot be in relay beside 'ip-address' (line 1) for Kea 2.2: Kea takes one key only there", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckMap_checks_every_entry_of_a_whole_map()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V3_0);
+        var diagnostics = new Core.Diagnostics.DiagnosticBag();
+        var map = Assert.IsType<MappingNode>(YamlReader.Read("socket-type: unix\nsocket-name: a\nsocket-address: b\nsocket-prot: 1\n", "case.yaml", diagnostics));
+
+        var problems = KeaKeyChecker.CheckMap(table, table.Scope("control-socket"), map).ToList();
+
+        Assert.Equal([(3, false), (4, true)], problems.Select(p => (p.At.Location.Line, p.UnknownKey)));
+        Assert.Contains("did you mean 'socket-port'?", problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sanity_check_values_are_the_ones_Kea_s_grammar_action_takes()
+    {
+        var table = KeaKeyTable.For(KeaVersion.V2_2);
+
+        var problem = Assert.Single(KeaKeyChecker.Check(table, table.Dhcp4, Entry("sanity-checks: {lease-checks: repair}")));
+
+        Assert.Equal("'lease-checks' must be one of 'del', 'fix', 'fix-del', 'none', 'warn' for Kea 2.2, not 'repair'", problem.Message);
     }
 
     private static MappingEntry Entry(string yaml)

@@ -23,19 +23,57 @@ public static class KeaKeyChecker
         return problems;
     }
 
+    /// <summary>
+    /// Checks a whole mapping that stands for <paramref name="scope"/>: each entry as <see cref="Check"/> does,
+    /// and keys that Kea refuses together in one map (socket-name beside socket-address).
+    /// </summary>
+    public static IEnumerable<KeaKeyProblem> CheckMap(KeaKeyTable table, KeaKeyScope scope, MappingNode map)
+    {
+        var problems = new List<KeaKeyProblem>();
+        CheckMap(table, scope, map, problems);
+        return problems;
+    }
+
     private static void CheckEntry(KeaKeyTable table, KeaKeyScope scope, MappingEntry entry, List<KeaKeyProblem> problems)
     {
         var key = entry.Key.Value;
         if (!scope.TryGet(key, out var type))
         {
-            var suggestion = scope.Suggest(key) is { } near ? $" (did you mean '{near}'?)" : string.Empty;
+            var hints = new List<string>();
+            if (VersionsTaking(table, scope, key) is { Count: > 0 } others)
+            {
+                hints.Add($"Kea {string.Join(" and ", others)} {(others.Count == 1 ? "takes" : "take")} it");
+            }
+
+            if (scope.Suggest(key) is { } near)
+            {
+                hints.Add($"did you mean '{near}'?");
+            }
+
+            var hint = hints.Count > 0 ? " (" + string.Join("; ", hints) + ")" : string.Empty;
             problems.Add(new KeaKeyProblem(entry.Key,
-                $"'{key}' is not a key Kea {table.Version.Name()} takes in {scope.Description}{suggestion}; it takes: {string.Join(", ", scope.Keys)}",
+                $"'{key}' is not a key Kea {table.Version.Name()} takes in {scope.Description}{hint}; it takes: {string.Join(", ", scope.Keys)}",
                 UnknownKey: true));
             return;
         }
 
         CheckValue(table, key, type, entry.Value, problems);
+    }
+
+    /// <summary>The other versions whose Kea takes <paramref name="key"/> in the same map, so a message can tell a typo from a key of another version.</summary>
+    private static List<string> VersionsTaking(KeaKeyTable table, KeaKeyScope scope, string key)
+    {
+        var versions = new List<string>();
+        foreach (var (version, name) in KeaVersions.All)
+        {
+            if (version != table.Version && KeaKeyTable.For(version) is var other && other.ScopeNames.Contains(scope.Name)
+                && other.Scope(scope.Name).Keys.Contains(key))
+            {
+                versions.Add(name);
+            }
+        }
+
+        return versions;
     }
 
     private static void CheckValue(KeaKeyTable table, string key, KeaKeyType type, Node value, List<KeaKeyProblem> problems)
@@ -112,9 +150,21 @@ public static class KeaKeyChecker
 
     private static void CheckMap(KeaKeyTable table, KeaKeyScope scope, MappingNode map, List<KeaKeyProblem> problems)
     {
-        foreach (var entry in map.Entries)
+        for (var i = 0; i < map.Entries.Count; i++)
         {
+            var entry = map.Entries[i];
             CheckEntry(table, scope, entry, problems);
+            if (scope.TakesOneKey && i > 0)
+            {
+                problems.Add(new KeaKeyProblem(entry.Key,
+                    $"'{entry.Key.Value}' cannot be in {scope.Description} beside '{map.Entries[0].Key.Value}' (line {map.Entries[0].Key.Location.Line}) for Kea {table.Version.Name()}: Kea takes one key only there, one of: {string.Join(", ", scope.Keys)}", UnknownKey: false));
+            }
+            else if (scope.TryGet(entry.Key.Value, out var type)
+                && map.Entries.Take(i).FirstOrDefault(e => type.Excludes.Contains(e.Key.Value, StringComparer.Ordinal)) is { } earlier)
+            {
+                problems.Add(new KeaKeyProblem(entry.Key,
+                    $"'{entry.Key.Value}' cannot be in {scope.Description} beside '{earlier.Key.Value}' (line {earlier.Key.Location.Line}) for Kea {table.Version.Name()}: Kea takes one of them only", UnknownKey: false));
+            }
         }
     }
 

@@ -5,9 +5,13 @@ public sealed class KeaKeyScope
 {
     private readonly Dictionary<string, KeaKeyType> types;
 
-    internal KeaKeyScope(string name, string description, Dictionary<string, KeaKeyType> types)
+    private static readonly KeaKeyType AnyValue = new(KeaValueKind.Any, null);
+
+    internal KeaKeyScope(string name, string description, bool takesOneKey, bool takesOtherKeys, Dictionary<string, KeaKeyType> types)
     {
         Name = name;
+        TakesOneKey = takesOneKey;
+        TakesOtherKeys = takesOtherKeys;
         Description = description;
         this.types = types;
         Keys = [.. types.Keys.Order(StringComparer.Ordinal)];
@@ -19,10 +23,29 @@ public sealed class KeaKeyScope
     /// <summary>How a message names the map: "subnet4", "a high-availability relationship".</summary>
     public string Description { get; }
 
+    /// <summary>Whether Kea's grammar takes only one key in this map, any of <see cref="Keys"/> (relay: in 2.2, ip-address or ip-addresses).</summary>
+    public bool TakesOneKey { get; }
+
+    /// <summary>
+    /// Whether Kea's grammar takes any other key here with any value, beside <see cref="Keys"/>
+    /// (dhcp-queue-control, whose other keys are the parameters of a queue implementation).
+    /// </summary>
+    public bool TakesOtherKeys { get; }
+
     /// <summary>Every key Kea takes here, sorted.</summary>
     public IReadOnlyCollection<string> Keys { get; }
 
-    public bool TryGet(string key, out KeaKeyType type) => types.TryGetValue(key, out type!);
+    /// <summary>The type of <paramref name="key"/>; in a scope that <see cref="TakesOtherKeys"/>, any other key is <see cref="KeaValueKind.Any"/>.</summary>
+    public bool TryGet(string key, out KeaKeyType type)
+    {
+        if (types.TryGetValue(key, out type!))
+        {
+            return true;
+        }
+
+        type = AnyValue;
+        return TakesOtherKeys;
+    }
 
     /// <summary>
     /// The known key closest to <paramref name="unknownKey"/> ("did you mean"), or null when none is close:

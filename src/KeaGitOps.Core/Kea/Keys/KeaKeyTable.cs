@@ -71,7 +71,9 @@ public sealed class KeaKeyTable
                 types[key.Name] = ReadType(resource, scope.Name, key.Name, key.Value);
             }
 
-            scopes[scope.Name] = new KeaKeyScope(scope.Name, descriptions.GetValueOrDefault(scope.Name, scope.Name), types);
+            var takesOneKey = scope.Value.TryGetProperty("single-key", out var single) && single.GetBoolean();
+            var takesOtherKeys = scope.Value.TryGetProperty("other-keys", out var other) && other.GetBoolean();
+            scopes[scope.Name] = new KeaKeyScope(scope.Name, descriptions.GetValueOrDefault(scope.Name, scope.Name), takesOneKey, takesOtherKeys, types);
         }
 
         var roots = root.GetProperty("roots");
@@ -96,8 +98,9 @@ public sealed class KeaKeyTable
     /// A key's entry: the kinds it takes, each with its detail (element scope, enumeration, or Kea's reason
     /// for refusing it). Exactly one kind is taken; the generator fails on anything this reader cannot hold.
     /// </summary>
-    private static KeaKeyType ReadType(string resource, string scope, string key, JsonElement kinds)
+    private static KeaKeyType ReadType(string resource, string scope, string key, JsonElement entry)
     {
+        var kinds = entry.GetProperty("kinds");
         KeaKeyType? taken = null;
         var refused = new Dictionary<KeaValueKind, string>();
         foreach (var kind in kinds.EnumerateObject())
@@ -130,7 +133,7 @@ public sealed class KeaKeyTable
             throw new InvalidOperationException($"{resource}: '{key}' in {scope} takes no kind at all");
         }
 
-        return taken with { Refused = refused };
+        return taken with { Refused = refused, Excludes = Strings(entry, "excludes") };
     }
 
     private static string[] Strings(JsonElement detail, string field) =>

@@ -46,6 +46,9 @@ public sealed record KeaKeyType(KeaValueKind Kind, string? ElementScope)
     /// <summary>Kinds Kea's grammar reads for this key only to refuse them, each with Kea's message.</summary>
     public IReadOnlyDictionary<KeaValueKind, string> Refused { get; init; } = NoneRefused;
 
+    /// <summary>Keys Kea refuses in the same map as this one (socket-name and socket-address are one setting), sorted.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
     /// <summary>Whether the key takes only the strings of an enumeration.</summary>
     public bool IsEnumeration => Values.Count > 0 || ValuesInAnyCase.Count > 0;
 
@@ -75,7 +78,7 @@ public sealed record KeaKeyType(KeaValueKind Kind, string? ElementScope)
 
     public bool Equals(KeaKeyType? other) =>
         other is not null && Kind == other.Kind && ElementScope == other.ElementScope
-        && Values.SequenceEqual(other.Values) && ValuesInAnyCase.SequenceEqual(other.ValuesInAnyCase)
+        && Values.SequenceEqual(other.Values) && ValuesInAnyCase.SequenceEqual(other.ValuesInAnyCase) && Excludes.SequenceEqual(other.Excludes)
         && Refused.Count == other.Refused.Count && Refused.All(r => other.Refused.TryGetValue(r.Key, out var reason) && reason == r.Value);
 
     public override int GetHashCode() => HashCode.Combine(Kind, ElementScope, Values.Count, ValuesInAnyCase.Count, Refused.Count);
