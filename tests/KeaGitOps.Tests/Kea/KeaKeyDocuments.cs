@@ -20,56 +20,27 @@ internal static class KeaKeyDocuments
         return Assert.IsType<MappingNode>(node);
     }
 
-    /// <summary>Every problem in a whole kea-dhcp4 or kea-ctrl-agent config, including the HA hook's relationships.</summary>
+    /// <summary>Every problem in a whole kea-dhcp4 config (with the HA hook's relationships, KeaConfigKeys) or kea-ctrl-agent config.</summary>
     public static List<KeaKeyProblem> CheckConfig(KeaKeyTable table, MappingNode config)
     {
         var problems = new List<KeaKeyProblem>();
         foreach (var top in config.Entries)
         {
-            var scope = top.Key.Value switch
+            var map = Assert.IsType<MappingNode>(top.Value);
+            problems.AddRange(top.Key.Value switch
             {
-                "Dhcp4" => table.Dhcp4,
-                "Control-agent" => table.ControlAgent,
+                "Dhcp4" => KeaConfigKeys.CheckDhcp4(table, map),
+                "Control-agent" => KeaKeyChecker.CheckMap(table, table.ControlAgent, map),
                 _ => throw new InvalidOperationException($"unexpected top-level key {top.Key.Value} at {top.Key.Location}"),
-            };
-            foreach (var entry in Assert.IsType<MappingNode>(top.Value).Entries)
-            {
-                problems.AddRange(KeaKeyChecker.Check(table, scope, entry));
-            }
-
-            foreach (var relationship in HaRelationships(top.Value))
-            {
-                foreach (var entry in relationship.Entries)
-                {
-                    problems.AddRange(KeaKeyChecker.Check(table, table.HighAvailability, entry));
-                }
-            }
+            });
         }
 
         return problems;
     }
 
     /// <summary>The relationships in the parameters of every HA hook library of a Dhcp4 map.</summary>
-    public static IEnumerable<MappingNode> HaRelationships(Node dhcp4)
-    {
-        if (dhcp4 is not MappingNode map || map.Find("hooks-libraries")?.Value is not SequenceNode libraries)
-        {
-            yield break;
-        }
-
-        foreach (var library in libraries.Items.OfType<MappingNode>())
-        {
-            if (library.Find("library")?.Value is ScalarNode path && path.Value.EndsWith("libdhcp_ha.so", StringComparison.Ordinal)
-                && library.Find("parameters")?.Value is MappingNode parameters
-                && parameters.Find("high-availability")?.Value is SequenceNode relationships)
-            {
-                foreach (var relationship in relationships.Items)
-                {
-                    yield return Assert.IsType<MappingNode>(relationship);
-                }
-            }
-        }
-    }
+    public static IEnumerable<MappingNode> HaRelationships(Node dhcp4) =>
+        dhcp4 is MappingNode map ? KeaConfigKeys.HaRelationships(map) : [];
 
     private static string WithoutComments(string text)
     {

@@ -7,18 +7,10 @@ public static class KeaConfigKeys
 {
     public static List<KeaKeyProblem> CheckDhcp4(KeaKeyTable table, MappingNode dhcp4)
     {
-        var problems = new List<KeaKeyProblem>();
-        foreach (var entry in dhcp4.Entries)
-        {
-            problems.AddRange(KeaKeyChecker.Check(table, table.Dhcp4, entry));
-        }
-
+        var problems = KeaKeyChecker.CheckMap(table, table.Dhcp4, dhcp4).ToList();
         foreach (var relationship in HaRelationships(dhcp4))
         {
-            foreach (var entry in relationship.Entries)
-            {
-                problems.AddRange(KeaKeyChecker.Check(table, table.HighAvailability, entry));
-            }
+            problems.AddRange(KeaKeyChecker.CheckMap(table, table.HighAvailability, relationship));
         }
 
         return problems;

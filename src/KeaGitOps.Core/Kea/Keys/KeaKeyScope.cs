@@ -1,3 +1,5 @@
+using KeaGitOps.Core.Diagnostics;
+
 namespace KeaGitOps.Core.Kea.Keys;
 
 /// <summary>One map of Kea's configuration (for example "subnet4", one entry of Dhcp4's subnet4 list) and the keys Kea takes in it.</summary>
@@ -47,65 +49,8 @@ public sealed class KeaKeyScope
         return TakesOtherKeys;
     }
 
-    /// <summary>
-    /// The known key closest to <paramref name="unknownKey"/> ("did you mean"), or null when none is close:
-    /// at most a third of the key's letters changed (at least one, at most three), where swapping two
-    /// neighbours counts as one change and '_' for '-' as none.
-    /// </summary>
-    public string? Suggest(string unknownKey)
-    {
-        var limit = Math.Clamp(unknownKey.Length / 3, 1, 3);
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var key in Keys)
-        {
-            var distance = KeyDistance.Between(unknownKey, key);
-            if (distance <= limit && distance < bestDistance)
-            {
-                best = key;
-                bestDistance = distance;
-            }
-        }
-
-        return best;
-    }
+    /// <summary>The known key closest to <paramref name="unknownKey"/> ("did you mean"), or null when none is close (<see cref="Spelling.Closest"/>).</summary>
+    public string? Suggest(string unknownKey) => Spelling.Closest(unknownKey, Keys);
 
     public override string ToString() => Name;
-}
-
-/// <summary>Edit distance between key names (optimal string alignment), case-insensitive and with '_' equal to '-'.</summary>
-internal static class KeyDistance
-{
-    public static int Between(string a, string b)
-    {
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = Same(a[i - 1], b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
-                if (i > 1 && j > 1 && Same(a[i - 1], b[j - 2]) && Same(a[i - 2], b[j - 1]))
-                {
-                    current[j] = Math.Min(current[j], previous2[j - 2] + 1);
-                }
-            }
-
-            (previous2, previous, current) = (previous, current, previous2);
-        }
-
-        return previous[b.Length];
-    }
-
-    private static bool Same(char x, char y) => Normal(x) == Normal(y);
-
-    private static char Normal(char c) => c == '_' ? '-' : char.ToLowerInvariant(c);
 }
