@@ -25,6 +25,7 @@ public static class KeaDefaults
         Of("lease-database", "persist", "true"),          // memfile's default (Memfile_LeaseMgr)
         Of("interfaces-config", "dhcp-socket-type", "\"raw\""), // IfaceMgr's default for DHCPv4
         Of("Control-agent", "http-port", "8000"),
+        Of("loggers", "debuglevel", "0"),                   // LoggingInfo's default
     ];
 
     /// <summary>The defaults taken from Kea's own default tables, per version where versions differ.</summary>
