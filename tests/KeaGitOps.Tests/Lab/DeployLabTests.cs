@@ -36,8 +36,29 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         // Faster heartbeats than the example's 10 s: a restarted lab server is healthy again in seconds.
         inventory.Replace("site.yaml", "heartbeat-delay: 10000", "heartbeat-delay: 1000");
         inventory.Replace("site.yaml", "max-response-delay: 60000", "max-response-delay: 6000");
+        // The lab's own network, so the servers answer the DHCP probe's clients (kgo-c, 198.51.100.250).
+        inventory.Replace("site.yaml", "    reservations-from: reservations/\n", "    reservations-from: reservations/\n" + LabSubnet);
         return inventory;
     }
+
+    /// <summary>
+    /// The subnet of the lab's bridge: a pool far larger than the probe's 20 clients (each keeps its
+    /// lease), and reservations outside it that the runtime tests add to, remove from and change.
+    /// </summary>
+    public const string LabSubnet = """
+          - id: 2
+            subnet: 198.51.100.0/24
+            comment: lab clients
+            pools:
+              - 198.51.100.10 - 198.51.100.120
+            reservations:
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:02", ip-address: 198.51.100.202, hostname: lab-fixed-2 }
+
+        """;
+
+    /// <summary>What the DHCP probe saw during the last <see cref="Deploy"/> that ran it.</summary>
+    private DhcpProbeResult? _lastProbe;
 
     public void Dispose()
     {
@@ -48,7 +69,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
 
         using var clean = CreateInventory(lab);
-        var (code, text) = Deploy(clean, force: true);
+        var (code, text) = Deploy(clean, force: true, probe: false);
         output.WriteLine("cleanup deploy:\n" + text);
         _inventory.Dispose();
         Assert.Equal(ExitCodes.Success, code);
@@ -62,11 +83,27 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
     }
 
-    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false)
+    /// <summary>Runs deploy in this process, with the DHCP probe running around it (unless <paramref name="probe"/> is false), and reports both.</summary>
+    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true)
     {
         var console = new StringWriter();
-        var code = DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None).GetAwaiter().GetResult();
+        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None);
+        int code;
+        if (probe)
+        {
+            (code, _lastProbe) = DhcpProbe.AroundAsync(Run).GetAwaiter().GetResult();
+        }
+        else
+        {
+            code = Run().GetAwaiter().GetResult();
+        }
+
         output.WriteLine(console.ToString());
+        if (probe)
+        {
+            output.WriteLine(_lastProbe!.ToString());
+        }
+
         return (code, console.ToString());
     }
 
@@ -270,6 +307,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
             start.ArgumentList.Add(argument);
         }
 
+        using var probe = DhcpProbe.Start();
         using var process = Process.Start(start)!;
         var text = new System.Text.StringBuilder();
         var signalled = false;
@@ -303,6 +341,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
         var all = text + error.Result;
         output.WriteLine(all);
+        output.WriteLine(probe.StopAsync().GetAwaiter().GetResult().ToString());
         Assert.True(signalled, $"the deploy never reached '{trigger}'");
         Assert.NotEqual(130, process.ExitCode); // 128 + SIGINT: the runtime's default, which the deploy must never take
         Assert.NotEqual(143, process.ExitCode); // 128 + SIGTERM
