@@ -41,7 +41,8 @@ public sealed class RenderModelBuilder
             version.TakesPoolClientClasses(),
             version.TakesOutputOptions(),
             Quote(Library(inventory.Kea, "libdhcp_lease_cmds.so")),
-            Quote(Library(inventory.Kea, "libdhcp_ha.so")));
+            Quote(Library(inventory.Kea, "libdhcp_ha.so")),
+            EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, "libdhcp_host_cmds.so")) : null);
         var auth = inventory.ControlAgent.Authentication;
         var scopes = LoadBalancingScopes(inventory);
         var options = Options(inventory.OptionData);

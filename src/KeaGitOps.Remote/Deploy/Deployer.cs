@@ -146,9 +146,130 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         if (options.DryRun)
         {
-            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
         }
 
+        string? fallback = null;
+        if (plan.Runtime is { } runtime)
+        {
+            // No restart, so neither the host's facts nor the partner's health can change what the
+            // server serves: the file is tested as always, the reservations applied in memory.
+            enter("upload and test");
+            if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
+            {
+                return report(ServerOutcome.Refused, runtimeRefusal, plan.ChangedNames);
+            }
+
+            if (cancellation.IsCancellationRequested)
+            {
+                await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+                cancellation.ThrowIfCancellationRequested();
+            }
+
+            enter("runtime apply");
+            fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
+            if (fallback is null)
+            {
+                enter("backup and replace");
+                // The file says what memory now holds, so a later restart starts from the same state.
+                await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
+                return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} (host_cmds, read back)", plan.ChangedNames);
+            }
+
+            progress.Step(target.Name, "runtime apply", $"{fallback}; restarting with the new file instead");
+            try
+            {
+                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A refusal or an interruption before the replacement leaves the tested upload behind otherwise.
+                await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+            }
+        }
+
+        return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, plan.RuntimeReason is null ? string.Empty : $"restarted ({plan.RuntimeReason}): ", cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="runtime"/> through the running server's host_cmds and reads it back. Null on
+    /// success; else why not, with the server's memory restored to its live file's reservations (each
+    /// step already applied undone, newest first) as far as the server lets it.
+    /// </summary>
+    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeReservations runtime)
+    {
+        using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
+        if (channel is null)
+        {
+            return "the control channel cannot be opened";
+        }
+
+        var commands = await channel.CommandAsync("list-commands", null, CancellationToken.None).ConfigureAwait(false);
+        if (commands.Result != KeaAnswer.Success || commands.Arguments is not { ValueKind: System.Text.Json.JsonValueKind.Array } names)
+        {
+            return $"list-commands failed ({commands.Text})";
+        }
+
+        var available = names.EnumerateArray().Select(n => n.GetString()).ToHashSet(StringComparer.Ordinal);
+        if (!available.Contains("reservation-add") || !available.Contains("reservation-del"))
+        {
+            return "the running server has not loaded libdhcp_host_cmds.so";
+        }
+
+        var applied = new List<ReservationStep>();
+        foreach (var step in runtime.Steps)
+        {
+            progress.Step(target.Name, "runtime apply", step.ToString());
+            var command = step.Add ? "reservation-add" : "reservation-del";
+            var answer = await channel.CommandAsync(command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            if (answer.Result != KeaAnswer.Success)
+            {
+                return $"{command} ({step}) failed: {answer.Text}{await UndoAsync(channel, applied).ConfigureAwait(false)}";
+            }
+
+            applied.Add(step);
+        }
+
+        progress.Step(target.Name, "runtime apply", "reservation-get of each reservation changed");
+        if (await runtime.VerifyAsync(channel, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
+        {
+            return mismatch + await UndoAsync(channel, applied).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    /// <summary>Undoes <paramref name="applied"/>, newest first; the text to append to the failure (empty when all undone).</summary>
+    private static async Task<string> UndoAsync(KeaControlChannel channel, List<ReservationStep> applied)
+    {
+        var failed = new List<string>();
+        foreach (var step in Enumerable.Reverse(applied).Select(s => s.Inverse()))
+        {
+            var answer = await channel.CommandAsync(step.Add ? "reservation-add" : "reservation-del", step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            if (answer.Result != KeaAnswer.Success)
+            {
+                failed.Add($"{step}: {answer.Text}");
+            }
+        }
+
+        return failed.Count == 0
+            ? applied.Count == 0 ? string.Empty : $"; its {applied.Count} applied step(s) were undone"
+            : $"; undoing failed for {string.Join("; ", failed)} (the restart reloads every reservation from the file)";
+    }
+
+    /// <summary>Steps 4 to 10 of the safety contract: the path of every change that needs a restart.</summary>
+    private async Task<ServerReport> RestartPathAsync(
+        DeployTarget target,
+        IRemoteHost host,
+        IReadOnlyList<DeployTarget> partners,
+        Dictionary<string, IRemoteHost> hosts,
+        DeployOptions options,
+        Action<string> enter,
+        Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
+        DeployPlan plan,
+        string why,
+        CancellationToken cancellation)
+    {
         enter("host facts");
         progress.Step(target.Name, "host facts", "addresses, interfaces, ports");
         await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
@@ -183,21 +304,25 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
         if (failure is null)
         {
-            return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
         }
 
         enter("rollback");
         progress.Step(target.Name, "rollback", failure);
         var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
         return rollbackFailure is null
-            ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", plan.ChangedNames)
+            ? report(ServerOutcome.RolledBack, $"{why}{failure}; the previous config was restored and verified", plan.ChangedNames)
             : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", plan.ChangedNames);
     }
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists)
+    /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
+    /// <param name="RuntimeReason">why a server that could take reservations at runtime needs a restart (null: it never could).</param>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
+
+        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : "with a restart";
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
@@ -207,9 +332,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
         try
         {
+            var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
-                comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal));
+                comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
+                runtime,
+                runtime is null ? reason : null);
         }
         finally
         {

@@ -119,6 +119,110 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         return state.Success ? state.Groups[1].Value : answer.Trim();
     }
 
+    /// <summary>A control command answered by the server's own kea-shell (independent of keagitops' channel); <paramref name="arguments"/> is a JSON object.</summary>
+    private string KeaShell(string server, string command, string arguments = "")
+    {
+        // kea-shell reads the members of the arguments object from stdin and adds the braces itself.
+        var members = arguments.Trim() is ['{', .. var inner, '}'] ? inner : arguments;
+        var quoted = "'" + members.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return lab.RunOnServer(server, $"printf '%s' {quoted} | kea-shell --host 127.0.0.1 --port 8001 --timeout 5 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 {command}").Stdout;
+    }
+
+    /// <summary>The address the running server reserves for a hardware address in subnet 2, or "none".</summary>
+    private string RunningReservation(string server, string hwAddress)
+    {
+        var answer = KeaShell(server, "reservation-get", $$"""{ "subnet-id": 2, "identifier-type": "hw-address", "identifier": "{{hwAddress}}", "operation-target": "memory" }""");
+        var address = System.Text.RegularExpressions.Regex.Match(answer, "\"ip-address\": \"([0-9.]+)\"");
+        return address.Success ? address.Groups[1].Value : answer.Contains("\"result\": 3", StringComparison.Ordinal) ? "none" : answer.Trim();
+    }
+
+    /// <summary>Both servers in load-balancing, waited for (bounded): a restarted server takes a few heartbeats.</summary>
+    private void WaitForLoadBalancing()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (LabFixture.Servers.Any(s => HaState(s) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(300);
+        }
+
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    private const string AddedChangedRemoved = """
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.211, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:03", ip-address: 198.51.100.203, hostname: lab-fixed-3 }
+
+        """;
+
+    private void ChangeLabReservations() =>
+        _inventory.Replace("site.yaml", """
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:02", ip-address: 198.51.100.202, hostname: lab-fixed-2 }
+
+        """, AddedChangedRemoved);
+
+    [Fact]
+    public void Reservations_added_removed_and_changed_apply_at_runtime_with_no_restart_and_no_request_lost()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        ChangeLabReservations();
+
+        var clock = Stopwatch.StartNew();
+        var (code, text) = Deploy(_inventory);
+        output.WriteLine($"reservation-only deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "Applied .* at runtime, no restart: 1 reservation\\(s\\) added, 1 removed, 1 changed"));
+        Assert.Equal(0, _lastProbe!.Unanswered);
+        Assert.True(_lastProbe.Discover.Received > 0, "the probe's clients were answered at all");
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal("load-balancing", HaState(server));
+            Assert.Equal("198.51.100.211", RunningReservation(server, "02:00:00:00:99:01"));
+            Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:02"));
+            Assert.Equal("198.51.100.203", RunningReservation(server, "02:00:00:00:99:03"));
+            var live = Live(server);
+            Assert.Contains("198.51.100.211", live, StringComparison.Ordinal);
+            Assert.DoesNotContain("02:00:00:00:99:02", live, StringComparison.Ordinal);
+        }
+
+        // The file and the running server agree: deploying again finds nothing to do.
+        var (again, againText) = Deploy(_inventory, probe: false);
+        Assert.Equal(ExitCodes.Success, again);
+        Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_runtime_apply_that_fails_on_the_second_server_is_undone_there_and_restarted_with_the_new_file()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        // kea-dhcp-1 (deployed second) already holds, in memory only, a reservation for the device the
+        // change adds: its reservation-add fails half-way through, after the deletes.
+        var planted = KeaShell(LabFixture.Server1, "reservation-add", """{ "reservation": { "hw-address": "02:00:00:00:99:03", "ip-address": "198.51.100.219", "subnet-id": 2 }, "operation-target": "memory" }""");
+        Assert.Contains("\"result\": 0", planted, StringComparison.Ordinal);
+        ChangeLabReservations();
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Matches("kea-dhcp-2 +Applied .* at runtime, no restart", text);
+        Assert.Matches("kea-dhcp-1 +Applied .* runtime apply not possible \\(reservation-add \\(add hw-address=02:00:00:00:99:03 in subnet 2\\) failed: .*undone\\)", text);
+        Assert.Equal(pids[1], DaemonPid(LabFixture.Server2));
+        Assert.NotEqual(pids[0], DaemonPid(LabFixture.Server1));
+        WaitForLoadBalancing();
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal("198.51.100.211", RunningReservation(server, "02:00:00:00:99:01"));
+            Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:02"));
+            Assert.Equal("198.51.100.203", RunningReservation(server, "02:00:00:00:99:03"));
+        }
+    }
+
     [Fact]
     public void Deploy_brings_both_servers_to_load_balancing_with_their_own_identity()
     {

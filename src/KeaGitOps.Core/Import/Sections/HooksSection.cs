@@ -5,7 +5,7 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, HA), where Kea loads them
+/// Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, host_cmds, HA), where Kea loads them
 /// from, and the HA relationship in the HA hook's parameters.
 /// </summary>
 internal static class HooksSection
@@ -29,7 +29,7 @@ internal static class HooksSection
 
             var library = hook.TryGetProperty("library", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : string.Empty;
             var name = library[(library.LastIndexOf('/') + 1)..];
-            if (name is not ("libdhcp_lease_cmds.so" or "libdhcp_ha.so"))
+            if (name is not ("libdhcp_lease_cmds.so" or "libdhcp_host_cmds.so" or "libdhcp_ha.so"))
             {
                 c.NotImported(path, $"hook library {library} is not managed by keagitops");
                 continue;
@@ -49,7 +49,8 @@ internal static class HooksSection
                 c.Set("kea.hooks-directory", YamlValue.String(directory));
             }
 
-            if (name == "libdhcp_lease_cmds.so")
+            // host_cmds is loaded by deploy.runtime-reservations (on by default where the version ships it).
+            if (name is "libdhcp_lease_cmds.so" or "libdhcp_host_cmds.so")
             {
                 c.OnlyKnown(hook, path, "library");
                 continue;
