@@ -299,17 +299,33 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var backups = await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
 
         enter("restart and verify");
+        // A healthy partner takes this server's clients over for the restart and gives them back after.
+        using var partnerChannel = partnerDown || partners.Count != 1 ? null : await PartnerChannelAsync(partners[0], hosts).ConfigureAwait(false);
+        HandOver? handOver = null;
+        var handOverNote = string.Empty;
+        if (partnerChannel is not null)
+        {
+            progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-maintenance-start)");
+            (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, cancellation: CancellationToken.None).ConfigureAwait(false);
+            handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients handed over to {partners[0].Name} and back)";
+        }
+
         // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
         // answer (it will serve alone, in partner-down), and that is all that can be verified.
-        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false);
         if (failure is null)
         {
-            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}{handOverNote}", plan.ChangedNames);
         }
 
         enter("rollback");
         progress.Step(target.Name, "rollback", failure);
-        var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false);
+        if (handOver is not null)
+        {
+            await handOver.AbortAsync().ConfigureAwait(false);
+        }
+
         return rollbackFailure is null
             ? report(ServerOutcome.RolledBack, $"{why}{failure}; the previous config was restored and verified", plan.ChangedNames)
             : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", plan.ChangedNames);
@@ -424,7 +440,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>Step 10: restores the backups, restarts and verifies; null when the server came back healthy.</summary>
-    private async Task<string?> RollBackAsync(DeployTarget target, IRemoteHost host, Dictionary<string, string?> backups, IReadOnlyList<string> changedNames, bool requireHealthyHa)
+    private async Task<string?> RollBackAsync(DeployTarget target, IRemoteHost host, Dictionary<string, string?> backups, IReadOnlyList<string> changedNames, bool requireHealthyHa, HandOver? handOver)
     {
         foreach (var (name, backup) in backups)
         {
@@ -435,14 +451,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             }
         }
 
-        return await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa).ConfigureAwait(false);
+        return await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa, handOver).ConfigureAwait(false);
     }
 
     private static string TestCommand(DeployTarget target, string file) =>
         file == TemplateSet.ControlAgent ? "kea-ctrl-agent -t" : target.Settings.ConfigTestCommand;
 
     /// <summary>Restarts what changed and waits (bounded) until the service runs, answers, and HA is healthy. Null on success.</summary>
-    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed, bool requireHealthyHa)
+    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed, bool requireHealthyHa, HandOver? handOver)
     {
         if (changed.Contains(TemplateSet.ControlAgent))
         {
@@ -469,28 +485,33 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
         while (deadline.Elapsed < target.Settings.HaTimeout)
         {
-            // systemctl restart returns 0 for a daemon that dies a moment later: ask again every round.
-            var status = await host.RunAsync(target.Settings.StatusCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-            if (!status.Succeeded)
-            {
-                last = $"the service is not running ({status.Summary()})";
-            }
-            else if (channel is null)
+            if (channel is null)
             {
                 last = "the control channel cannot be opened";
             }
             else
             {
                 var (state, problem) = await channel.HaStateAsync(CancellationToken.None).ConfigureAwait(false);
-                if (state is not null && (!requireHealthyHa || KeaControlChannel.HealthyHaStates.Contains(state)))
+                // Asked every round, even before this server is healthy: the partner must keep every scope the moment it is back to normal.
+                var bothHealthy = handOver is null || await handOver.StepAsync(state).ConfigureAwait(false);
+                if (state is not null && (!requireHealthyHa || KeaControlChannel.HealthyHaStates.Contains(state)) && bothHealthy)
                 {
-                    return null;
-                }
+                    // systemctl restart returns 0 for a daemon that dies a moment later: the service must still run now.
+                    var status = await host.RunAsync(target.Settings.StatusCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                    if (status.Succeeded)
+                    {
+                        return null;
+                    }
 
-                last = problem ?? $"HA state is {state}";
+                    last = $"the service is not running ({status.Summary()})";
+                }
+                else
+                {
+                    last = problem ?? (bothHealthy ? $"HA state is {state}" : $"HA state is {state}, partner {handOver!.PartnerName}'s is {handOver.PartnerState}");
+                }
             }
 
-            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(handOver is null ? PollInterval : HandOver.PollInterval, CancellationToken.None).ConfigureAwait(false);
         }
 
         return $"not healthy within {target.Settings.HaTimeout.TotalSeconds:0} s: {last}";
@@ -513,6 +534,18 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         catch (RemoteStepException e)
         {
             return e.Message;
+        }
+    }
+
+    private async Task<KeaControlChannel?> PartnerChannelAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts)
+    {
+        try
+        {
+            return await OpenChannelAsync(await HostAsync(partner, hosts, CancellationToken.None).ConfigureAwait(false), partner).ConfigureAwait(false);
+        }
+        catch (RemoteStepException)
+        {
+            return null;
         }
     }
 
