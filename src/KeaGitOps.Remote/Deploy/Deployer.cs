@@ -275,7 +275,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
 
         enter("partner health");
-        var (partnerDown, partnerRefusal) = await CheckPartnersAsync(target, partners, hosts, options, cancellation).ConfigureAwait(false);
+        var (partnerDown, partnerRefusal) = await CheckPartnersAsync(target, host, partners, hosts, options, cancellation).ConfigureAwait(false);
         if (partnerRefusal is not null)
         {
             return report(ServerOutcome.Refused, partnerRefusal, plan.ChangedNames);
@@ -364,22 +364,53 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    /// <summary>Step 5: whether a partner is down, and the refusal when that forbids a restart (unless --force).</summary>
-    private async Task<(bool PartnerDown, string? Refusal)> CheckPartnersAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    /// <summary>
+    /// Step 5: whether restarting this server can reduce DHCP service. It can only when this server answers
+    /// clients and no partner does: then it is the only one serving, and it is restarted only when forced
+    /// (--force, which names one server). A server that is down or not serving is repaired without force
+    /// while its partner answers clients (partner-down, partner-in-maintenance or a healthy state). Returns
+    /// whether no partner is up in HA (then this server cannot reach a healthy HA state), and the refusal.
+    /// </summary>
+    private async Task<(bool PartnerDown, string? Refusal)> CheckPartnersAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
     {
-        var partnerDown = false;
+        var problems = new List<string>();
+        var partnerUp = false;
         foreach (var partner in partners)
         {
             progress.Step(target.Name, "partner health", partner.Name);
-            var problem = await PartnerProblemAsync(partner, hosts, cancellation).ConfigureAwait(false);
-            partnerDown |= problem is not null;
-            if (problem is not null && !options.Force)
+            var (state, problem) = await PartnerStateAsync(partner, hosts, cancellation).ConfigureAwait(false);
+            if (state is not null && KeaControlChannel.HealthyHaStates.Contains(state))
             {
-                return (true, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).");
+                return (false, null);
             }
+
+            if (state is not null && KeaControlChannel.ServingAllHaStates.Contains(state))
+            {
+                // The partner serves every client while this server is out: restarting this one cannot reduce service.
+                progress.Step(target.Name, "partner health", $"{partner.Name} answers every client ({state}); {target.Name} may be restarted to repair the pair");
+                return (false, null);
+            }
+
+            problems.Add($"partner {partner.Name} {problem ?? $"is in HA state {state}"}");
+            partnerUp |= state is not null;
         }
 
-        return (partnerDown, null);
+        var (own, ownProblem) = await ServerStateAsync(target, host, cancellation).ConfigureAwait(false);
+        var serving = own is not null && KeaControlChannel.AnsweringHaStates.Contains(own);
+        var partnersSay = problems.Count == 0 ? "it has no partner" : string.Join("; ", problems);
+        if (!serving)
+        {
+            progress.Step(target.Name, "partner health", $"{target.Name} is not serving ({ownProblem ?? own}) and no partner serves its clients ({partnersSay}): restarting it cannot reduce service");
+            return (!partnerUp, null);
+        }
+
+        if (options.Force)
+        {
+            progress.Step(target.Name, "partner health", $"forced: {target.Name} is the only server answering DHCP clients ({own}); they get no answer while it restarts");
+            return (true, null);
+        }
+
+        return (true, $"{target.Name} is the only server answering DHCP clients (its HA state is {own}; {partnersSay}); restarting it would leave no DHCP server answering until it is back. Repair the partner first (deploy it alone with --server), or pass --force --server {target.Name} to restart {target.Name} anyway (every DHCP client goes unanswered while it restarts).");
     }
 
     /// <summary>Step 6: uploads each changed file beside its live one and runs Kea's config test on it; the refusal (Kea's own words) or null.</summary>
@@ -517,24 +548,29 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         return $"not healthy within {target.Settings.HaTimeout.TotalSeconds:0} s: {last}";
     }
 
-    private async Task<string?> PartnerProblemAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
+    /// <summary>A partner's HA state, or why it has none (its connection, agent or daemon down).</summary>
+    private async Task<(string? State, string? Problem)> PartnerStateAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
     {
         try
         {
-            var host = await HostAsync(partner, hosts, cancellation).ConfigureAwait(false);
-            using var channel = await OpenChannelAsync(host, partner).ConfigureAwait(false);
-            if (channel is null)
-            {
-                return "its control channel cannot be opened";
-            }
-
-            var (state, problem) = await channel.HaStateAsync(cancellation).ConfigureAwait(false);
-            return state is not null && KeaControlChannel.HealthyHaStates.Contains(state) ? null : problem ?? $"its HA state is {state}";
+            return await ServerStateAsync(partner, await HostAsync(partner, hosts, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {
-            return e.Message;
+            return (null, e.Message);
         }
+    }
+
+    private static async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
+    {
+        using var channel = await OpenChannelAsync(host, server).ConfigureAwait(false);
+        if (channel is null)
+        {
+            return (null, "its control channel cannot be opened");
+        }
+
+        var (state, problem) = await channel.HaStateAsync(cancellation).ConfigureAwait(false);
+        return (state, problem);
     }
 
     private async Task<KeaControlChannel?> PartnerChannelAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts)

@@ -17,6 +17,18 @@ public sealed class KeaControlChannel : IDisposable
         "load-balancing", "hot-standby", "passive-backup", "backup",
     };
 
+    /// <summary>HA states in which a server answers DHCP clients: the healthy ones, its own scope while it cannot reach its partner, or every scope.</summary>
+    public static readonly IReadOnlySet<string> AnsweringHaStates = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "load-balancing", "hot-standby", "passive-backup", "communication-recovery", "partner-down", "partner-in-maintenance",
+    };
+
+    /// <summary>HA states in which a server answers every client of the pair, its partner's too.</summary>
+    public static readonly IReadOnlySet<string> ServingAllHaStates = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "partner-down", "partner-in-maintenance",
+    };
+
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
 
