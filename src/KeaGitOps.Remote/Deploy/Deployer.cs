@@ -307,7 +307,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-maintenance-start)");
             (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, cancellation: CancellationToken.None).ConfigureAwait(false);
-            handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients handed over to {partners[0].Name} and back)";
+            handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients {(handOver.PartnerState == "partner-down" ? "served by" : "handed over to")} {partners[0].Name} and back)";
         }
 
         // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and

@@ -42,6 +42,13 @@ public sealed class HandOver
     public static async Task<(HandOver? HandOver, string? Reason)> StartAsync(KeaControlChannel partner, string partnerName, CancellationToken cancellation)
     {
         var (state, scopes, problem) = await HeartbeatAsync(partner, cancellation).ConfigureAwait(false);
+        if (state == "partner-down" && await NormalScopesAsync(partner, partnerName).ConfigureAwait(false) is { } normal)
+        {
+            // Repairing a server that is down: its partner already serves every client; it only has to keep
+            // doing so until the repaired server serves its own again.
+            return (new HandOver(partner, partnerName, normal, scopes) { PartnerState = state }, null);
+        }
+
         if (state is not ("load-balancing" or "hot-standby"))
         {
             return (null, problem ?? $"partner {partnerName} is {state}");
@@ -120,6 +127,27 @@ public sealed class HandOver
         {
             await ScopesAsync(_ownScopes).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The scopes the partner serves in its normal state (status-get: the HA mode and its role), or null when it cannot tell.</summary>
+    private static async Task<IReadOnlyList<string>?> NormalScopesAsync(KeaControlChannel partner, string partnerName)
+    {
+        var status = await partner.CommandAsync("status-get", null, CancellationToken.None).ConfigureAwait(false);
+        if (status.Result != KeaAnswer.Success || status.Arguments is not { ValueKind: JsonValueKind.Object } arguments
+            || !arguments.TryGetProperty("high-availability", out var ha) || ha.ValueKind != JsonValueKind.Array || ha.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var relationship = ha[0];
+        var mode = relationship.TryGetProperty("ha-mode", out var m) ? m.GetString() : null;
+        var role = relationship.TryGetProperty("ha-servers", out var servers) && servers.TryGetProperty("local", out var local) && local.TryGetProperty("role", out var r) ? r.GetString() : null;
+        return (mode, role) switch
+        {
+            ("load-balancing", _) or ("hot-standby", "primary") => [partnerName],
+            ("hot-standby", _) => [],
+            _ => null,
+        };
     }
 
     private async Task ScopesAsync(IReadOnlyList<string> scopes) =>
