@@ -18,7 +18,7 @@ public sealed class DeployCommand
     private readonly Option<DirectoryInfo?> _templates = CommonOptions.Templates();
     private readonly Option<string?> _server = CommonOptions.Server();
     private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would change on each server and exit (2 when something would change)." };
-    private readonly Option<bool> _force = new("--force") { Description = "Restart a server even though its partner is not healthy: DHCP service goes down while it restarts." };
+    private readonly Option<bool> _force = new("--force") { Description = "With --server NAME only: restart that server even though it is the only one answering DHCP clients (they go unanswered while it restarts). A server that is down while its partner answers is repaired without it." };
     private readonly Option<bool> _allowDirty = new("--allow-dirty") { Description = "Deploy although the inventory or templates have uncommitted changes (the configs then say source-dirty: true)." };
 
     public Command Build()
@@ -38,6 +38,13 @@ public sealed class DeployCommand
         if (revision is { Dirty: true } && !allowDirty && !dryRun)
         {
             console.WriteLine($"keagitops: {inventory} (or the templates) has uncommitted changes; commit them first, or pass --allow-dirty (the configs will say source-dirty: true)");
+            return ExitCodes.Failure;
+        }
+
+        // Forcing risks the service of one server's clients, knowingly: it never carries over to a partner.
+        if (force && server is null && !dryRun)
+        {
+            console.WriteLine("keagitops: --force applies to one server: name it with --server NAME (it restarts that server even when it is the only one answering DHCP clients)");
             return ExitCodes.Failure;
         }
 

@@ -167,6 +167,7 @@ public sealed class DeploySettings : ModelObject
     [Key("status-command")] public string? StatusCommand { get; set; }
     [Key("agent-restart-command")] public string? AgentRestartCommand { get; set; }
     [Key("ha-timeout")] public long? HaTimeout { get; set; }
+    [Key("runtime-reservations")] public bool? RuntimeReservations { get; set; }
 }
 
 /// <summary>The deploy settings in force for one server: its own, else the inventory's, else Debian's packaging defaults.</summary>
@@ -177,8 +178,17 @@ public sealed record EffectiveDeploy(
     string RestartCommand,
     string StatusCommand,
     string AgentRestartCommand,
-    TimeSpan HaTimeout)
+    TimeSpan HaTimeout,
+    bool RuntimeReservations)
 {
+    /// <summary>
+    /// Whether the rendered configs load libdhcp_host_cmds.so, so that deploy can apply reservation
+    /// changes without a restart: the inventory's top-level deploy.runtime-reservations (default on) where
+    /// the Kea version ships the hook. One value for the pair, since both servers render the same hooks.
+    /// </summary>
+    public static bool LoadsHostCmds(InventoryModel inventory) =>
+        inventory.Kea.Version.ShipsHostCmds() && inventory.Deploy.RuntimeReservations != false;
+
     public static EffectiveDeploy For(InventoryModel inventory, Server server)
     {
         var own = server.Deploy;
@@ -190,7 +200,8 @@ public sealed record EffectiveDeploy(
             own?.RestartCommand ?? shared.RestartCommand ?? "systemctl restart isc-kea-dhcp4-server",
             own?.StatusCommand ?? shared.StatusCommand ?? "systemctl is-active --quiet isc-kea-dhcp4-server",
             own?.AgentRestartCommand ?? shared.AgentRestartCommand ?? "systemctl restart isc-kea-ctrl-agent",
-            TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60));
+            TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60),
+            LoadsHostCmds(inventory) && (own?.RuntimeReservations ?? true));
     }
 }
 

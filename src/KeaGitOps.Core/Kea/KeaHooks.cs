@@ -6,8 +6,11 @@ public static class KeaHooks
     public const string HighAvailability = "libdhcp_ha.so";
     public const string LeaseCommands = "libdhcp_lease_cmds.so";
 
+    /// <summary>Reservations changed at runtime (deploy.runtime-reservations), where the Kea version ships it.</summary>
+    public const string HostCommands = "libdhcp_host_cmds.so";
+
     /// <summary>Every library the rendered config loads on its own, in load order.</summary>
-    public static IReadOnlyList<string> Derived { get; } = [LeaseCommands, HighAvailability];
+    public static IReadOnlyList<string> Derived { get; } = [LeaseCommands, HighAvailability, HostCommands];
 
     /// <summary>The file name of a library as a config names it (a bare name, or a path in the hooks directory).</summary>
     public static string FileName(string library) => library[(library.LastIndexOf('/') + 1)..];

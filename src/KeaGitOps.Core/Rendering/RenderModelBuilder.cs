@@ -120,7 +120,8 @@ public sealed class RenderModelBuilder
             version.TakesPoolClientClasses(),
             version.TakesOutputOptions(),
             Quote(Library(inventory.Kea, KeaHooks.LeaseCommands)),
-            Quote(Library(inventory.Kea, KeaHooks.HighAvailability)));
+            Quote(Library(inventory.Kea, KeaHooks.HighAvailability)),
+            EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, KeaHooks.HostCommands)) : null);
         var auth = inventory.ControlAgent.Authentication;
         var scopes = LoadBalancingScopes(inventory);
         var options = Options(inventory.OptionData);

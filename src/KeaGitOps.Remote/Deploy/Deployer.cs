@@ -146,15 +146,136 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         if (options.DryRun)
         {
-            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
         }
 
+        string? fallback = null;
+        if (plan.Runtime is { } runtime)
+        {
+            // No restart, so neither the host's facts nor the partner's health can change what the
+            // server serves: the file is tested as always, the reservations applied in memory.
+            enter("upload and test");
+            if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
+            {
+                return report(ServerOutcome.Refused, runtimeRefusal, plan.ChangedNames);
+            }
+
+            if (cancellation.IsCancellationRequested)
+            {
+                await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+                cancellation.ThrowIfCancellationRequested();
+            }
+
+            enter("runtime apply");
+            fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
+            if (fallback is null)
+            {
+                enter("backup and replace");
+                // The file says what memory now holds, so a later restart starts from the same state.
+                await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
+                return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} (host_cmds, read back)", plan.ChangedNames);
+            }
+
+            progress.Step(target.Name, "runtime apply", $"{fallback}; restarting with the new file instead");
+            try
+            {
+                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A refusal or an interruption before the replacement leaves the tested upload behind otherwise.
+                await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+            }
+        }
+
+        return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, plan.RuntimeReason is null ? string.Empty : $"restarted ({plan.RuntimeReason}): ", cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="runtime"/> through the running server's host_cmds and reads it back. Null on
+    /// success; else why not, with the server's memory restored to its live file's reservations (each
+    /// step already applied undone, newest first) as far as the server lets it.
+    /// </summary>
+    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeReservations runtime)
+    {
+        using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
+        if (channel is null)
+        {
+            return "the control channel cannot be opened";
+        }
+
+        var commands = await channel.CommandAsync("list-commands", null, CancellationToken.None).ConfigureAwait(false);
+        if (commands.Result != KeaAnswer.Success || commands.Arguments is not { ValueKind: System.Text.Json.JsonValueKind.Array } names)
+        {
+            return $"list-commands failed ({commands.Text})";
+        }
+
+        var available = names.EnumerateArray().Select(n => n.GetString()).ToHashSet(StringComparer.Ordinal);
+        if (!available.Contains("reservation-add") || !available.Contains("reservation-del"))
+        {
+            return "the running server has not loaded libdhcp_host_cmds.so";
+        }
+
+        var applied = new List<ReservationStep>();
+        foreach (var step in runtime.Steps)
+        {
+            progress.Step(target.Name, "runtime apply", step.ToString());
+            var command = step.Add ? "reservation-add" : "reservation-del";
+            var answer = await channel.CommandAsync(command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            if (answer.Result != KeaAnswer.Success)
+            {
+                return $"{command} ({step}) failed: {answer.Text}{await UndoAsync(channel, applied).ConfigureAwait(false)}";
+            }
+
+            applied.Add(step);
+        }
+
+        progress.Step(target.Name, "runtime apply", "reservation-get of each reservation changed");
+        if (await runtime.VerifyAsync(channel, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
+        {
+            return mismatch + await UndoAsync(channel, applied).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    /// <summary>Undoes <paramref name="applied"/>, newest first; the text to append to the failure (empty when all undone).</summary>
+    private static async Task<string> UndoAsync(KeaControlChannel channel, List<ReservationStep> applied)
+    {
+        var failed = new List<string>();
+        foreach (var step in Enumerable.Reverse(applied).Select(s => s.Inverse()))
+        {
+            var answer = await channel.CommandAsync(step.Add ? "reservation-add" : "reservation-del", step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            if (answer.Result != KeaAnswer.Success)
+            {
+                failed.Add($"{step}: {answer.Text}");
+            }
+        }
+
+        return failed.Count == 0
+            ? applied.Count == 0 ? string.Empty : $"; its {applied.Count} applied step(s) were undone"
+            : $"; undoing failed for {string.Join("; ", failed)} (the restart reloads every reservation from the file)";
+    }
+
+    /// <summary>Steps 4 to 10 of the safety contract: the path of every change that needs a restart.</summary>
+    private async Task<ServerReport> RestartPathAsync(
+        DeployTarget target,
+        IRemoteHost host,
+        IReadOnlyList<DeployTarget> partners,
+        Dictionary<string, IRemoteHost> hosts,
+        DeployOptions options,
+        Action<string> enter,
+        Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
+        DeployPlan plan,
+        string why,
+        CancellationToken cancellation)
+    {
         enter("host facts");
         progress.Step(target.Name, "host facts", "addresses, interfaces, ports");
         await HostFacts.CheckAsync(host, target, cancellation).ConfigureAwait(false);
 
         enter("partner health");
-        var (partnerDown, partnerRefusal) = await CheckPartnersAsync(target, partners, hosts, options, cancellation).ConfigureAwait(false);
+        var (partnerDown, partnerRefusal) = await CheckPartnersAsync(target, host, partners, hosts, options, cancellation).ConfigureAwait(false);
         if (partnerRefusal is not null)
         {
             return report(ServerOutcome.Refused, partnerRefusal, plan.ChangedNames);
@@ -178,26 +299,46 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var backups = await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
 
         enter("restart and verify");
+        // A healthy partner takes this server's clients over for the restart and gives them back after.
+        using var partnerChannel = partnerDown || partners.Count != 1 ? null : await PartnerChannelAsync(partners[0], hosts).ConfigureAwait(false);
+        HandOver? handOver = null;
+        var handOverNote = string.Empty;
+        if (partnerChannel is not null)
+        {
+            progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-maintenance-start)");
+            (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, cancellation: CancellationToken.None).ConfigureAwait(false);
+            handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients {(handOver.PartnerState == "partner-down" ? "served by" : "handed over to")} {partners[0].Name} and back)";
+        }
+
         // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
         // answer (it will serve alone, in partner-down), and that is all that can be verified.
-        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false);
         if (failure is null)
         {
-            return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)}", plan.ChangedNames);
+            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}{handOverNote}", plan.ChangedNames);
         }
 
         enter("rollback");
         progress.Step(target.Name, "rollback", failure);
-        var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown).ConfigureAwait(false);
+        var rollbackFailure = await RollBackAsync(target, host, backups, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false);
+        if (handOver is not null)
+        {
+            await handOver.AbortAsync().ConfigureAwait(false);
+        }
+
         return rollbackFailure is null
-            ? report(ServerOutcome.RolledBack, $"{failure}; the previous config was restored and verified", plan.ChangedNames)
+            ? report(ServerOutcome.RolledBack, $"{why}{failure}; the previous config was restored and verified", plan.ChangedNames)
             : report(ServerOutcome.RollbackFailed, $"{failure}; the previous config was restored but did not come back healthy either ({rollbackFailure}): look at {target.Name} now", plan.ChangedNames);
     }
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists)
+    /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
+    /// <param name="RuntimeReason">why a server that could take reservations at runtime needs a restart (null: it never could).</param>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
+
+        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : "with a restart";
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
@@ -207,9 +348,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
         try
         {
+            var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
-                comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal));
+                comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
+                runtime,
+                runtime is null ? reason : null);
         }
         finally
         {
@@ -220,22 +364,53 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    /// <summary>Step 5: whether a partner is down, and the refusal when that forbids a restart (unless --force).</summary>
-    private async Task<(bool PartnerDown, string? Refusal)> CheckPartnersAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    /// <summary>
+    /// Step 5: whether restarting this server can reduce DHCP service. It can only when this server answers
+    /// clients and no partner does: then it is the only one serving, and it is restarted only when forced
+    /// (--force, which names one server). A server that is down or not serving is repaired without force
+    /// while its partner answers clients (partner-down, partner-in-maintenance or a healthy state). Returns
+    /// whether no partner is up in HA (then this server cannot reach a healthy HA state), and the refusal.
+    /// </summary>
+    private async Task<(bool PartnerDown, string? Refusal)> CheckPartnersAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
     {
-        var partnerDown = false;
+        var problems = new List<string>();
+        var partnerUp = false;
         foreach (var partner in partners)
         {
             progress.Step(target.Name, "partner health", partner.Name);
-            var problem = await PartnerProblemAsync(partner, hosts, cancellation).ConfigureAwait(false);
-            partnerDown |= problem is not null;
-            if (problem is not null && !options.Force)
+            var (state, problem) = await PartnerStateAsync(partner, hosts, cancellation).ConfigureAwait(false);
+            if (state is not null && KeaControlChannel.HealthyHaStates.Contains(state))
             {
-                return (true, $"partner {partner.Name} is not healthy ({problem}); restarting {target.Name} now would leave no DHCP server answering. Fix the partner first, or pass --force to restart anyway (DHCP service would go down).");
+                return (false, null);
             }
+
+            if (state is not null && KeaControlChannel.ServingAllHaStates.Contains(state))
+            {
+                // The partner serves every client while this server is out: restarting this one cannot reduce service.
+                progress.Step(target.Name, "partner health", $"{partner.Name} answers every client ({state}); {target.Name} may be restarted to repair the pair");
+                return (false, null);
+            }
+
+            problems.Add($"partner {partner.Name} {problem ?? $"is in HA state {state}"}");
+            partnerUp |= state is not null;
         }
 
-        return (partnerDown, null);
+        var (own, ownProblem) = await ServerStateAsync(target, host, cancellation).ConfigureAwait(false);
+        var serving = own is not null && KeaControlChannel.AnsweringHaStates.Contains(own);
+        var partnersSay = problems.Count == 0 ? "it has no partner" : string.Join("; ", problems);
+        if (!serving)
+        {
+            progress.Step(target.Name, "partner health", $"{target.Name} is not serving ({ownProblem ?? own}) and no partner serves its clients ({partnersSay}): restarting it cannot reduce service");
+            return (!partnerUp, null);
+        }
+
+        if (options.Force)
+        {
+            progress.Step(target.Name, "partner health", $"forced: {target.Name} is the only server answering DHCP clients ({own}); they get no answer while it restarts");
+            return (true, null);
+        }
+
+        return (true, $"{target.Name} is the only server answering DHCP clients (its HA state is {own}; {partnersSay}); restarting it would leave no DHCP server answering until it is back. Repair the partner first (deploy it alone with --server), or pass --force --server {target.Name} to restart {target.Name} anyway (every DHCP client goes unanswered while it restarts).");
     }
 
     /// <summary>Step 6: uploads each changed file beside its live one and runs Kea's config test on it; the refusal (Kea's own words) or null.</summary>
@@ -296,7 +471,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>Step 10: restores the backups, restarts and verifies; null when the server came back healthy.</summary>
-    private async Task<string?> RollBackAsync(DeployTarget target, IRemoteHost host, Dictionary<string, string?> backups, IReadOnlyList<string> changedNames, bool requireHealthyHa)
+    private async Task<string?> RollBackAsync(DeployTarget target, IRemoteHost host, Dictionary<string, string?> backups, IReadOnlyList<string> changedNames, bool requireHealthyHa, HandOver? handOver)
     {
         foreach (var (name, backup) in backups)
         {
@@ -307,14 +482,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             }
         }
 
-        return await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa).ConfigureAwait(false);
+        return await RestartAndVerifyAsync(target, host, changedNames, requireHealthyHa, handOver).ConfigureAwait(false);
     }
 
     private static string TestCommand(DeployTarget target, string file) =>
         file == TemplateSet.ControlAgent ? "kea-ctrl-agent -t" : target.Settings.ConfigTestCommand;
 
     /// <summary>Restarts what changed and waits (bounded) until the service runs, answers, and HA is healthy. Null on success.</summary>
-    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed, bool requireHealthyHa)
+    private async Task<string?> RestartAndVerifyAsync(DeployTarget target, IRemoteHost host, IReadOnlyList<string> changed, bool requireHealthyHa, HandOver? handOver)
     {
         if (changed.Contains(TemplateSet.ControlAgent))
         {
@@ -341,50 +516,72 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
         while (deadline.Elapsed < target.Settings.HaTimeout)
         {
-            // systemctl restart returns 0 for a daemon that dies a moment later: ask again every round.
-            var status = await host.RunAsync(target.Settings.StatusCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-            if (!status.Succeeded)
-            {
-                last = $"the service is not running ({status.Summary()})";
-            }
-            else if (channel is null)
+            if (channel is null)
             {
                 last = "the control channel cannot be opened";
             }
             else
             {
                 var (state, problem) = await channel.HaStateAsync(CancellationToken.None).ConfigureAwait(false);
-                if (state is not null && (!requireHealthyHa || KeaControlChannel.HealthyHaStates.Contains(state)))
+                // Asked every round, even before this server is healthy: the partner must keep every scope the moment it is back to normal.
+                var bothHealthy = handOver is null || await handOver.StepAsync(state).ConfigureAwait(false);
+                if (state is not null && (!requireHealthyHa || KeaControlChannel.HealthyHaStates.Contains(state)) && bothHealthy)
                 {
-                    return null;
-                }
+                    // systemctl restart returns 0 for a daemon that dies a moment later: the service must still run now.
+                    var status = await host.RunAsync(target.Settings.StatusCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                    if (status.Succeeded)
+                    {
+                        return null;
+                    }
 
-                last = problem ?? $"HA state is {state}";
+                    last = $"the service is not running ({status.Summary()})";
+                }
+                else
+                {
+                    last = problem ?? (bothHealthy ? $"HA state is {state}" : $"HA state is {state}, partner {handOver!.PartnerName}'s is {handOver.PartnerState}");
+                }
             }
 
-            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(handOver is null ? PollInterval : HandOver.PollInterval, CancellationToken.None).ConfigureAwait(false);
         }
 
         return $"not healthy within {target.Settings.HaTimeout.TotalSeconds:0} s: {last}";
     }
 
-    private async Task<string?> PartnerProblemAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
+    /// <summary>A partner's HA state, or why it has none (its connection, agent or daemon down).</summary>
+    private async Task<(string? State, string? Problem)> PartnerStateAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
     {
         try
         {
-            var host = await HostAsync(partner, hosts, cancellation).ConfigureAwait(false);
-            using var channel = await OpenChannelAsync(host, partner).ConfigureAwait(false);
-            if (channel is null)
-            {
-                return "its control channel cannot be opened";
-            }
-
-            var (state, problem) = await channel.HaStateAsync(cancellation).ConfigureAwait(false);
-            return state is not null && KeaControlChannel.HealthyHaStates.Contains(state) ? null : problem ?? $"its HA state is {state}";
+            return await ServerStateAsync(partner, await HostAsync(partner, hosts, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {
-            return e.Message;
+            return (null, e.Message);
+        }
+    }
+
+    private static async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
+    {
+        using var channel = await OpenChannelAsync(host, server).ConfigureAwait(false);
+        if (channel is null)
+        {
+            return (null, "its control channel cannot be opened");
+        }
+
+        var (state, problem) = await channel.HaStateAsync(cancellation).ConfigureAwait(false);
+        return (state, problem);
+    }
+
+    private async Task<KeaControlChannel?> PartnerChannelAsync(DeployTarget partner, Dictionary<string, IRemoteHost> hosts)
+    {
+        try
+        {
+            return await OpenChannelAsync(await HostAsync(partner, hosts, CancellationToken.None).ConfigureAwait(false), partner).ConfigureAwait(false);
+        }
+        catch (RemoteStepException)
+        {
+            return null;
         }
     }
 

@@ -36,8 +36,33 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         // Faster heartbeats than the example's 10 s: a restarted lab server is healthy again in seconds.
         inventory.Replace("site.yaml", "heartbeat-delay: 10000", "heartbeat-delay: 1000");
         inventory.Replace("site.yaml", "max-response-delay: 60000", "max-response-delay: 6000");
+        // The lab's own network, so the servers answer the DHCP probe's clients (kgo-c, 198.51.100.250).
+        inventory.Replace("site.yaml", "    reservations-from: reservations/\n", "    reservations-from: reservations/\n" + LabSubnet);
+        // The lab's subnet keeps the id and the pool halves the seed gives it (id 1, .10-.69 and .70-.129), so a
+        // deploy from the seed moves no lease between subnets or scopes: a partner rejecting the other's lease
+        // updates for a subnet it does not have would end in HA's terminated state, whatever deploy does.
+        inventory.Replace("site.yaml", "  - id: 1\n    subnet: 192.168.1.0/24", "  - id: 3\n    subnet: 192.168.1.0/24");
         return inventory;
     }
+
+    /// <summary>
+    /// The subnet of the lab's bridge: a pool far larger than the probe's 20 clients (each keeps its
+    /// lease), and reservations outside it that the runtime tests add to, remove from and change.
+    /// </summary>
+    public const string LabSubnet = """
+          - id: 1
+            subnet: 198.51.100.0/24
+            comment: lab clients
+            pools:
+              - 198.51.100.10 - 198.51.100.129
+            reservations:
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:02", ip-address: 198.51.100.202, hostname: lab-fixed-2 }
+
+        """;
+
+    /// <summary>What the DHCP probe saw during the last <see cref="Deploy"/> that ran it.</summary>
+    private DhcpProbeResult? _lastProbe;
 
     public void Dispose()
     {
@@ -48,8 +73,19 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
 
         using var clean = CreateInventory(lab);
-        var (code, text) = Deploy(clean, force: true);
+        var (code, text) = Deploy(clean, probe: false);
         output.WriteLine("cleanup deploy:\n" + text);
+        if (code != ExitCodes.Success)
+        {
+            // A test may leave one server serving alone beside one that has not come back yet: each is then
+            // deployed by name, forced, as a person repairing the lab would.
+            foreach (var server in new[] { LabFixture.Server2, LabFixture.Server1 })
+            {
+                (code, text) = Deploy(clean, server: server, force: true, probe: false);
+                output.WriteLine($"cleanup deploy of {server}, forced:\n" + text);
+            }
+        }
+
         _inventory.Dispose();
         Assert.Equal(ExitCodes.Success, code);
 
@@ -62,11 +98,27 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
     }
 
-    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false)
+    /// <summary>Runs deploy in this process, with the DHCP probe running around it (unless <paramref name="probe"/> is false), and reports both.</summary>
+    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true)
     {
         var console = new StringWriter();
-        var code = DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None).GetAwaiter().GetResult();
+        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None);
+        int code;
+        if (probe)
+        {
+            (code, _lastProbe) = DhcpProbe.AroundAsync(Run).GetAwaiter().GetResult();
+        }
+        else
+        {
+            code = Run().GetAwaiter().GetResult();
+        }
+
         output.WriteLine(console.ToString());
+        if (probe)
+        {
+            output.WriteLine(_lastProbe!.ToString());
+        }
+
         return (code, console.ToString());
     }
 
@@ -80,6 +132,185 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var answer = lab.RunOnServer(server, "kea-shell --host 127.0.0.1 --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
         var state = System.Text.RegularExpressions.Regex.Match(answer, "\"state\": \"([a-z-]+)\"");
         return state.Success ? state.Groups[1].Value : answer.Trim();
+    }
+
+    /// <summary>A control command answered by the server's own kea-shell (independent of keagitops' channel); <paramref name="arguments"/> is a JSON object.</summary>
+    private string KeaShell(string server, string command, string arguments = "")
+    {
+        // kea-shell reads the members of the arguments object from stdin and adds the braces itself.
+        var members = arguments.Trim() is ['{', .. var inner, '}'] ? inner : arguments;
+        var quoted = "'" + members.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return lab.RunOnServer(server, $"printf '%s' {quoted} | kea-shell --host 127.0.0.1 --port 8001 --timeout 5 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 {command}").Stdout;
+    }
+
+    /// <summary>The address the running server reserves for a hardware address in subnet 1, or "none".</summary>
+    private string RunningReservation(string server, string hwAddress)
+    {
+        var answer = KeaShell(server, "reservation-get", $$"""{ "subnet-id": 1, "identifier-type": "hw-address", "identifier": "{{hwAddress}}", "operation-target": "memory" }""");
+        var address = System.Text.RegularExpressions.Regex.Match(answer, "\"ip-address\": \"([0-9.]+)\"");
+        return address.Success ? address.Groups[1].Value : answer.Contains("\"result\": 3", StringComparison.Ordinal) ? "none" : answer.Trim();
+    }
+
+    /// <summary>Both servers in load-balancing, waited for (bounded): a restarted server takes a few heartbeats.</summary>
+    private void WaitForLoadBalancing()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (LabFixture.Servers.Any(s => HaState(s) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(300);
+        }
+
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    private const string AddedChangedRemoved = """
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.211, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:03", ip-address: 198.51.100.203, hostname: lab-fixed-3 }
+
+        """;
+
+    private void ChangeLabReservations() =>
+        _inventory.Replace("site.yaml", """
+              - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+              - { hw-address: "02:00:00:00:99:02", ip-address: 198.51.100.202, hostname: lab-fixed-2 }
+
+        """, AddedChangedRemoved);
+
+    [Fact]
+    public void Reservations_added_removed_and_changed_apply_at_runtime_with_no_restart_and_no_request_lost()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        ChangeLabReservations();
+
+        var clock = Stopwatch.StartNew();
+        var (code, text) = Deploy(_inventory);
+        output.WriteLine($"reservation-only deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "Applied .* at runtime, no restart: 1 reservation\\(s\\) added, 1 removed, 1 changed"));
+        Assert.Equal(0, _lastProbe!.Unanswered);
+        Assert.True(_lastProbe.Discover.Received > 0, "the probe's clients were answered at all");
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal("load-balancing", HaState(server));
+            Assert.Equal("198.51.100.211", RunningReservation(server, "02:00:00:00:99:01"));
+            Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:02"));
+            Assert.Equal("198.51.100.203", RunningReservation(server, "02:00:00:00:99:03"));
+            var live = Live(server);
+            Assert.Contains("198.51.100.211", live, StringComparison.Ordinal);
+            Assert.DoesNotContain("02:00:00:00:99:02", live, StringComparison.Ordinal);
+        }
+
+        // The file and the running server agree: deploying again finds nothing to do.
+        var (again, againText) = Deploy(_inventory, probe: false);
+        Assert.Equal(ExitCodes.Success, again);
+        Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_runtime_apply_that_fails_on_the_second_server_is_undone_there_and_restarted_with_the_new_file()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        // kea-dhcp-1 (deployed second) already holds, in memory only, a reservation for the device the
+        // change adds: its reservation-add fails half-way through, after the deletes.
+        var planted = KeaShell(LabFixture.Server1, "reservation-add", """{ "reservation": { "hw-address": "02:00:00:00:99:03", "ip-address": "198.51.100.219", "subnet-id": 1 }, "operation-target": "memory" }""");
+        Assert.Contains("\"result\": 0", planted, StringComparison.Ordinal);
+        ChangeLabReservations();
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Matches("kea-dhcp-2 +Applied .* at runtime, no restart", text);
+        Assert.Matches("kea-dhcp-1 +Applied .* runtime apply not possible \\(reservation-add \\(add hw-address=02:00:00:00:99:03 in subnet 1\\) failed: .*undone\\)", text);
+        Assert.Equal(pids[1], DaemonPid(LabFixture.Server2));
+        Assert.NotEqual(pids[0], DaemonPid(LabFixture.Server1));
+        WaitForLoadBalancing();
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal("198.51.100.211", RunningReservation(server, "02:00:00:00:99:01"));
+            Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:02"));
+            Assert.Equal("198.51.100.203", RunningReservation(server, "02:00:00:00:99:03"));
+        }
+    }
+
+    [Fact]
+    public void A_timer_change_restarts_each_server_after_handing_its_clients_to_its_partner_and_loses_no_request()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90010");
+
+        var clock = Stopwatch.StartNew();
+        var (code, text) = Deploy(_inventory);
+        output.WriteLine($"full deploy of two servers with hand-over: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "Applied .*clients handed over to kea-dhcp-. and back"));
+        Assert.All(LabFixture.Servers.Zip(pids), pair => Assert.NotEqual(pair.Second, DaemonPid(pair.First)));
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+        Assert.All(LabFixture.Servers, server => Assert.Contains("\"valid-lifetime\": 90010", Live(server), StringComparison.Ordinal));
+        // Not yet 0 (measured: 3 DISCOVERs and 1 REQUEST of ~135, against ~10 % of DISCOVERs without the
+        // hand-over): the REQUEST is the partner's lease update failing the moment the server stops, before
+        // the partner has noticed; the DISCOVERs are around the hand-back. Bounded here so a regression shows.
+        Assert.True(_lastProbe!.Unanswered * 20 <= _lastProbe.Discover.Sent + _lastProbe.Request.Sent, _lastProbe.ToString());
+    }
+
+    [Fact]
+    public void The_incident_is_repaired_without_force_a_down_server_beside_a_partner_serving_alone()
+    {
+        // Partner-down once max-response-delay passes, without waiting for unanswered clients (the probe's
+        // perfdhcp does not age its requests' secs field, so Kea would never count them as unacked).
+        _inventory.Replace("site.yaml", "max-unacked-clients: 5", "max-unacked-clients: 0");
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        // The user's incident: kea-dhcp-2's config names it after kea-dhcp-1, so it cannot start (its HA
+        // listener would bind kea-dhcp-1's address), and kea-dhcp-1 ends up serving alone in partner-down.
+        WriteServerFile(LabFixture.Server2, LiveDhcp4, Live(LabFixture.Server2).Replace("\"this-server-name\": \"kea-dhcp-2\"", "\"this-server-name\": \"kea-dhcp-1\"", StringComparison.Ordinal));
+        lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
+        var deadline = Stopwatch.StartNew();
+        while (HaState(LabFixture.Server1) != "partner-down")
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"kea-dhcp-1 did not go partner-down within 60 s (it is {HaState(LabFixture.Server1)})");
+            Thread.Sleep(300);
+        }
+
+        Assert.NotEqual("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+        var servingPid = DaemonPid(LabFixture.Server1);
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("kea-dhcp-1 answers every client (partner-down); kea-dhcp-2 may be restarted to repair the pair", text, StringComparison.Ordinal);
+        Assert.Matches("kea-dhcp-2 +Applied .*clients served by kea-dhcp-1 and back", text);
+        Assert.Matches("kea-dhcp-1 +Unchanged", text);
+        Assert.Equal(servingPid, DaemonPid(LabFixture.Server1));
+        Assert.Contains("\"this-server-name\": \"kea-dhcp-2\"", Live(LabFixture.Server2), StringComparison.Ordinal);
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    [Fact]
+    public void The_only_server_answering_is_not_restarted_without_force_naming_it()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        lab.RunOnServer(LabFixture.Server2, "kea-lab-service stop isc-kea-dhcp4-server");
+        _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90011");
+        var pid = DaemonPid(LabFixture.Server1);
+
+        var (unnamed, unnamedText) = Deploy(_inventory, force: true, probe: false);
+        var (refused, refusedText) = Deploy(_inventory, server: LabFixture.Server1, probe: false);
+
+        Assert.Equal(ExitCodes.Failure, unnamed);
+        Assert.Contains("--force applies to one server: name it with --server NAME", unnamedText, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, refused);
+        Assert.Contains("kea-dhcp-1 is the only server answering DHCP clients", refusedText, StringComparison.Ordinal);
+        Assert.Equal(pid, DaemonPid(LabFixture.Server1));
+        Assert.DoesNotContain("90011", Live(LabFixture.Server1), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -211,8 +442,8 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
         var (refusedCode, refused) = Deploy(_inventory, server: LabFixture.Server2);
         Assert.Equal(ExitCodes.Failure, refusedCode);
-        Assert.Contains("partner kea-dhcp-1 is not healthy", refused, StringComparison.Ordinal);
-        Assert.Contains("--force", refused, StringComparison.Ordinal);
+        Assert.Contains("kea-dhcp-2 is the only server answering DHCP clients", refused, StringComparison.Ordinal);
+        Assert.Contains("--force --server kea-dhcp-2", refused, StringComparison.Ordinal);
         Assert.DoesNotContain("90002", Live(LabFixture.Server2), StringComparison.Ordinal);
 
         _inventory.Replace("site.yaml", "ha-timeout: 30", "ha-timeout: 5");
@@ -270,6 +501,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
             start.ArgumentList.Add(argument);
         }
 
+        using var probe = DhcpProbe.Start();
         using var process = Process.Start(start)!;
         var text = new System.Text.StringBuilder();
         var signalled = false;
@@ -303,6 +535,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
         var all = text + error.Result;
         output.WriteLine(all);
+        output.WriteLine(probe.StopAsync().GetAwaiter().GetResult().ToString());
         Assert.True(signalled, $"the deploy never reached '{trigger}'");
         Assert.NotEqual(130, process.ExitCode); // 128 + SIGINT: the runtime's default, which the deploy must never take
         Assert.NotEqual(143, process.ExitCode); // 128 + SIGTERM

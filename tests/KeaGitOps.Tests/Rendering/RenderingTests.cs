@@ -128,6 +128,25 @@ public sealed class RenderingTests
         Assert.Contains("\"output-options\"", server.File(TemplateSet.ControlAgent).Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("3.0", null, true)]
+    [InlineData("3.0", "true", true)]
+    [InlineData("3.0", "false", false)]
+    [InlineData("2.6", null, false)]
+    [InlineData("2.2", "true", false)]
+    public void Host_cmds_is_loaded_where_the_version_ships_it_unless_runtime_reservations_is_off(string version, string? runtimeReservations, bool loaded)
+    {
+        using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory, version);
+        if (runtimeReservations is not null)
+        {
+            copy.Append("site.yaml", $"\ndeploy:\n  runtime-reservations: {runtimeReservations}\n");
+        }
+
+        var servers = Render(copy.Folder);
+
+        Assert.All(servers, server => Assert.Equal(loaded, server.File(TemplateSet.Dhcp4).Text.Contains("libdhcp_host_cmds.so", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Kea_30_gets_bare_names_that_resolve_inside_its_restricted_directories()
     {

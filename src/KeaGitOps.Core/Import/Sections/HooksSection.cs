@@ -5,7 +5,7 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, HA), where Kea loads them
+/// Dhcp4.hooks-libraries: which hook libraries keagitops manages (lease_cmds, host_cmds, HA), where Kea loads them
 /// from, and the HA relationship in the HA hook's parameters.
 /// </summary>
 internal static class HooksSection
@@ -59,7 +59,8 @@ internal static class HooksSection
                 c.Set("kea.hooks-directory", YamlValue.String(directory));
             }
 
-            if (name == "libdhcp_lease_cmds.so")
+            // host_cmds is loaded by deploy.runtime-reservations (on by default where the version ships it).
+            if (name is KeaHooks.LeaseCommands or KeaHooks.HostCommands)
             {
                 c.OnlyKnown(hook, path, "library");
                 continue;
