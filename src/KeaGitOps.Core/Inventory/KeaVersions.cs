@@ -31,4 +31,11 @@ public static class KeaVersions
 
     /// <summary>Whether the open-source packages ship libdhcp_host_cmds.so (reservation-add and -del at runtime): from 3.0.</summary>
     public static bool ShipsHostCmds(this KeaVersion version) => version >= KeaVersion.V3_0;
+
+    /// <summary>
+    /// Whether a server that reports <paramref name="running"/> (what <c>kea-dhcp4 -V</c> prints first, "3.0.4")
+    /// is a release of <paramref name="version"/>: same major and minor number.
+    /// </summary>
+    public static bool IsReleaseOf(string running, KeaVersion version) =>
+        running.Trim() is var text && (text == version.Name() || text.StartsWith(version.Name() + ".", StringComparison.Ordinal));
 }

@@ -1,3 +1,4 @@
+using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Kea;
 
 namespace KeaGitOps.Remote.Deploy;
@@ -15,6 +16,7 @@ public static class LiveDiff
     /// </summary>
     public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
     {
+        await RequireKeaVersionAsync(host, target, cancellation).ConfigureAwait(false);
         var server = new RemoteFileSource(host, cancellation);
         var comparisons = new List<ConfigComparison>();
         foreach (var file in target.Rendered.Files)
@@ -25,5 +27,21 @@ public static class LiveDiff
         }
 
         return comparisons;
+    }
+
+    /// <summary>
+    /// A config rendered for one Kea version is not offered to another (2.6.3 refuses 3.0's pool classes,
+    /// 2.2 the bare hook names): the server's own <c>kea-dhcp4 -V</c> decides. A server where it cannot be
+    /// run says nothing, and the config test on the server remains the judge.
+    /// </summary>
+    private static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
+    {
+        var answer = await host.RunAsync("kea-dhcp4 -V 2>/dev/null | head -n 1", TimeSpan.FromSeconds(15), cancellation).ConfigureAwait(false);
+        if (answer.Succeeded && answer.Output.Trim().Split(' ', 2)[0] is { Length: > 0 } running && char.IsAsciiDigit(running[0])
+            && !KeaVersions.IsReleaseOf(running, target.KeaVersion))
+        {
+            throw new RemoteStepException(
+                $"{target.Name} runs Kea {running}, but the inventory renders for kea.version \"{target.KeaVersion.Name()}\": set kea.version to the version the servers run (or upgrade {target.Name}) and render again");
+        }
     }
 }

@@ -127,9 +127,10 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     private string DaemonPid(string server) => lab.RunOnServer(server, "cat /run/kea/kea-lab-kea-dhcp4.pid").Stdout.Trim();
 
     /// <summary>The server's HA state, asked with Kea's own kea-shell inside the server (independent of keagitops' channel).</summary>
-    private string HaState(string server)
+    private string HaState(string server, bool viaOwnAddress = false)
     {
-        var answer = lab.RunOnServer(server, "kea-shell --host 127.0.0.1 --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
+        var host = viaOwnAddress ? LabFixture.Address(server) : "127.0.0.1";
+        var answer = lab.RunOnServer(server, $"kea-shell --host {host} --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
         var state = System.Text.RegularExpressions.Regex.Match(answer, "\"state\": \"([a-z-]+)\"");
         return state.Success ? state.Groups[1].Value : answer.Trim();
     }
@@ -152,15 +153,15 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     /// <summary>Both servers in load-balancing, waited for (bounded): a restarted server takes a few heartbeats.</summary>
-    private void WaitForLoadBalancing()
+    private void WaitForLoadBalancing(bool viaOwnAddress = false)
     {
         var deadline = Stopwatch.StartNew();
-        while (LabFixture.Servers.Any(s => HaState(s) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (LabFixture.Servers.Any(s => HaState(s, viaOwnAddress) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             Thread.Sleep(300);
         }
 
-        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+        Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server, viaOwnAddress)));
     }
 
     private const string AddedChangedRemoved = """
@@ -598,6 +599,98 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Contains("\"valid-lifetime\": 90007", Live(LabFixture.Server2), StringComparison.Ordinal);
         Assert.Equal(primaryBefore, Live(LabFixture.Server1));
         AssertNoLockAndBothHealthy();
+    }
+
+    /// <summary>
+    /// A hand-written kea-dhcp4.conf with settings operators use that keagitops has no typed key for (raw
+    /// sockets, the lease file, multi-threading and HA thread tuning, sync-timeout, a subnet's interface,
+    /// logger rotation): the lab's subnet as the seed has it, so the pair stays in load-balancing.
+    /// </summary>
+    private static string HandWrittenDhcp4(string server) => $$"""
+        {
+          // written by hand, never by keagitops
+          "Dhcp4": {
+            "interfaces-config": { "interfaces": [ "eth0" ], "dhcp-socket-type": "raw" },
+            "control-socket": { "socket-type": "unix", "socket-name": "kea4-ctrl-socket" },
+            "lease-database": { "type": "memfile", "persist": true, "name": "/var/lib/kea/kea-leases4.csv", "lfc-interval": 3600 },
+            "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4, "packet-queue-size": 64 },
+            "valid-lifetime": 3600,
+            "hooks-libraries": [
+              { "library": "libdhcp_lease_cmds.so" },
+              { "library": "libdhcp_ha.so", "parameters": { "high-availability": [ {
+                "this-server-name": "{{server}}", "mode": "load-balancing",
+                "heartbeat-delay": 1000, "max-response-delay": 6000, "max-ack-delay": 5000, "max-unacked-clients": 5, "sync-timeout": 30000,
+                "multi-threading": { "enable-multi-threading": true, "http-dedicated-listener": true, "http-listener-threads": 4, "http-client-threads": 4 },
+                "peers": [
+                  { "name": "kea-dhcp-1", "url": "http://{{LabFixture.Address(LabFixture.Server1)}}:8000/", "role": "primary", "auto-failover": true },
+                  { "name": "kea-dhcp-2", "url": "http://{{LabFixture.Address(LabFixture.Server2)}}:8000/", "role": "secondary", "auto-failover": true } ] } ] } }
+            ],
+            "subnet4": [ { "id": 1, "subnet": "198.51.100.0/24", "interface": "eth0",
+              "pools": [ { "pool": "198.51.100.10 - 198.51.100.69", "client-classes": [ "HA_kea-dhcp-1" ] }, { "pool": "198.51.100.70 - 198.51.100.129", "client-classes": [ "HA_kea-dhcp-2" ] } ],
+              "option-data": [ { "name": "routers", "data": "198.51.100.1" } ] } ],
+            "loggers": [ { "name": "kea-dhcp4", "severity": "INFO", "output-options": [ { "output": "/var/log/kea/kea-dhcp4.log", "maxsize": 10485760, "maxver": 4 } ] } ]
+          }
+        }
+        """;
+
+    /// <summary>The agent config the lab starts with, but listening on the server's own address (each agent binds its own).</summary>
+    private string AgentOnOwnAddress(string server) =>
+        lab.ReadServerFile(server, "/etc/kea/kea-ctrl-agent.conf").Replace("\"http-host\": \"127.0.0.1\"", $"\"http-host\": \"{LabFixture.Address(server)}\"", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_hand_written_pair_imports_and_deploys_unchanged_with_each_agent_on_its_own_address()
+    {
+        var seedAgents = LabFixture.Servers.ToDictionary(s => s, s => lab.ReadServerFile(s, "/etc/kea/kea-ctrl-agent.conf"));
+        try
+        {
+            foreach (var server in LabFixture.Servers)
+            {
+                WriteServerFile(server, LiveDhcp4, HandWrittenDhcp4(server));
+                WriteServerFile(server, "/etc/kea/kea-ctrl-agent.conf", AgentOnOwnAddress(server));
+                var restarted = lab.RunOnServer(server, "kea-lab-service restart isc-kea-dhcp4-server && kea-lab-service restart isc-kea-ctrl-agent");
+                Assert.True(restarted.ExitCode == 0, restarted.ToString());
+            }
+
+            WaitForLoadBalancing(viaOwnAddress: true);
+
+            // import --server, as a new user would, then the lab's service shim and no host_cmds (these
+            // servers do not load it: it would be the one deliberate difference).
+            using var imported = new ScratchFolder();
+            var console = new StringWriter();
+            var servers = LabFixture.Servers.Select(s => $"{s}=root@{LabFixture.Address(s)}").ToList();
+            var importCode = await ImportCommand.RunFromHostsAsync(new ImportCommand.HostOptions(servers, new FileInfo(lab.ClientKeyPath), new FileInfo(lab.KnownHostsPath), null), new DirectoryInfo(imported.Path), null, strict: true, console, CancellationToken.None);
+            output.WriteLine(console.ToString());
+            Assert.Equal(ExitCodes.Success, importCode);
+            Assert.Contains("- nothing: every key was mapped", console.ToString(), StringComparison.Ordinal);
+            var site = Path.Combine(imported.Path, "site.yaml");
+            await File.AppendAllTextAsync(site, LabDeploySettings.Replace("  ha-timeout: 30", "  ha-timeout: 30\n  runtime-reservations: false", StringComparison.Ordinal));
+            Assert.Contains($"control-agent: {{ host: \"{LabFixture.Address(LabFixture.Server1)}\" }}", await File.ReadAllTextAsync(site), StringComparison.Ordinal);
+
+            var diffConsole = new StringWriter();
+            var diffCode = await DiffCommand.RunAsync(new DirectoryInfo(imported.Path), OutputFormat.Text, null, null, unified: false, diffConsole, CancellationToken.None, exact: true);
+            output.WriteLine(diffConsole.ToString());
+            Assert.Equal(ExitCodes.Success, diffCode);
+            Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(diffConsole.ToString(), ": no changes"));
+
+            var pids = LabFixture.Servers.ToDictionary(s => s, DaemonPid);
+            var deployConsole = new StringWriter();
+            var deployCode = await DeployCommand.RunAsync(new DirectoryInfo(imported.Path), OutputFormat.Text, null, null, dryRun: false, force: false, deployConsole, CancellationToken.None);
+            output.WriteLine(deployConsole.ToString());
+            Assert.Equal(ExitCodes.Success, deployCode);
+            Assert.All(LabFixture.Servers, s => Assert.Equal(pids[s], DaemonPid(s)));
+            Assert.All(LabFixture.Servers, s => Assert.Contains("\"sync-timeout\": 30000", Live(s), StringComparison.Ordinal));
+            Assert.All(LabFixture.Servers, s => Assert.Contains($"\"http-host\": \"{LabFixture.Address(s)}\"", lab.ReadServerFile(s, "/etc/kea/kea-ctrl-agent.conf"), StringComparison.Ordinal));
+            WaitForLoadBalancing(viaOwnAddress: true);
+        }
+        finally
+        {
+            // The other tests reach the agents on 127.0.0.1, as the lab starts.
+            foreach (var server in LabFixture.Servers)
+            {
+                WriteServerFile(server, "/etc/kea/kea-ctrl-agent.conf", seedAgents[server]);
+                lab.RunOnServer(server, "kea-lab-service restart isc-kea-ctrl-agent");
+            }
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> on a server as Kea's packaging keeps its files (root:_kea 0640).</summary>

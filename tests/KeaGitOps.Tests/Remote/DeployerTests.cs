@@ -167,6 +167,21 @@ public sealed class DeployerTests : IDisposable
         Assert.Contains(host.Commands, c => c.StartsWith("mv -f ", StringComparison.Ordinal) && c.Contains(TemplateSet.Dhcp4, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_server_running_another_Kea_version_than_the_inventory_renders_for_is_refused_before_anything_is_written()
+    {
+        var targets = Targets();
+        var target = targets.Single(t => t.Name == "kea-dhcp-2");
+        ScriptedHost? host = null;
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(host = new ScriptedHost(t, _agentUri, _ => { }, keaVersion: "2.6.3")), new NoProgress());
+
+        var report = Assert.Single(await deployer.DeployAsync([target], targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), CancellationToken.None));
+
+        Assert.NotEqual(ServerOutcome.Applied, report.Outcome);
+        Assert.Contains("kea-dhcp-2 runs Kea 2.6.3, but the inventory renders for kea.version \"3.0\"", report.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host!.Commands, c => c.StartsWith("mv ", StringComparison.Ordinal));
+    }
+
     private sealed class NoProgress : IDeployProgress
     {
         public void Step(string server, string step, string detail)
@@ -175,7 +190,7 @@ public sealed class DeployerTests : IDisposable
     }
 
     /// <summary>A server that answers the deploy's commands as a healthy Debian Kea host would.</summary>
-    private sealed class ScriptedHost(DeployTarget target, Uri agent, Action<string> onCommand, IReadOnlyDictionary<string, byte[]>? files = null) : IRemoteHost
+    private sealed class ScriptedHost(DeployTarget target, Uri agent, Action<string> onCommand, IReadOnlyDictionary<string, byte[]>? files = null, string keaVersion = "3.0.4") : IRemoteHost
     {
         public List<string> Commands { get; } = [];
 
@@ -190,6 +205,7 @@ public sealed class DeployerTests : IDisposable
             {
                 _ when command.StartsWith("ip -o -4", StringComparison.Ordinal) => $"2: eth0    inet {target.Server.Address}/24 brd x scope global eth0\n",
                 _ when command.StartsWith("ip -o link", StringComparison.Ordinal) => "1: lo: <LOOPBACK>\n2: eth0: <BROADCAST>\n",
+                _ when command.StartsWith("kea-dhcp4 -V", StringComparison.Ordinal) => keaVersion + "\n",
                 _ => string.Empty,
             };
             return Task.FromResult(new CommandResult(0, output, string.Empty));
