@@ -144,6 +144,8 @@ public sealed class DeploySettings : ModelObject
     [Key("restart-command")] public string? RestartCommand { get; set; }
     [Key("status-command")] public string? StatusCommand { get; set; }
     [Key("agent-restart-command")] public string? AgentRestartCommand { get; set; }
+    [Key("agent-status-command")] public string? AgentStatusCommand { get; set; }
+    [Key("stop-command")] public string? StopCommand { get; set; }
     [Key("ha-timeout")] public long? HaTimeout { get; set; }
 }
 
@@ -157,6 +159,15 @@ public sealed record EffectiveDeploy(
     string AgentRestartCommand,
     TimeSpan HaTimeout)
 {
+    private const string DefaultAgentStatusCommand = "systemctl is-active --quiet isc-kea-ctrl-agent";
+    private const string DefaultStopCommand = "systemctl stop isc-kea-dhcp4-server";
+
+    /// <summary>Exits 0 only while the Control Agent runs (status).</summary>
+    public string AgentStatusCommand { get; init; } = DefaultAgentStatusCommand;
+
+    /// <summary>Stops the DHCPv4 server (drill failover only).</summary>
+    public string StopCommand { get; init; } = DefaultStopCommand;
+
     public static EffectiveDeploy For(InventoryModel inventory, Server server)
     {
         var own = server.Deploy;
@@ -168,7 +179,11 @@ public sealed record EffectiveDeploy(
             own?.RestartCommand ?? shared.RestartCommand ?? "systemctl restart isc-kea-dhcp4-server",
             own?.StatusCommand ?? shared.StatusCommand ?? "systemctl is-active --quiet isc-kea-dhcp4-server",
             own?.AgentRestartCommand ?? shared.AgentRestartCommand ?? "systemctl restart isc-kea-ctrl-agent",
-            TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60));
+            TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60))
+        {
+            AgentStatusCommand = own?.AgentStatusCommand ?? shared.AgentStatusCommand ?? DefaultAgentStatusCommand,
+            StopCommand = own?.StopCommand ?? shared.StopCommand ?? DefaultStopCommand,
+        };
     }
 }
 

@@ -17,6 +17,8 @@ public sealed class KeaControlChannel : IDisposable
         "load-balancing", "hot-standby", "passive-backup", "backup",
     };
 
+    private static readonly string[] Dhcp4Service = ["dhcp4"];
+
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
 
@@ -72,8 +74,49 @@ public sealed class KeaControlChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one command to the DHCPv4 server through the agent; the answer, or why there is none. The
+    /// arguments are cloned, so the answer outlives the response.
+    /// </summary>
+    public async Task<KeaAnswer> CallAsync(string command, CancellationToken cancellation, JsonElement? arguments = null)
+    {
+        try
+        {
+            var body = JsonSerializer.Serialize(arguments is { } given
+                ? new Dictionary<string, object> { ["command"] = command, ["service"] = Dhcp4Service, ["arguments"] = given }
+                : new Dictionary<string, object> { ["command"] = command, ["service"] = Dhcp4Service });
+            using var request = new StringContent(body, Encoding.UTF8);
+            request.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await _http.PostAsync(_endpoint, request, cancellation).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return KeaAnswer.Failed($"the Control Agent answered HTTP {(int)response.StatusCode} to {command}");
+            }
+
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false), new JsonDocumentOptions { MaxDepth = 256 });
+            var answer = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement[0] : document.RootElement;
+            var result = answer.TryGetProperty("result", out var r) && r.TryGetInt32(out var code) ? code : -1;
+            var text = answer.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            return result == 0
+                ? new KeaAnswer(answer.TryGetProperty("arguments", out var a) ? a.Clone() : null, null)
+                : KeaAnswer.Failed($"{command} failed: {text ?? $"result {result}"}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+        {
+            return KeaAnswer.Failed($"the control channel did not answer {command} ({e.Message})");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 }
 
 /// <summary>Where the Control Agent listens on the server and how to log in to it.</summary>
 public sealed record ControlAgentAccess(string Host, int Port, string? User, string? PasswordFile);
+
+/// <summary>What Kea answered a command: its arguments when it succeeded, else the reason in words.</summary>
+public sealed record KeaAnswer(JsonElement? Arguments, string? Problem)
+{
+    public bool Succeeded => Problem is null;
+
+    public static KeaAnswer Failed(string problem) => new(null, problem);
+}
