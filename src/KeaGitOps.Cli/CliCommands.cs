@@ -14,6 +14,7 @@ public static class CliCommands
         new DeployCommand().Build(),
         new HistoryCommand().Build(),
         new ImportCommand().Build(),
+        new StatusCommand().Build(),
         RulesCommand.Build(),
     };
 }
