@@ -25,7 +25,7 @@ public static class RunningConfigDrift
         var differences = new List<string>();
         foreach (var change in changes)
         {
-            if (KeaProvenance.IsAt(NamesOf(change)) || Renamed.Contains(change.Path))
+            if (KeaProvenance.IsAt(NamesOf(change).Take(3).ToList()) || Renamed.Contains(change.Path))
             {
                 continue;
             }
@@ -57,6 +57,7 @@ public static class RunningConfigDrift
         _ => KeaListKeys.KeyOf(listName, item),
     };
 
+    /// <summary>The change's path as member names and list positions; anything under the provenance object is keagitops' own (a render's commit and digests, not a setting).</summary>
     private static List<object> NamesOf(JsonChange change) =>
         change.Segments.Select(s => s.Name is { } name ? (object)name : s.Before ?? s.After ?? 0).ToList();
 
