@@ -15,6 +15,7 @@ public static class CliCommands
         new HistoryCommand().Build(),
         new ImportCommand().Build(),
         new StatusCommand().Build(),
+        new DrillCommand().Build(),
         RulesCommand.Build(),
     };
 }
