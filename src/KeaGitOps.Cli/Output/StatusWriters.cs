@@ -53,7 +53,7 @@ public sealed class StatusTableWriter(TextWriter output, bool color)
 
         WriteTable(rows);
 
-        var pools = report.Servers.SelectMany(s => s.Pools.Where(p => p.Pool is null || !SameAsSubnet(s.Pools, p)).Select(p => (s.Server, Pool: p))).ToList();
+        var pools = report.Servers.SelectMany(s => s.Pools.Where(p => !StatusEvaluator.RepeatsItsSubnet(s.Pools, p)).Select(p => (s.Server, Pool: p))).ToList();
         if (pools.Count > 0)
         {
             output.WriteLine();
@@ -98,10 +98,6 @@ public sealed class StatusTableWriter(TextWriter output, bool color)
             output.WriteLine($"{Paint(finding.Level.ToString().ToUpperInvariant(), LevelColour(finding.Level))} {finding}");
         }
     }
-
-    /// <summary>Kea numbers pools by pool-id (0 unless set): a pool entry equal to its whole subnet adds nothing to read.</summary>
-    private static bool SameAsSubnet(IReadOnlyList<PoolUse> pools, PoolUse pool) =>
-        pools.Any(p => p.Pool is null && p.SubnetId == pool.SubnetId && p.Total == pool.Total && p.Assigned == pool.Assigned && p.Declined == pool.Declined);
 
     private void WriteTable(List<string[]> rows)
     {

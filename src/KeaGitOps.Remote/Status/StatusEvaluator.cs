@@ -142,7 +142,7 @@ public static class StatusEvaluator
             }
         }
 
-        foreach (var pool in s.Pools)
+        foreach (var pool in s.Pools.Where(p => p.Pool is null || !RepeatsItsSubnet(s.Pools, p)))
         {
             var name = pool.Pool is null ? $"subnet {pool.Subnet ?? pool.SubnetId.ToString(CultureInfo.InvariantCulture)}" : $"subnet {pool.SubnetId} pool {pool.Range ?? pool.Pool.Value.ToString(CultureInfo.InvariantCulture)}";
             var used = $"{name} {pool.PercentUsed.ToString("0.#", CultureInfo.InvariantCulture)} % used ({pool.Assigned + pool.Declined} of {pool.Total})";
@@ -156,6 +156,13 @@ public static class StatusEvaluator
             }
         }
     }
+
+    /// <summary>
+    /// Kea numbers pools by pool-id (0 unless the config sets one), so a subnet whose pools share an id has
+    /// one pool entry equal to the subnet's: it adds nothing to read or to warn about twice.
+    /// </summary>
+    public static bool RepeatsItsSubnet(IReadOnlyList<PoolUse> pools, PoolUse pool) =>
+        pool.Pool is not null && pools.Any(p => p.Pool is null && p.SubnetId == pool.SubnetId && p.Total == pool.Total && p.Assigned == pool.Assigned && p.Declined == pool.Declined);
 
     /// <summary>"3.0.4" is release "3.0"; a version naming more than major.minor must match as far as it goes.</summary>
     public static bool SameRelease(string running, string wanted) =>
