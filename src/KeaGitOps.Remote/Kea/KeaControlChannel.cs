@@ -94,7 +94,14 @@ public sealed class KeaControlChannel : IDisposable
             }
 
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false), new JsonDocumentOptions { MaxDepth = 256 });
-            var answer = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement[0] : document.RootElement;
+            var answer = document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().FirstOrDefault()
+                : document.RootElement;
+            if (answer.ValueKind != JsonValueKind.Object)
+            {
+                return KeaAnswer.Failed($"the Control Agent's answer to {command} is not a Kea answer");
+            }
+
             var result = answer.TryGetProperty("result", out var r) && r.TryGetInt32(out var code) ? code : -1;
             var text = answer.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             return result == 0

@@ -96,7 +96,7 @@ public sealed class StatusCollector(Func<DeployTarget, CancellationToken, Task<I
             var statusGet = await channel.CallAsync("status-get", cancellation).ConfigureAwait(false);
             if (statusGet.Arguments is not { } state)
             {
-                return status with { ControlProblem = statusGet.Problem, Drift = drift };
+                return status with { ControlProblem = statusGet.Problem ?? "status-get answered without arguments", Drift = drift };
             }
 
             status = status with { Ha = KeaAnswers.Ha(state), UptimeSeconds = KeaAnswers.Uptime(state), SecondsSinceReload = KeaAnswers.SecondsSinceReload(state) };
@@ -121,7 +121,7 @@ public sealed class StatusCollector(Func<DeployTarget, CancellationToken, Task<I
             var statistics = await channel.CallAsync("statistic-get-all", cancellation).ConfigureAwait(false);
             if (statistics.Arguments is not { } numbers)
             {
-                return status with { ControlProblem = statistics.Problem, Drift = drift };
+                return status with { ControlProblem = statistics.Problem ?? "statistic-get-all answered without arguments", Drift = drift };
             }
 
             return status with { Drift = drift, Pools = KeaAnswers.Pools(numbers, running), Load = KeaAnswers.Load(numbers) };
