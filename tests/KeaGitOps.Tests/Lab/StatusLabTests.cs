@@ -86,6 +86,8 @@ public sealed class StatusLabTests : IDisposable
         _lab.RunOnServer(LabFixture.Server2, "kea-shell --host 127.0.0.1 --port 8001 --timeout 5 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 config-get </dev/null"
             + " | python3 -c 'import json,sys; a=json.load(sys.stdin)[0][\"arguments\"]; a.pop(\"hash\",None); a[\"Dhcp4\"][\"valid-lifetime\"]=7200; print(json.dumps(a)[1:-1])' >/tmp/config-set.json");
         Assert.Contains("\"result\": 0", _support.KeaShell(LabFixture.Server2, "config-set", "/tmp/config-set.json"), StringComparison.Ordinal);
+        // config-set reconfigures the HA hook too: the pair passes through waiting and syncing (a WARNING of its own) first.
+        _support.WaitForLoadBalancing();
 
         int code;
         string text;
