@@ -4,13 +4,14 @@
 #     Kea's own example configs (the import round-trip test reads them);
 #   - iproute2 and util-linux (namespaces for the config checks), openssh-server, debootstrap;
 #   - openssh-client (ssh-keygen makes the keys and hashed known_hosts the SSH tests check against);
+#   - python3-prometheus-client (the Prometheus project's parser reads status --format prometheus back);
 #   - a Debian 13 ("trixie") root with Kea 2.6 and a Debian testing ("forky") root with Kea 3.0
 #     (scripts/make-kea-root.sh), never installed on the host.
 # A package that cannot be installed is an error: the tests never skip a missing prerequisite.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(kea-dhcp4-server kea-ctrl-agent kea-admin kea-doc debootstrap openssh-server openssh-client iproute2 util-linux time)
+packages=(kea-dhcp4-server kea-ctrl-agent kea-admin kea-doc debootstrap openssh-server openssh-client iproute2 util-linux time python3-prometheus-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,8 @@ public static class CliCommands
         new DeployCommand().Build(),
         new HistoryCommand().Build(),
         new ImportCommand().Build(),
+        new StatusCommand().Build(),
+        new DrillCommand().Build(),
         RulesCommand.Build(),
     };
 }

@@ -21,7 +21,8 @@ if (parse.Errors.Count > 0)
 // ends). A deploy never lets a signal end the process: it stops before it replaces a server's live config,
 // and a server it already replaced is finished (or rolled back) and verified first, then the lock is
 // released and the summary printed. So a deploy is never killed on a timer after a signal either.
-var exitCode = parse.CommandResult.Command.Name == "deploy" ? await InvokeDeferringSignalsAsync(parse) : await parse.InvokeAsync();
+// drill failover likewise: a signal ends its waiting, and the server it stopped is restarted before it exits.
+var exitCode = parse.CommandResult.Command.Name is "deploy" or "failover" ? await InvokeDeferringSignalsAsync(parse) : await parse.InvokeAsync();
 KeaGitOps.Core.PhaseTimer.Report(Console.Error);
 return exitCode;
 
@@ -33,7 +34,9 @@ static async Task<int> InvokeDeferringSignalsAsync(ParseResult parse)
         signal.Cancel = true;
         if (!stop.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"keagitops: {signal.Signal} received: stopping at the next safe point (a server whose config was already replaced is finished or rolled back first)");
+            Console.Error.WriteLine(parse.CommandResult.Command.Name == "failover"
+                ? $"keagitops: {signal.Signal} received: ending the drill (a server it stopped is restarted and checked first)"
+                : $"keagitops: {signal.Signal} received: stopping at the next safe point (a server whose config was already replaced is finished or rolled back first)");
             stop.Cancel();
         }
     }

@@ -36,6 +36,9 @@ public static class KeaVersions
     /// Whether a server that reports <paramref name="running"/> (what <c>kea-dhcp4 -V</c> prints first, "3.0.4")
     /// is a release of <paramref name="version"/>: same major and minor number.
     /// </summary>
-    public static bool IsReleaseOf(string running, KeaVersion version) =>
-        running.Trim() is var text && (text == version.Name() || text.StartsWith(version.Name() + ".", StringComparison.Ordinal));
+    public static bool IsReleaseOf(string running, KeaVersion version) => IsReleaseOf(running, version.Name());
+
+    /// <summary>Whether <paramref name="running"/> ("3.0.4") is a release of <paramref name="wanted"/> ("3.0", or more precise: it must match as far as it goes).</summary>
+    public static bool IsReleaseOf(string running, string wanted) =>
+        running.Trim() is var text && (text == wanted || text.StartsWith(wanted + ".", StringComparison.Ordinal));
 }

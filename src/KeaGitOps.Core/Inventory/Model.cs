@@ -166,6 +166,8 @@ public sealed class DeploySettings : ModelObject
     [Key("restart-command")] public string? RestartCommand { get; set; }
     [Key("status-command")] public string? StatusCommand { get; set; }
     [Key("agent-restart-command")] public string? AgentRestartCommand { get; set; }
+    [Key("agent-status-command")] public string? AgentStatusCommand { get; set; }
+    [Key("stop-command")] public string? StopCommand { get; set; }
     [Key("ha-timeout")] public long? HaTimeout { get; set; }
     [Key("runtime-reservations")] public bool? RuntimeReservations { get; set; }
 }
@@ -189,6 +191,15 @@ public sealed record EffectiveDeploy(
     public static bool LoadsHostCmds(InventoryModel inventory) =>
         inventory.Kea.Version.ShipsHostCmds() && inventory.Deploy.RuntimeReservations != false;
 
+    private const string DefaultAgentStatusCommand = "systemctl is-active --quiet isc-kea-ctrl-agent";
+    private const string DefaultStopCommand = "systemctl stop isc-kea-dhcp4-server";
+
+    /// <summary>Exits 0 only while the Control Agent runs (status).</summary>
+    public string AgentStatusCommand { get; init; } = DefaultAgentStatusCommand;
+
+    /// <summary>Stops the DHCPv4 server (drill failover only).</summary>
+    public string StopCommand { get; init; } = DefaultStopCommand;
+
     public static EffectiveDeploy For(InventoryModel inventory, Server server)
     {
         var own = server.Deploy;
@@ -201,7 +212,11 @@ public sealed record EffectiveDeploy(
             own?.StatusCommand ?? shared.StatusCommand ?? "systemctl is-active --quiet isc-kea-dhcp4-server",
             own?.AgentRestartCommand ?? shared.AgentRestartCommand ?? "systemctl restart isc-kea-ctrl-agent",
             TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60),
-            LoadsHostCmds(inventory) && (own?.RuntimeReservations ?? true));
+            LoadsHostCmds(inventory) && (own?.RuntimeReservations ?? true))
+        {
+            AgentStatusCommand = own?.AgentStatusCommand ?? shared.AgentStatusCommand ?? DefaultAgentStatusCommand,
+            StopCommand = own?.StopCommand ?? shared.StopCommand ?? DefaultStopCommand,
+        };
     }
 }
 

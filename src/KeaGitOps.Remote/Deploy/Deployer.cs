@@ -16,7 +16,7 @@ public sealed record DeployOptions(bool DryRun, bool Force, string Owner);
 /// </summary>
 public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteHost>> connect, IDeployProgress progress)
 {
-    public const string LockDirectory = "/run/lock/keagitops";
+    public const string LockDirectory = DeployLock.Directory;
     private const string NewSuffix = ".keagitops-new";
     private const string BackupInfix = ".keagitops-backup-";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
@@ -83,11 +83,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         step = "lock";
         progress.Step(target.Name, step, LockDirectory);
-        var locked = await host.RunAsync($"mkdir {LockDirectory} 2>/dev/null && printf '%s\\n' {ShellQuote.Quote(options.Owner)} > {LockDirectory}/owner", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-        if (!locked.Succeeded)
+        if (await DeployLock.TryTakeAsync(host, options.Owner).ConfigureAwait(false) is { } owner)
         {
-            var owner = await host.RunAsync($"cat {LockDirectory}/owner 2>/dev/null", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-            return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner.Output.Trim()}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
+            return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
         }
 
         ServerReport result;
@@ -111,16 +109,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// <summary>Releases the lock; when that is impossible (the connection dropped) the report says how to release it by hand.</summary>
     private static async Task<ServerReport> UnlockAsync(IRemoteHost host, ServerReport result)
     {
-        try
+        if (await DeployLock.ReleaseAsync(host).ConfigureAwait(false))
         {
-            var unlocked = await host.RunAsync($"rm -rf {LockDirectory}", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-            if (unlocked.Succeeded)
-            {
-                return result;
-            }
-        }
-        catch (RemoteStepException)
-        {
+            return result;
         }
 
         return result with { Message = $"{result.Message}. The deploy lock could not be released: remove {LockDirectory} on {host.ServerName} once no deploy runs." };

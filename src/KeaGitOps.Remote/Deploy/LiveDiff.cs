@@ -1,5 +1,6 @@
 using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Kea;
+using KeaGitOps.Remote.Kea;
 
 namespace KeaGitOps.Remote.Deploy;
 
@@ -14,9 +15,14 @@ public static class LiveDiff
     /// A failed transfer of a file itself is a <see cref="RemoteStepException"/> (nothing is known); an include
     /// that cannot be read makes its file unreadable, as it would be to Kea.
     /// </summary>
-    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
+    /// <param name="refuseOtherVersion">whether a server running another Kea version than the inventory renders for is an error (diff, deploy) rather than a finding (status).</param>
+    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true)
     {
-        await RequireKeaVersionAsync(host, target, cancellation).ConfigureAwait(false);
+        if (refuseOtherVersion)
+        {
+            await RequireKeaVersionAsync(host, target, cancellation).ConfigureAwait(false);
+        }
+
         var server = new RemoteFileSource(host, cancellation);
         var comparisons = new List<ConfigComparison>();
         foreach (var file in target.Rendered.Files)
@@ -36,9 +42,7 @@ public static class LiveDiff
     /// </summary>
     private static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
     {
-        var answer = await host.RunAsync("kea-dhcp4 -V 2>/dev/null | head -n 1", TimeSpan.FromSeconds(15), cancellation).ConfigureAwait(false);
-        if (answer.Succeeded && answer.Output.Trim().Split(' ', 2)[0] is { Length: > 0 } running && char.IsAsciiDigit(running[0])
-            && !KeaVersions.IsReleaseOf(running, target.KeaVersion))
+        if (await RunningKeaVersion.ReadAsync(host, cancellation).ConfigureAwait(false) is { } running && !KeaVersions.IsReleaseOf(running, target.KeaVersion))
         {
             throw new RemoteStepException(
                 $"{target.Name} runs Kea {running}, but the inventory renders for kea.version \"{target.KeaVersion.Name()}\": set kea.version to the version the servers run (or upgrade {target.Name}) and render again");

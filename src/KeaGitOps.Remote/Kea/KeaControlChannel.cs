@@ -127,7 +127,11 @@ public sealed record KeaAnswer(int Result, string Text, JsonElement? Arguments)
 
     /// <summary>Not one of Kea's codes: the channel gave no readable answer.</summary>
     public const int NoAnswer = -1;
+
+    /// <summary>Why the command did not succeed, in words; null when it did.</summary>
+    public string? Problem => Result == Success ? null : Text;
 }
 
 /// <summary>Where the Control Agent listens on the server and how to log in to it.</summary>
 public sealed record ControlAgentAccess(string Host, int Port, string? User, string? PasswordFile);
+
