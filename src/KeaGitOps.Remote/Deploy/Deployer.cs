@@ -146,15 +146,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             // No restart, so neither the host's facts nor the partner's health can change what the
             // server serves: the file is tested as always, the reservations applied in memory.
             enter("upload and test");
-            if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
+            if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
             {
                 return report(ServerOutcome.Refused, runtimeRefusal, plan.ChangedNames);
-            }
-
-            if (cancellation.IsCancellationRequested)
-            {
-                await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
-                cancellation.ThrowIfCancellationRequested();
             }
 
             enter("runtime apply");
@@ -273,17 +267,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
 
         enter("upload and test");
-        if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } testRefusal)
+        if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } testRefusal)
         {
             return report(ServerOutcome.Refused, testRefusal, plan.ChangedNames);
-        }
-
-        // The last moment to stop for free: after the replacement the server is finished or rolled back,
-        // whatever arrives (Ctrl-C, SIGTERM).
-        if (cancellation.IsCancellationRequested)
-        {
-            await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
-            cancellation.ThrowIfCancellationRequested();
         }
 
         enter("backup and replace");
@@ -404,6 +390,26 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         return (true, $"{target.Name} is the only server answering DHCP clients (its HA state is {own}; {partnersSay}); restarting it would leave no DHCP server answering until it is back. Repair the partner first (deploy it alone with --server), or pass --force --server {target.Name} to restart {target.Name} anyway (every DHCP client goes unanswered while it restarts).");
     }
 
+
+    /// <summary>
+    /// Uploads and tests the new files (the refusal when the test fails), then takes the last moment to stop
+    /// for free: after the replacement the server is finished or rolled back, whatever arrives (Ctrl-C, SIGTERM).
+    /// </summary>
+    private async Task<string?> UploadTestOrStopAsync(DeployTarget target, IRemoteHost host, DeployPlan plan, CancellationToken cancellation)
+    {
+        if (await UploadAndTestAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (cancellation.IsCancellationRequested)
+        {
+            await RemoveUploadsAsync(target, host, plan).ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+        }
+
+        return null;
+    }
     /// <summary>Step 6: uploads each changed file beside its live one and runs Kea's config test on it; the refusal (Kea's own words) or null.</summary>
     private async Task<string?> UploadAndTestAsync(DeployTarget target, IRemoteHost host, DeployPlan plan, CancellationToken cancellation)
     {

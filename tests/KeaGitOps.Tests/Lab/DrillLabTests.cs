@@ -8,44 +8,17 @@ namespace KeaGitOps.Tests.Lab;
 
 /// <summary>keagitops drill failover against the lab's real Kea 3.0 pair: the whole drill, its refusal under a held lock, and its dry run.</summary>
 [Collection(LabCollection.Name)]
-public sealed partial class DrillLabTests : IDisposable
+public sealed partial class DrillLabTests(LabFixture lab, ITestOutputHelper output) : ServingPairLabTests(lab, output)
 {
-    private readonly LabFixture _lab;
-    private readonly ITestOutputHelper _output;
-    private readonly StatusLabSupport _support;
-    private readonly TempInventory _inventory;
-
-    public DrillLabTests(LabFixture lab, ITestOutputHelper output)
-    {
-        _lab = lab;
-        _output = output;
-        _support = new StatusLabSupport(lab, output);
-        _inventory = _support.CreateServingInventory();
-        Assert.Equal(ExitCodes.Success, _support.Deploy(_inventory, force: true));
-        _support.WaitForLoadBalancing();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            _support.Restore(_inventory);
-        }
-        finally
-        {
-            _inventory.Dispose();
-        }
-    }
-
     private (int ExitCode, string Output) Drill(string server, bool dryRun = false)
     {
         var console = new StringWriter();
-        var code = DrillCommand.RunAsync(new DirectoryInfo(_inventory.Folder), null, server, yes: true, dryRun, console, CancellationToken.None).GetAwaiter().GetResult();
-        _output.WriteLine($"drill (exit {code}):\n{console}");
+        var code = DrillCommand.RunAsync(new DirectoryInfo(Inventory.Folder), null, server, yes: true, dryRun, console, CancellationToken.None).GetAwaiter().GetResult();
+        Output.WriteLine($"drill (exit {code}):\n{console}");
         return (code, console.ToString());
     }
 
-    private string DaemonPid(string server) => _lab.RunOnServer(server, "cat /run/kea/kea-lab-kea-dhcp4.pid").Stdout.Trim();
+    private string DaemonPid(string server) => Lab.RunOnServer(server, "cat /run/kea/kea-lab-kea-dhcp4.pid").Stdout.Trim();
 
     [Fact]
     public void The_drill_stops_the_primary_sees_the_secondary_take_over_and_leaves_both_load_balancing()
@@ -63,14 +36,14 @@ public sealed partial class DrillLabTests : IDisposable
         Assert.Contains("kea-dhcp-2 reports partner-down and answers", text, StringComparison.Ordinal);
         Assert.Matches(PassedLine(), text);
         Assert.NotEqual(pid, DaemonPid(LabFixture.Server1));
-        Assert.All(LabFixture.Servers, s => Assert.Equal("load-balancing", _support.HaState(s)));
-        Assert.All(LabFixture.Servers, s => Assert.Empty(_lab.RunOnServer(s, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim()));
+        Assert.All(LabFixture.Servers, s => Assert.Equal("load-balancing", Support.HaState(s)));
+        Assert.All(LabFixture.Servers, s => Assert.Empty(Lab.RunOnServer(s, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim()));
     }
 
     [Fact]
     public void The_drill_refuses_while_a_deploy_holds_the_lock_and_stops_nothing()
     {
-        _lab.RunOnServer(LabFixture.Server2, "mkdir -p /run/lock/keagitops && echo 'alice@laptop pid 4242' > /run/lock/keagitops/owner");
+        Lab.RunOnServer(LabFixture.Server2, "mkdir -p /run/lock/keagitops && echo 'alice@laptop pid 4242' > /run/lock/keagitops/owner");
         var pids = LabFixture.Servers.Select(DaemonPid).ToList();
 
         var (code, text) = Drill(LabFixture.Server1);
@@ -79,8 +52,8 @@ public sealed partial class DrillLabTests : IDisposable
         Assert.Contains("refused: a deploy holds the lock on kea-dhcp-2 (alice@laptop pid 4242)", text, StringComparison.Ordinal);
         Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
         // The lock it did take on kea-dhcp-1 is released; the other's holder keeps its own.
-        Assert.Empty(_lab.RunOnServer(LabFixture.Server1, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim());
-        Assert.Contains("alice@laptop", _lab.RunOnServer(LabFixture.Server2, "cat /run/lock/keagitops/owner").Stdout, StringComparison.Ordinal);
+        Assert.Empty(Lab.RunOnServer(LabFixture.Server1, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim());
+        Assert.Contains("alice@laptop", Lab.RunOnServer(LabFixture.Server2, "cat /run/lock/keagitops/owner").Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,10 +53,11 @@ public sealed partial class StatusLabSupport(LabFixture lab, ITestOutputHelper o
         return inventory;
     }
 
-    public int Deploy(TempInventory inventory, bool force = false)
+    /// <summary>A plain deploy: from any state the tests leave (a server stopped, a config set by hand) it repairs the pair without --force.</summary>
+    public int Deploy(TempInventory inventory)
     {
         var console = new StringWriter();
-        var code = DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, null, dryRun: false, force, console, CancellationToken.None, allowDirty: true).GetAwaiter().GetResult();
+        var code = DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, null, dryRun: false, force: false, console, CancellationToken.None, allowDirty: true).GetAwaiter().GetResult();
         output.WriteLine("deploy:\n" + console);
         return code;
     }
@@ -101,7 +102,7 @@ public sealed partial class StatusLabSupport(LabFixture lab, ITestOutputHelper o
             lab.RunOnServer(server, "rm -rf /run/lock/keagitops; kea-lab-service start isc-kea-dhcp4-server; kea-lab-service start isc-kea-ctrl-agent");
         }
 
-        Assert.Equal(ExitCodes.Success, Deploy(inventory, force: true));
+        Assert.Equal(ExitCodes.Success, Deploy(inventory));
         WaitForLoadBalancing();
     }
 
@@ -120,4 +121,52 @@ public sealed partial class StatusLabSupport(LabFixture lab, ITestOutputHelper o
 
     [GeneratedRegex(@"^received packets: (\d+)", RegexOptions.Multiline)]
     private static partial Regex ReceivedPackets();
+}
+
+/// <summary>
+/// A lab test class whose every test starts from the pair serving the lab's subnet (deployed, both
+/// load-balancing) and leaves the lab that way (<see cref="StatusLabSupport.Restore"/>), whatever it did.
+/// </summary>
+public abstract class ServingPairLabTests : IDisposable
+{
+    protected ServingPairLabTests(LabFixture lab, ITestOutputHelper output)
+    {
+        Lab = lab;
+        Output = output;
+        Support = new StatusLabSupport(lab, output);
+        Inventory = Support.CreateServingInventory();
+        Assert.Equal(ExitCodes.Success, Support.Deploy(Inventory));
+        Support.WaitForLoadBalancing();
+    }
+
+    protected LabFixture Lab { get; }
+
+    protected ITestOutputHelper Output { get; }
+
+    protected StatusLabSupport Support { get; }
+
+    protected TempInventory Inventory { get; }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
+        try
+        {
+            Support.Restore(Inventory);
+        }
+        finally
+        {
+            Inventory.Dispose();
+        }
+    }
 }

@@ -13,33 +13,8 @@ namespace KeaGitOps.Tests.Lab;
 /// Prometheus output read back by the Prometheus project's parser.
 /// </summary>
 [Collection(LabCollection.Name)]
-public sealed class StatusLabTests : IDisposable
+public sealed class StatusLabTests(LabFixture lab, ITestOutputHelper output) : ServingPairLabTests(lab, output)
 {
-    private readonly LabFixture _lab;
-    private readonly StatusLabSupport _support;
-    private readonly TempInventory _inventory;
-
-    public StatusLabTests(LabFixture lab, ITestOutputHelper output)
-    {
-        _lab = lab;
-        _support = new StatusLabSupport(lab, output);
-        _inventory = _support.CreateServingInventory();
-        Assert.Equal(ExitCodes.Success, _support.Deploy(_inventory, force: true));
-        _support.WaitForLoadBalancing();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            _support.Restore(_inventory);
-        }
-        finally
-        {
-            _inventory.Dispose();
-        }
-    }
-
     private static JsonElement Server(JsonElement status, string name) =>
         status.GetProperty("servers").EnumerateArray().Single(s => s.GetProperty("server").GetString() == name);
 
@@ -49,13 +24,13 @@ public sealed class StatusLabTests : IDisposable
     [Fact]
     public void After_perfdhcp_traffic_the_leases_match_what_it_received_and_both_servers_gave_some()
     {
-        var before = _support.StatusJson(_inventory);
+        var before = Support.StatusJson(Inventory);
         // Twelve clients (a base MAC of this run's own) asking 150 times: every one gets a lease, most renew it.
         var baseMac = $"02:6b:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}:00:00";
 
-        var acked = _support.Perfdhcp(baseMac, clients: 12, rate: 50, seconds: 3);
+        var acked = Support.Perfdhcp(baseMac, clients: 12, rate: 50, seconds: 3);
 
-        var after = _support.StatusJson(_inventory);
+        var after = Support.StatusJson(Inventory);
         Assert.True(acked > 12, $"perfdhcp received {acked} ACKs");
         var acksGiven = 0L;
         foreach (var name in LabFixture.Servers)
@@ -72,7 +47,7 @@ public sealed class StatusLabTests : IDisposable
         }
 
         Assert.Equal(acked, acksGiven);
-        var (code, text) = _support.Status(_inventory);
+        var (code, text) = Support.Status(Inventory);
         Assert.Equal(ExitCodes.Success, code);
         Assert.StartsWith("KEAGITOPS OK - healthy: load-balancing on both", text, StringComparison.Ordinal);
         Assert.Matches(@"load split \(since each daemon started\): kea-dhcp-1 \d+ acks \(\d+ %\), kea-dhcp-2 \d+ acks \(\d+ %\)", text);
@@ -83,22 +58,22 @@ public sealed class StatusLabTests : IDisposable
     public void A_config_set_through_the_agent_is_a_drift_of_the_running_config_naming_the_setting()
     {
         // As Stork (or a person) would: read the running config, change a value, set it.
-        _lab.RunOnServer(LabFixture.Server2, "kea-shell --host 127.0.0.1 --port 8001 --timeout 5 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 config-get </dev/null"
+        Lab.RunOnServer(LabFixture.Server2, "kea-shell --host 127.0.0.1 --port 8001 --timeout 5 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 config-get </dev/null"
             + " | python3 -c 'import json,sys; a=json.load(sys.stdin)[0][\"arguments\"]; a.pop(\"hash\",None); a[\"Dhcp4\"][\"valid-lifetime\"]=7200; print(json.dumps(a)[1:-1])' >/tmp/config-set.json");
-        Assert.Contains("\"result\": 0", _support.KeaShell(LabFixture.Server2, "config-set", "/tmp/config-set.json"), StringComparison.Ordinal);
+        Assert.Contains("\"result\": 0", Support.KeaShell(LabFixture.Server2, "config-set", "/tmp/config-set.json"), StringComparison.Ordinal);
         // config-set reconfigures the HA hook too: the pair passes through waiting and syncing (a WARNING of its own) first.
-        _support.WaitForLoadBalancing();
+        Support.WaitForLoadBalancing();
 
         int code;
         string text;
         try
         {
-            (code, text) = _support.Status(_inventory);
+            (code, text) = Support.Status(Inventory);
         }
         finally
         {
             // The file is unchanged, so the restoring deploy would restart nothing: reload the file here.
-            _lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
+            Lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
         }
 
         Assert.Equal(ExitCodes.CheckWarning, code);
@@ -110,10 +85,10 @@ public sealed class StatusLabTests : IDisposable
     [Fact]
     public void A_hand_edit_of_the_file_shows_against_the_inventory_its_own_digest_and_the_running_config()
     {
-        _lab.RunOnServer(LabFixture.Server1, "sed -i 's/\"valid-lifetime\": 86400/\"valid-lifetime\": 3600/' /etc/kea/kea-dhcp4.conf");
+        Lab.RunOnServer(LabFixture.Server1, "sed -i 's/\"valid-lifetime\": 86400/\"valid-lifetime\": 3600/' /etc/kea/kea-dhcp4.conf");
 
-        var (code, text) = _support.Status(_inventory);
-        var json = _support.StatusJson(_inventory);
+        var (code, text) = Support.Status(Inventory);
+        var json = Support.StatusJson(Inventory);
 
         Assert.Equal(ExitCodes.CheckWarning, code);
         Assert.Contains("kea-dhcp-1: the live kea-dhcp4.conf differs from what the inventory renders now (1 change)", text, StringComparison.Ordinal);
@@ -128,9 +103,9 @@ public sealed class StatusLabTests : IDisposable
     [Fact]
     public void A_server_whose_kea_dhcp4_is_down_is_CRITICAL_exit_2()
     {
-        _lab.RunOnServer(LabFixture.Server2, "kea-lab-service stop isc-kea-dhcp4-server");
+        Lab.RunOnServer(LabFixture.Server2, "kea-lab-service stop isc-kea-dhcp4-server");
 
-        var (code, text) = _support.Status(_inventory);
+        var (code, text) = Support.Status(Inventory);
 
         Assert.Equal(ExitCodes.CheckCritical, code);
         Assert.StartsWith("KEAGITOPS CRITICAL - kea-dhcp-2: kea-dhcp4 is not running", text, StringComparison.Ordinal);
@@ -140,7 +115,7 @@ public sealed class StatusLabTests : IDisposable
     [Fact]
     public void Prometheus_output_of_the_live_pair_parses_with_the_real_client_library()
     {
-        var (code, text) = _support.Status(_inventory, StatusFormat.Prometheus);
+        var (code, text) = Support.Status(Inventory, StatusFormat.Prometheus);
 
         var samples = StatusOutputTests.ParseWithPrometheusClient(text);
 
