@@ -58,7 +58,8 @@ public sealed class KeaSettingsRules : IInventoryRule
 
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
-        var table = KeaKeyTable.For(inventory.Kea.Version);
+        // Loaded on first use only: most inventories (every large one) have no Kea keys outside the typed ones.
+        var table = new Lazy<KeaKeyTable>(() => KeaKeyTable.For(inventory.Kea.Version));
         var version = inventory.Kea.Version.Name();
         Check(inventory, table, version, diagnostics);
         Check(inventory.HighAvailability, table, version, diagnostics);
@@ -96,13 +97,14 @@ public sealed class KeaSettingsRules : IInventoryRule
         }
     }
 
-    private static void Check(ModelObject owner, KeaKeyTable table, string version, DiagnosticBag diagnostics)
+    private static void Check(ModelObject owner, Lazy<KeaKeyTable> lazyTable, string version, DiagnosticBag diagnostics)
     {
         if (owner.KeaKeys.Count == 0)
         {
             return;
         }
 
+        var table = lazyTable.Value;
         var path = owner.GetType().GetCustomAttribute<KeaScopeAttribute>()!.Path;
         var scope = Resolve(table, path);
         var scopeName = string.Join('.', path);
