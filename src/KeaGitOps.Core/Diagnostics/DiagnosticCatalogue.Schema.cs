@@ -2,10 +2,10 @@ namespace KeaGitOps.Core.Diagnostics;
 
 public static partial class DiagnosticCatalogue
 {
-    /// <param name="derived">why the key is never typed, for Kea keys the inventory derives (this-server-name…).</param>
+    /// <param name="derived">where the value comes from, for Kea keys the inventory derives (this-server-name…).</param>
     public static Diagnostic UnknownKeyFound(SourceLocation at, string key, string where, IReadOnlyCollection<string> allowed, string? derived = null) =>
         Create(UnknownKey, at, derived is not null
-            ? $"'{key}' is not written in the inventory: {derived}."
+            ? $"'{key}' is not written in the inventory: {derived}; remove the key."
             : allowed.Count == 0
                 ? $"unknown key '{key}' in {where}; nothing may be added here."
                 : $"unknown key '{key}' in {where}; allowed keys: {string.Join(", ", allowed)}.");

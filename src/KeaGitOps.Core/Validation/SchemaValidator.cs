@@ -75,14 +75,6 @@ public sealed class SchemaValidator
     }
 
     /// <param name="pathPrefix">where the validated token sits in the inventory, when it was validated on its own.</param>
-    /// <summary>Kea keys that the inventory never types because they are derived from servers[].</summary>
-    private static readonly Dictionary<string, string> DerivedKeys = new(StringComparer.Ordinal)
-    {
-        ["this-server-name"] = "each server's config names itself from servers[].name when rendered; remove the key",
-        ["peers"] = "the HA peers are servers[]; remove the key",
-        ["url"] = "each peer URL is derived from servers[].address and high-availability.port; remove the key",
-    };
-
     private static Diagnostic ToDiagnostic(ValidationError error, Dictionary<JToken, SourceLocation> places, string? pathPrefix = null)
     {
         var at = LocationOf(error.Token, places);
@@ -99,7 +91,7 @@ public sealed class SchemaValidator
 
                 return SecretKeys.IsSecretLike(key)
                     ? DiagnosticCatalogue.SecretKey(at, key)
-                    : DiagnosticCatalogue.UnknownKeyFound(at, key, ParentPath(path), allowed, DerivedKeys.GetValueOrDefault(key));
+                    : DiagnosticCatalogue.UnknownKeyFound(at, key, ParentPath(path), allowed, Rules.KeaSettingsRules.DerivedOrigin(key));
             case ValidationErrorKind.PropertyRequired:
                 return DiagnosticCatalogue.MissingKeyFound(at, error.Property ?? "?", ParentPath(path));
             case ValidationErrorKind.StringExpected:

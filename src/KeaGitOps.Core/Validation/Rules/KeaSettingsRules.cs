@@ -36,6 +36,10 @@ public sealed class KeaSettingsRules : IInventoryRule
             ["this-server-name"] = "each server's config names itself from servers[].name when rendered",
             ["peers"] = "the HA peers are servers[] (name, address, role); their URLs come from servers[].address and high-availability.port",
         },
+        ["high-availability.peers"] = new(StringComparer.Ordinal)
+        {
+            ["url"] = "each peer URL is derived from servers[].address and high-availability.port",
+        },
         ["Control-agent"] = new(StringComparer.Ordinal)
         {
             ["http-host"] = "the agent's address is control-agent.host (or servers[].control-agent.host where the servers' differ)",
@@ -55,6 +59,10 @@ public sealed class KeaSettingsRules : IInventoryRule
         ["rebind"] = "rebind-timer",
         ["reservation-mode"] = "reservations-global / reservations-in-subnet / reservations-out-of-pool",
     };
+
+    /// <summary>Where a derived key's value comes from, wherever it is written (the schema asks for keys written where no Kea key goes); null for any other key.</summary>
+    public static string? DerivedOrigin(string key) =>
+        DerivedKeys.Values.Select(keys => keys.GetValueOrDefault(key)).FirstOrDefault(origin => origin is not null);
 
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
@@ -119,7 +127,7 @@ public sealed class KeaSettingsRules : IInventoryRule
 
             if (DerivedKeys.TryGetValue(scopeName, out var derived) && derived.TryGetValue(key, out var origin))
             {
-                diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(entry.Key.Location, key, scopeName, [], origin + "; remove the key"));
+                diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(entry.Key.Location, key, scopeName, [], origin));
                 continue;
             }
 
@@ -175,7 +183,7 @@ public sealed class KeaSettingsRules : IInventoryRule
                 if (hook.Find("library") is { Value: ScalarNode library } && KeaHooks.IsDerived(library.Value))
                 {
                     diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(library.Location, KeaHooks.FileName(library.Value), "hooks-libraries", [],
-                        "keagitops loads it itself, with its parameters from the inventory's typed keys (high-availability, servers); list only other hook libraries here, and remove this one"));
+                        "keagitops loads it itself, with its parameters from the inventory's typed keys (high-availability, servers); list only other hook libraries here"));
                 }
             }
         }
@@ -186,7 +194,7 @@ public sealed class KeaSettingsRules : IInventoryRule
             {
                 if (derived.TryGetValue(member.Key.Value, out var origin))
                 {
-                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(member.Key.Location, member.Key.Value, $"{scopeName}.{key}", [], origin + "; remove the key"));
+                    diagnostics.Add(DiagnosticCatalogue.UnknownKeyFound(member.Key.Location, member.Key.Value, $"{scopeName}.{key}", [], origin));
                 }
             }
         }
