@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea;
 
 namespace KeaGitOps.Core.Rendering;
 
@@ -28,6 +30,87 @@ public sealed class KeaKeysOverlay
     public List<(string List, Func<JsonElement, bool> Matches, KeaKeysOverlay Overlay)> Items { get; } = [];
 
     public bool IsEmpty => Members.Count == 0 && Appended.Count == 0 && Children.Values.All(c => c.IsEmpty) && Items.All(i => i.Overlay.IsEmpty);
+
+    /// <summary>
+    /// The overlays of an inventory, by output file: where each typed section's Kea keys go in Kea's config
+    /// (the top level and control-socket and lease-database in Dhcp4, a subnet by its id, the relationship
+    /// in the HA hook's parameters, the agent's own map). The same for every server.
+    /// </summary>
+    public static IReadOnlyDictionary<string, KeaKeysOverlay> For(InventoryModel inventory) =>
+        new Dictionary<string, KeaKeysOverlay>(StringComparer.Ordinal)
+        {
+            [TemplateSet.Dhcp4] = Dhcp4Overlay(inventory),
+            [TemplateSet.ControlAgent] = ControlAgentOverlay(inventory),
+        };
+
+    private static KeaKeysOverlay Dhcp4Overlay(InventoryModel inventory)
+    {
+        var dhcp4 = new KeaKeysOverlay();
+        foreach (var (key, node) in inventory.KeaKeys)
+        {
+            var value = KeaKeysJson.Value(node);
+            if (key.Value == "hooks-libraries" && value is JsonArray hooks)
+            {
+                dhcp4.Appended[key.Value] = hooks;
+            }
+            else
+            {
+                dhcp4.Members[key.Value] = value;
+            }
+        }
+
+        AddMap(dhcp4, "control-socket", inventory.ControlSocket.KeaKeys);
+        AddMap(dhcp4, "lease-database", inventory.LeaseDatabase.KeaKeys);
+        foreach (var subnet in inventory.Subnets)
+        {
+            if (subnet.KeaKeys.Count > 0 && subnet.Id is { } id)
+            {
+                var overlay = new KeaKeysOverlay();
+                AddMembers(overlay, subnet.KeaKeys);
+                dhcp4.Items.Add(("subnet4", item => item.TryGetProperty("id", out var itemId) && itemId.TryGetInt64(out var value) && value == id, overlay));
+            }
+        }
+
+        if (inventory.HighAvailability.KeaKeys.Count > 0)
+        {
+            var relationship = new KeaKeysOverlay();
+            AddMembers(relationship, inventory.HighAvailability.KeaKeys);
+            var hook = new KeaKeysOverlay();
+            hook.Child("parameters").Items.Add(("high-availability", _ => true, relationship));
+            dhcp4.Items.Add(("hooks-libraries", item => item.TryGetProperty("library", out var library) && library.ValueKind == JsonValueKind.String
+                && KeaHooks.FileName(library.GetString()!) == KeaHooks.HighAvailability, hook));
+        }
+
+        var root = new KeaKeysOverlay();
+        root.Children["Dhcp4"] = dhcp4;
+        return root;
+    }
+
+    private static KeaKeysOverlay ControlAgentOverlay(InventoryModel inventory)
+    {
+        var agent = new KeaKeysOverlay();
+        AddMembers(agent, inventory.ControlAgent.KeaKeys);
+        var root = new KeaKeysOverlay();
+        root.Children["Control-agent"] = agent;
+        return root;
+    }
+
+    private static void AddMembers(KeaKeysOverlay overlay, IReadOnlyList<MappingEntry> keys)
+    {
+        foreach (var (key, value) in keys)
+        {
+            overlay.Members[key.Value] = KeaKeysJson.Value(value);
+        }
+    }
+
+    /// <summary>A typed section's Kea keys, merged into the map the template writes for it.</summary>
+    private static void AddMap(KeaKeysOverlay overlay, string member, IReadOnlyList<MappingEntry> keys)
+    {
+        if (keys.Count > 0)
+        {
+            overlay.Members[member] = KeaKeysJson.Object(keys);
+        }
+    }
 
     public KeaKeysOverlay Child(string member) =>
         Children.TryGetValue(member, out var child) ? child : Children[member] = new KeaKeysOverlay();

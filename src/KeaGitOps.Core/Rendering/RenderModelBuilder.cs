@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Kea;
@@ -26,83 +24,11 @@ public sealed class RenderModelBuilder
     {
         _inventory = inventory;
         _shared = Shared(inventory, inventoryDigest, revision);
-        Overlays = new Dictionary<string, KeaKeysOverlay>(StringComparer.Ordinal)
-        {
-            [TemplateSet.Dhcp4] = Dhcp4Overlay(inventory),
-            [TemplateSet.ControlAgent] = ControlAgentOverlay(inventory),
-        };
+        Overlays = KeaKeysOverlay.For(inventory);
     }
 
     /// <summary>Kea's own keys written in the inventory, by output file, to lay over each template's output (the same for every server).</summary>
     public IReadOnlyDictionary<string, KeaKeysOverlay> Overlays { get; }
-
-    private static KeaKeysOverlay Dhcp4Overlay(InventoryModel inventory)
-    {
-        var dhcp4 = new KeaKeysOverlay();
-        foreach (var (key, value) in KeaKeysJson.Object(inventory.KeaKeys))
-        {
-            if (key == "hooks-libraries" && value is JsonArray hooks)
-            {
-                dhcp4.Appended[key] = (JsonArray)hooks.DeepClone();
-            }
-            else
-            {
-                dhcp4.Members[key] = value?.DeepClone();
-            }
-        }
-
-        AddMap(dhcp4, "control-socket", inventory.ControlSocket.KeaKeys);
-        AddMap(dhcp4, "lease-database", inventory.LeaseDatabase.KeaKeys);
-        foreach (var subnet in inventory.Subnets)
-        {
-            if (subnet.KeaKeys.Count > 0 && subnet.Id is { } id)
-            {
-                var overlay = new KeaKeysOverlay();
-                AddMembers(overlay, subnet.KeaKeys);
-                dhcp4.Items.Add(("subnet4", item => item.TryGetProperty("id", out var itemId) && itemId.TryGetInt64(out var value) && value == id, overlay));
-            }
-        }
-
-        if (inventory.HighAvailability.KeaKeys.Count > 0)
-        {
-            var relationship = new KeaKeysOverlay();
-            AddMembers(relationship, inventory.HighAvailability.KeaKeys);
-            var hook = new KeaKeysOverlay();
-            hook.Child("parameters").Items.Add(("high-availability", _ => true, relationship));
-            dhcp4.Items.Add(("hooks-libraries", item => item.TryGetProperty("library", out var library) && library.ValueKind == JsonValueKind.String
-                && KeaHooks.FileName(library.GetString()!) == KeaHooks.HighAvailability, hook));
-        }
-
-        var root = new KeaKeysOverlay();
-        root.Children["Dhcp4"] = dhcp4;
-        return root;
-    }
-
-    private static KeaKeysOverlay ControlAgentOverlay(InventoryModel inventory)
-    {
-        var agent = new KeaKeysOverlay();
-        AddMembers(agent, inventory.ControlAgent.KeaKeys);
-        var root = new KeaKeysOverlay();
-        root.Children["Control-agent"] = agent;
-        return root;
-    }
-
-    private static void AddMembers(KeaKeysOverlay overlay, IReadOnlyList<MappingEntry> keys)
-    {
-        foreach (var (key, value) in KeaKeysJson.Object(keys))
-        {
-            overlay.Members[key] = value?.DeepClone();
-        }
-    }
-
-    /// <summary>A typed section's Kea keys, merged into the map the template writes for it.</summary>
-    private static void AddMap(KeaKeysOverlay overlay, string member, IReadOnlyList<MappingEntry> keys)
-    {
-        if (keys.Count > 0)
-        {
-            overlay.Members[member] = KeaKeysJson.Object(keys);
-        }
-    }
 
     public RenderModel For(Server server) => _shared with
     {

@@ -51,7 +51,7 @@ internal static class ReservationSection
             else
             {
                 // More than a comment: the whole user-context as Kea's key (a comment alongside it would be written twice).
-                c.KeepKeaKeys(reservation, path, (key, value) => keaKeys.Add(new Setting(key, value)), [.. reservation.EnumerateObject().Select(m => m.Name).Where(n => n != "user-context")]);
+                keaKeys.Add(new Setting("user-context", c.WithoutSecrets(context, path + ".user-context")));
             }
         }
 
