@@ -87,7 +87,7 @@ public sealed class DiffCommand
                 results.Add(new { server = target.Name, error = e.Message });
                 if (format != OutputFormat.Json)
                 {
-                    console.WriteLine($"{target.Name}: {e.Message}");
+                    console.WriteLine($"{target.Name}: connect: {e.Message}");
                 }
             }
         }
