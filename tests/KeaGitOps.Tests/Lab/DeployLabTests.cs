@@ -258,9 +258,9 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.All(LabFixture.Servers, server => Assert.Contains("\"valid-lifetime\": 90010", Live(server), StringComparison.Ordinal));
         // Not hitless yet: unanswered DISCOVERs around the hand-back vary from run to run (3 of ~135 to 20 of
         // ~100 measured, about what a plain restart loses), so they are reported, not bounded. A client that
-        // already has an offer keeps its lease: at most the one REQUEST whose lease update the partner sends
-        // the moment the server stops, before it has noticed.
-        Assert.True(_lastProbe!.Request.Drops <= 1, _lastProbe.ToString());
+        // already has an offer keeps its lease: at most one REQUEST per restarted server, whose lease update the
+        // partner sends the moment the server stops, before it has noticed (2 seen in a CI run, 1 in others).
+        Assert.True(_lastProbe!.Request.Drops <= LabFixture.Servers.Count, _lastProbe.ToString());
     }
 
     [Fact]
