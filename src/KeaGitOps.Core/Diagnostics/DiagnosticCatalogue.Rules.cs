@@ -38,8 +38,8 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic MacMalformed(SourceLocation at, string mac, string problem) =>
         Create(MalformedMac, at, $"hw-address '{mac}' {problem}.");
 
-    public static Diagnostic ClientIdMalformed(SourceLocation at, string clientId) =>
-        Create(MalformedClientId, at, $"client-id '{clientId}' is neither hex octets (01:aa:bb:cc:dd:ee:ff) nor a quoted string ('text'); Kea would refuse it.");
+    public static Diagnostic IdentifierMalformed(SourceLocation at, string keaName, string value) =>
+        Create(MalformedClientId, at, $"{keaName} '{value}' is neither hex octets (01:aa:bb:cc:dd:ee:ff) nor a quoted string ('text'); Kea would refuse it.");
 
     public static Diagnostic HostnameTwice(SourceLocation at, string hostname, SourceLocation first) =>
         Create(DuplicateHostname, at, $"hostname '{hostname}' is already reserved at {first}; give each device its own name.", first);
@@ -47,10 +47,13 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic PoolMalformed(SourceLocation at, string pool) =>
         Create(MalformedPool, at, $"pool '{pool}' is not 'FIRST - LAST' (FIRST not after LAST) or a network prefix such as 192.168.1.128/25.");
 
-    public static Diagnostic IdentifierCount(SourceLocation at, bool hasBoth) =>
-        Create(ReservationIdentifier, at, hasBoth
-            ? "this reservation has both hw-address and client-id; Kea matches on one identifier. Keep one."
-            : "this reservation has no identifier; add hw-address (or client-id) so Kea knows which client it is for.");
+    /// <param name="written">the identifiers the reservation has (Kea names), none or more than one.</param>
+    public static Diagnostic IdentifierCount(SourceLocation at, IReadOnlyList<string> written) =>
+        Create(ReservationIdentifier, at, written.Count > 1
+            ? $"this reservation has {Names(written)}; Kea matches on one identifier. Keep one."
+            : "this reservation has no identifier; add hw-address (or client-id, duid, circuit-id, flex-id) so Kea knows which client it is for.");
+
+    private static string Names(IReadOnlyList<string> names) => names.Count == 2 ? $"both {names[0]} and {names[1]}" : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
     public static Diagnostic HostnameInvalid(SourceLocation at, string hostname) =>
         Create(InvalidHostname, at, $"hostname '{hostname}' is not a valid DNS name; use letters, digits and inner hyphens, labels separated by dots.");

@@ -55,7 +55,7 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo DuplicateReservedAddress = Rule("KGO201", Severity.Error, "Address reserved twice",
         "Two devices would be promised one address (the user's 192.168.1.74 incident); Kea also refuses to load it.");
     public static readonly RuleInfo DuplicateIdentifier = Rule("KGO202", Severity.Error, "Identifier reserved twice",
-        "The same hw-address or client-id twice in a subnet: Kea refuses to load the config.");
+        "The same identifier (hw-address, client-id, duid, circuit-id or flex-id) twice in a subnet: Kea refuses to load the config.");
     public static readonly RuleInfo ReservationOutsideSubnet = Rule("KGO203", Severity.Error, "Reservation outside its subnet",
         "Kea refuses a reservation whose address is not in the subnet it is declared in.");
     public static readonly RuleInfo ReservationsInPool = Rule("KGO204", Severity.Warning, "Reservations inside a dynamic pool",
@@ -77,7 +77,7 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo MalformedPool = Rule("KGO212", Severity.Error, "Malformed pool",
         "A pool is written 'FIRST - LAST' or as a prefix inside the subnet, with FIRST not after LAST.");
     public static readonly RuleInfo ReservationIdentifier = Rule("KGO213", Severity.Error, "Reservation needs exactly one identifier",
-        "Kea matches a reservation by exactly one identifier: give hw-address or client-id, not both, not neither.");
+        "Kea matches a reservation by exactly one identifier: give one of hw-address, client-id, duid, circuit-id or flex-id, not two, not none.");
     public static readonly RuleInfo InvalidHostname = Rule("KGO214", Severity.Error, "Invalid hostname",
         "Hostnames are DNS labels (letters, digits, hyphens; 63 characters a label); anything else breaks DNS updates.");
     public static readonly RuleInfo ReservedNetworkOrBroadcast = Rule("KGO215", Severity.Error, "Reservation on the network or broadcast address",
@@ -86,8 +86,8 @@ public static partial class DiagnosticCatalogue
         "The address is a DHCP server's own or the subnet's router: a device given it would take that host off the network.");
     public static readonly RuleInfo EmptySubnet = Rule("KGO217", Severity.Warning, "Subnet with no pools and no reservations",
         "Kea would never hand out an address in it.", stork: "dispensable_subnet");
-    public static readonly RuleInfo MalformedClientId = Rule("KGO218", Severity.Error, "Malformed client-id",
-        "Kea reads a client-id as hexadecimal bytes separated by colons, or a quoted string in single quotes.");
+    public static readonly RuleInfo MalformedClientId = Rule("KGO218", Severity.Error, "Malformed identifier",
+        "Kea reads a client-id, duid, circuit-id or flex-id as hexadecimal bytes (separated by colons or spaces, or unseparated), or as a string in single quotes.");
     public static readonly RuleInfo DeviceReservedTwice = Rule("KGO219", Severity.Error, "One device reserved by two identifiers",
         "A client-id derived from a reserved hw-address (01 and the MAC, the bare MAC, or an RFC 4361 DUID built from it) is the same device: Kea checks hw-address first, so the client-id reservation never takes effect and its address is withheld from every client.");
     public static readonly RuleInfo PoolLeasesInfrastructure = Rule("KGO220", Severity.Error, "Pool would lease an address that must never be leased",

@@ -269,7 +269,7 @@ public static class ImportReconciler
 
             if (versions.Select(v => v.Reservation!.Address).Distinct().Count() > 1)
             {
-                var described = string.Join(", ", versions.Select(v => $"{v.Server} gives {v.Reservation!.Address}"));
+                var described = string.Join(", ", versions.Select(v => $"{v.Server} gives {v.Reservation!.Address ?? "no address"}"));
                 comments.Add($"{described}; {chosen.Server}'s kept");
                 findings.Add(new ImportFinding(FindingCategory.IdentifierWithDifferentAddresses, $"subnet {id}: {reservation.Identity.KeaName} {reservation.Identity.Value}: {described}; {chosen.Server}'s kept"));
             }
@@ -286,7 +286,7 @@ public static class ImportReconciler
         // One address, several clients: across all servers' lists, not just the merged one.
         var all = perServer.SelectMany(p => p.Value.Select(r => (Server: p.Key, Reservation: r))).ToList();
         var dropped = new HashSet<ReservationIdentity>();
-        foreach (var group in all.GroupBy(x => x.Reservation.Address).Where(g => g.Select(x => x.Reservation.Identity).Distinct().Count() > 1))
+        foreach (var group in all.Where(x => x.Reservation.Address is not null).GroupBy(x => x.Reservation.Address).Where(g => g.Select(x => x.Reservation.Identity).Distinct().Count() > 1))
         {
             var claims = string.Join(", ", group.GroupBy(x => x.Reservation.Identity).Select(k => $"{k.Key.Value}{Hostname(k.First().Reservation)} on {string.Join(" and ", k.Select(x => x.Server))}"));
             var preferredKeys = group.Where(x => x.Server == prefer.Name).Select(x => x.Reservation.Identity).ToHashSet();

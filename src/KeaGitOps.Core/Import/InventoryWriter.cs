@@ -276,7 +276,7 @@ public static class InventoryWriter
         foreach (var reservation in reservations)
         {
             text.Append("- ").Append(reservation.Value.ToValue().ToYaml()).Append(Comment(reservation.Comment)).Append('\n');
-            foreach (var left in subnet.LeftOut.Where(l => l.Value.Address == reservation.Value.Address))
+            foreach (var left in subnet.LeftOut.Where(l => l.Value.Address is not null && l.Value.Address == reservation.Value.Address))
             {
                 text.Append("# import: conflict, left out: - ").Append(CommentText(left.Value.ToValue().ToYaml())).Append("  (").Append(CommentText(left.Comment ?? string.Empty)).Append(")\n");
             }

@@ -8,13 +8,16 @@ public sealed record Setting(string Key, YamlValue Value);
 /// <summary>One HA peer as a server's config lists it.</summary>
 public sealed record ImportedPeer(string Name, string? Url, string? Host, long? Port, string? Role, bool? AutoFailover);
 
-/// <summary>One reservation: who it is for, its address, and the inventory fields to write (the identifier in its normal form).</summary>
-public sealed record ImportedReservation(ReservationIdentity Identity, string Address, IReadOnlyList<Setting> Fields)
+/// <summary>
+/// One reservation: who it is for, its address (null for one that gives a hostname, options or classes only),
+/// and the inventory fields to write (the identifier in its normal form).
+/// </summary>
+public sealed record ImportedReservation(ReservationIdentity Identity, string? Address, IReadOnlyList<Setting> Fields)
 {
     /// <summary>The hostname, when the reservation has one.</summary>
     public string? Hostname => (Fields.FirstOrDefault(f => f.Key == "hostname")?.Value as YamlString)?.Value;
 
-    public string Describe() => Hostname is { } hostname ? $"{Identity.Value} ({hostname}) → {Address}" : $"{Identity.Value} → {Address}";
+    public string Describe() => (Hostname is { } hostname ? $"{Identity.Value} ({hostname})" : Identity.Value) + (Address is null ? " (no address)" : $" → {Address}");
 
     public YamlValue ToValue() => new YamlMap(Fields.Select(f => KeyValuePair.Create(f.Key, f.Value)).ToList());
 }

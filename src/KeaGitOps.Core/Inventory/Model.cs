@@ -294,19 +294,63 @@ public sealed class Reservation : ModelObject
 {
     [Key("hw-address")] public string? HwAddress { get; set; }
     [Key("client-id")] public string? ClientId { get; set; }
+    [Key("duid")] public string? Duid { get; set; }
+    [Key("circuit-id")] public string? CircuitId { get; set; }
+    [Key("flex-id")] public string? FlexId { get; set; }
     [Key("ip-address")] public Ipv4Address? IpAddress { get; set; }
     [Key("hostname")] public string? Hostname { get; set; }
     [Key("comment")] public string? Comment { get; set; }
     [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
 
-    /// <summary>A short name for messages: the hostname, else the identifier.</summary>
-    public string Describe() => Hostname ?? HwAddress ?? ClientId ?? "reservation";
+    /// <summary>A short name for messages: the hostname, else the identifier, else the address.</summary>
+    public string Describe() => Hostname ?? FirstIdentifier?.Value ?? IpAddress?.ToString() ?? "reservation";
 
-    /// <summary>Who the reservation is for, as Kea reads it (hw-address first, as Kea looks it up); null when it names no valid identifier.</summary>
-    public ReservationIdentity? Identity =>
-        HwAddress is { } mac ? ReservationIdentity.Parse(IdentifierType.HwAddress, mac)
-        : ClientId is { } clientId ? ReservationIdentity.Parse(IdentifierType.ClientId, clientId)
+    /// <summary>
+    /// The identifiers written, in Kea's lookup order (<c>host-reservation-identifiers</c>' default), with the
+    /// model property each came from. Kea takes exactly one; the rules say so when there are more or none.
+    /// </summary>
+    public IEnumerable<(IdentifierType Type, string Value, string Property)> Identifiers
+    {
+        get
+        {
+            if (HwAddress is { } mac)
+            {
+                yield return (IdentifierType.HwAddress, mac, nameof(HwAddress));
+            }
+
+            if (Duid is { } duid)
+            {
+                yield return (IdentifierType.Duid, duid, nameof(Duid));
+            }
+
+            if (CircuitId is { } circuitId)
+            {
+                yield return (IdentifierType.CircuitId, circuitId, nameof(CircuitId));
+            }
+
+            if (ClientId is { } clientId)
+            {
+                yield return (IdentifierType.ClientId, clientId, nameof(ClientId));
+            }
+
+            if (FlexId is { } flexId)
+            {
+                yield return (IdentifierType.FlexId, flexId, nameof(FlexId));
+            }
+        }
+    }
+
+    /// <summary>The first identifier in Kea's lookup order, or null; without <see cref="Identifiers"/>' enumerator, as 100,000 reservations ask for it.</summary>
+    public (IdentifierType Type, string Value)? FirstIdentifier =>
+        HwAddress is { } mac ? (IdentifierType.HwAddress, mac)
+        : Duid is { } duid ? (IdentifierType.Duid, duid)
+        : CircuitId is { } circuitId ? (IdentifierType.CircuitId, circuitId)
+        : ClientId is { } clientId ? (IdentifierType.ClientId, clientId)
+        : FlexId is { } flexId ? (IdentifierType.FlexId, flexId)
         : null;
+
+    /// <summary>Who the reservation is for, as Kea reads it (its first identifier in Kea's lookup order); null when it names no valid identifier.</summary>
+    public ReservationIdentity? Identity => FirstIdentifier is { } first ? ReservationIdentity.Parse(first.Type, first.Value) : null;
 }
 
 /// <summary>

@@ -98,6 +98,18 @@ public static class ModelBinder
                     property = nameof(Reservation.ClientId);
                     target.ClientId = text ?? target.ClientId;
                     break;
+                case "duid":
+                    property = nameof(Reservation.Duid);
+                    target.Duid = text ?? target.Duid;
+                    break;
+                case "circuit-id":
+                    property = nameof(Reservation.CircuitId);
+                    target.CircuitId = text ?? target.CircuitId;
+                    break;
+                case "flex-id":
+                    property = nameof(Reservation.FlexId);
+                    target.FlexId = text ?? target.FlexId;
+                    break;
                 case "hostname":
                     property = nameof(Reservation.Hostname);
                     target.Hostname = text ?? target.Hostname;

@@ -40,8 +40,7 @@ public static class JsonFragments
     private static void AppendReservation(StringBuilder text, ReservationView reservation)
     {
         text.Append('{');
-        Member(text, "hw-address", reservation.HwAddress);
-        Member(text, "client-id", reservation.ClientId);
+        Member(text, reservation.IdentifierName, reservation.Identifier);
         Member(text, "hostname", reservation.Hostname);
         if (reservation.Comment is { } comment)
         {
@@ -56,7 +55,15 @@ public static class JsonFragments
         }
 
         text.Append(reservation.KeaKeys);
-        text.Append(" \"ip-address\": ").Append(reservation.IpAddress).Append(" }");
+        if (reservation.IpAddress is { } address)
+        {
+            text.Append(" \"ip-address\": ").Append(address).Append(" }");
+        }
+        else
+        {
+            text.Length--; // the last member's comma
+            text.Append(" }");
+        }
     }
 
     private static void AppendOptions(StringBuilder text, IReadOnlyList<OptionView> options)

@@ -75,7 +75,9 @@ public sealed record SubnetView(
 
 /// <summary>One reservation (templates that lay reservations out themselves loop over these; the shipped one emits <see cref="SubnetView.ReservationsJson"/>).</summary>
 /// <param name="KeaKeys">Kea's own keys written in the reservation, as finished JSON members each followed by a comma (<c>"next-server": "192.0.2.1",</c>); null when none.</param>
-public sealed record ReservationView(string? HwAddress, string? ClientId, string IpAddress, string? Hostname, string? Comment, IReadOnlyList<OptionView> OptionData, string? KeaKeys = null);
+/// <param name="IdentifierName">the Kea key of the reservation's identifier (hw-address, client-id, duid, circuit-id, flex-id).</param>
+/// <param name="IpAddress">the quoted address, or null for a reservation that gives a client a hostname, options or classes only.</param>
+public sealed record ReservationView(string IdentifierName, string Identifier, string? IpAddress, string? Hostname, string? Comment, IReadOnlyList<OptionView> OptionData, string? KeaKeys = null);
 
 /// <summary>Where the config came from, kept in Dhcp4.user-context so a live config can be traced to a commit.</summary>
 public sealed record ProvenanceView(string Generator, string InventoryDigest, string? SourceCommit, bool? SourceDirty);

@@ -154,14 +154,19 @@ public sealed class RenderModelBuilder
         return pools;
     }
 
-    private static ReservationView ReservationViewOf(Reservation reservation) => new(
-        reservation.HwAddress is null ? null : Quote(HardwareAddress.NormaliseMac(reservation.HwAddress) ?? reservation.HwAddress),
-        reservation.ClientId is null ? null : Quote(reservation.ClientId),
-        Quote(reservation.IpAddress?.ToString() ?? string.Empty),
-        reservation.Hostname is null ? null : Quote(reservation.Hostname),
-        reservation.Comment is null ? null : Quote(reservation.Comment),
-        Options(reservation.OptionData),
-        KeaKeysJson.Members(reservation.KeaKeys));
+    private static ReservationView ReservationViewOf(Reservation reservation)
+    {
+        // Validation has made sure there is exactly one identifier.
+        var (type, value) = reservation.FirstIdentifier!.Value;
+        return new(
+            ReservationIdentity.KeaNameOf(type),
+            Quote(type == IdentifierType.HwAddress ? HardwareAddress.NormaliseMac(value) ?? value : value),
+            reservation.IpAddress is { } address ? Quote(address.ToString()) : null,
+            reservation.Hostname is null ? null : Quote(reservation.Hostname),
+            reservation.Comment is null ? null : Quote(reservation.Comment),
+            Options(reservation.OptionData),
+            KeaKeysJson.Members(reservation.KeaKeys));
+    }
 
     private static List<OptionView> Options(List<OptionValue> options)
     {

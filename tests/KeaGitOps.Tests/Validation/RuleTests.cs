@@ -237,7 +237,7 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO101", Severity.Error, inventory.At(Infrastructure, "hostnme", "hostnme"));
-        Assert.Contains("(did you mean 'hostname'?); keagitops's keys here: client-id, comment, hostname, hw-address, ip-address, option-data; and the keys Kea 3.0 takes here: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(did you mean 'hostname'?); keagitops's keys here: circuit-id, client-id, comment, duid, flex-id, hostname, hw-address, ip-address, option-data; and the keys Kea 3.0 takes here: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(", next-server, ", error.Message, StringComparison.Ordinal);
     }
 
@@ -513,6 +513,60 @@ public sealed class RuleTests
 
         var error = result.AssertReported("KGO213", Severity.Error, inventory.At(Lights, "bulb-porch", "{"));
         Assert.Contains("has both hw-address and client-id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("duid: \"00:01:00:01:2c:1f:aa:bb:cc:dd:ee:01\"")]
+    [InlineData("circuit-id: \"'ge-0/0/1'\"")]
+    [InlineData("flex-id: \"70:72:69:6e:74\"")]
+    public void A_reservation_may_name_its_client_by_any_identifier_Kea_reads(string identifier)
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Lights, "hw-address: \"02:00:00:00:00:1a\"", identifier);
+
+        var result = inventory.Validate();
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+    }
+
+    [Fact]
+    public void A_reservation_naming_three_identifiers_is_told_to_keep_one_naming_all_three()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Lights, "hw-address: \"02:00:00:00:00:1a\",", "hw-address: \"02:00:00:00:00:1a\", flex-id: \"'x'\", duid: \"00:01\",");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO213", Severity.Error, inventory.At(Lights, "bulb-porch", "{"));
+        Assert.Contains("has hw-address, duid and flex-id; Kea matches on one identifier", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_duid_that_is_neither_hex_nor_quoted_is_malformed_and_one_given_twice_is_reserved_twice()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Lights, "hw-address: \"02:00:00:00:00:1a\"", "duid: \"porch light\"");
+        inventory.Replace(Lights, "hw-address: \"02:00:00:00:00:18\"", "circuit-id: \"0x0A0b\"");
+        inventory.Replace(Lights, "hw-address: \"02:00:00:00:00:19\"", "circuit-id: \"0a:0b\"");
+
+        var result = inventory.Validate();
+
+        var malformed = result.AssertReported("KGO218", Severity.Error, inventory.At(Lights, "porch light", "\"porch light\""));
+        Assert.StartsWith("duid 'porch light' is neither hex octets", malformed.Message, StringComparison.Ordinal);
+        var twice = result.AssertReported("KGO202", Severity.Error, inventory.At(Lights, "circuit-id: \"0a:0b\"", "\"0a:0b\""));
+        Assert.Contains("circuit-id 0a:0b", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reservation_without_an_address_gives_a_hostname_only_and_is_valid()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Lights, "ip-address: 192.168.1.48, ", string.Empty);
+
+        var result = inventory.Validate();
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        Assert.Null(result.Model!.Subnets.SelectMany(s => s.Reservations).Single(r => r.Hostname == "bulb-porch").IpAddress);
     }
 
     [Fact]

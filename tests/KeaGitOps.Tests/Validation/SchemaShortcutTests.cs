@@ -26,7 +26,8 @@ public sealed class SchemaShortcutTests
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 010.0.0.5 }", false },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: \"10.0.0.5\" }", true },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 10.0.0 }", false },
-        { "{ hw-address: \"aa:bb:cc:dd:ee:01\" }", false },
+        { "{ hw-address: \"aa:bb:cc:dd:ee:01\" }", true }, // no address: a hostname-, option- or class-only reservation
+        { "{ duid: \"00:01:00:01:aa:bb\", hostname: printer }", true },
         { "{ hw-address: 12, ip-address: 10.0.0.5 }", false },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 10.0.0.5, hostname: [a, b] }", false },
         { "{ hw-address: \"aa:bb:cc:dd:ee:01\", ip-address: 10.0.0.5, host-name: typo }", false },

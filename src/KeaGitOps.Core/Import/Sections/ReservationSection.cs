@@ -5,38 +5,39 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// One reservation: who it is for (hw-address or client-id, written in the normal form of <see
-/// cref="ReservationIdentity"/>), its address, hostname, comment and options.
+/// One reservation: who it is for (hw-address, client-id, duid, circuit-id or flex-id, written in the
+/// normal form of <see cref="ReservationIdentity"/>), its address when it has one, hostname, comment and options.
 /// </summary>
 internal static class ReservationSection
 {
+    /// <summary>The identifier members of a Kea reservation, in Kea's lookup order (ReservationIdentity's).</summary>
+    private static readonly string[] Identifiers = [.. Enum.GetValues<IdentifierType>().Select(ReservationIdentity.KeaNameOf)];
+
     public static ImportedReservation? Read(SectionContext c, JsonElement reservation, string path)
     {
         var keaKeys = new List<Setting>();
-        if (!c.KeepKeaKeys(reservation, path, (key, value) => keaKeys.Add(new Setting(key, value)), ["hw-address", "client-id", "ip-address", "hostname", "user-context", "option-data"]))
+        if (!c.KeepKeaKeys(reservation, path, (key, value) => keaKeys.Add(new Setting(key, value)), [.. Identifiers, "ip-address", "hostname", "user-context", "option-data"]))
         {
             return null;
         }
 
-        var address = Text(reservation, "ip-address");
-        if (address is null)
+        if (ReservationIdentity.Of(reservation) is not { } identity)
         {
-            c.NotImported(path, "a reservation without ip-address");
-            return null;
-        }
-
-        if (ReservationIdentity.Of(reservation) is not { Type: IdentifierType.HwAddress or IdentifierType.ClientId } identity)
-        {
-            var written = Text(reservation, "hw-address") ?? Text(reservation, "client-id");
-            c.NotImported(path, written is not null && ReservationIdentity.Of(reservation) is null
-                ? $"{written}: not an identifier Kea reads (hex octets, or a quoted string for a client-id)"
-                : "a reservation by an identifier the inventory does not have (only hw-address and client-id)");
+            var written = Identifiers.Select(name => Text(reservation, name)).FirstOrDefault(text => text is not null);
+            c.NotImported(path, written is not null
+                ? $"{written}: not an identifier Kea reads (hex octets, or a quoted string)"
+                : "a reservation without an identifier");
             return null;
         }
 
         // The normal form: Kea reads "A8:2:…" and "a8:02:…" as one device, and validate wants the latter.
         var fields = new List<Setting> { new(identity.KeaName, YamlValue.String(identity.Value)) };
-        fields.Add(new Setting("ip-address", YamlValue.String(address)));
+        var address = Text(reservation, "ip-address");
+        if (address is not null)
+        {
+            fields.Add(new Setting("ip-address", YamlValue.String(address)));
+        }
+
         if (Text(reservation, "hostname") is { } hostname)
         {
             fields.Add(new Setting("hostname", YamlValue.String(hostname)));

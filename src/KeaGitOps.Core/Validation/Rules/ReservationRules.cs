@@ -182,26 +182,31 @@ public sealed partial class ReservationRules : IInventoryRule
 
     private static void CheckIdentifier(Reservation reservation, Dictionary<ReservationIdentity, Reservation> byIdentifier, DiagnosticBag diagnostics)
     {
-        ReservationIdentity? identity = null;
-        if (reservation.HwAddress is not null && reservation.ClientId is not null || reservation.HwAddress is null && reservation.ClientId is null)
+        var written = reservation.Identifiers.ToList();
+        if (written.Count != 1)
         {
-            diagnostics.Add(DiagnosticCatalogue.IdentifierCount(reservation.Location, reservation.HwAddress is not null));
+            diagnostics.Add(DiagnosticCatalogue.IdentifierCount(reservation.Location, [.. written.Select(w => ReservationIdentity.KeaNameOf(w.Type))]));
+            return;
         }
-        else if (reservation.HwAddress is { } mac)
+
+        var (type, value, property) = written[0];
+        var at = reservation.LocationOf(property);
+        ReservationIdentity? identity;
+        if (type == IdentifierType.HwAddress)
         {
             // The inventory is stricter than Kea: six two-digit octets with colons, then Kea's reading of them.
-            identity = HardwareAddress.NormaliseMac(mac) is not null ? ReservationIdentity.Parse(IdentifierType.HwAddress, mac) : null;
+            identity = HardwareAddress.NormaliseMac(value) is not null ? ReservationIdentity.Parse(type, value) : null;
             if (identity is null)
             {
-                diagnostics.Add(DiagnosticCatalogue.MacMalformed(reservation.LocationOf(nameof(Reservation.HwAddress)), mac, HardwareAddress.DescribeMacProblem(mac)!));
+                diagnostics.Add(DiagnosticCatalogue.MacMalformed(at, value, HardwareAddress.DescribeMacProblem(value)!));
             }
         }
-        else if (reservation.ClientId is { } clientId)
+        else
         {
-            identity = HardwareAddress.NormaliseClientId(clientId) is not null ? ReservationIdentity.Parse(IdentifierType.ClientId, clientId) : null;
+            identity = type != IdentifierType.ClientId || HardwareAddress.NormaliseClientId(value) is not null ? ReservationIdentity.Parse(type, value) : null;
             if (identity is null)
             {
-                diagnostics.Add(DiagnosticCatalogue.ClientIdMalformed(reservation.LocationOf(nameof(Reservation.ClientId)), clientId));
+                diagnostics.Add(DiagnosticCatalogue.IdentifierMalformed(at, ReservationIdentity.KeaNameOf(type), value));
             }
         }
 
@@ -212,8 +217,7 @@ public sealed partial class ReservationRules : IInventoryRule
 
         if (byIdentifier.TryGetValue(key, out var first))
         {
-            var property = reservation.HwAddress is not null ? nameof(Reservation.HwAddress) : nameof(Reservation.ClientId);
-            diagnostics.Add(DiagnosticCatalogue.IdentifierTwice(reservation.LocationOf(property), $"{key.KeaName} {key.Value}", first.Describe(), first.LocationOf(property)));
+            diagnostics.Add(DiagnosticCatalogue.IdentifierTwice(at, $"{key.KeaName} {key.Value}", first.Describe(), first.LocationOf(first.Identifiers.First().Property)));
         }
         else
         {
