@@ -38,6 +38,14 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic MacMalformed(SourceLocation at, string mac, string problem) =>
         Create(MalformedMac, at, $"hw-address '{mac}' {problem}.");
 
+    public static Diagnostic PoolScopeClass(SourceLocation at, string name) =>
+        Create(PoolScopeClassByHand, at, $"pool class '{name}' is an HA scope class, which keagitops adds to each half of every pool in load-balancing; remove it and keep only your own classes.");
+
+    public static Diagnostic PoolClassNotDefined(SourceLocation at, string name, string? suggestion, IReadOnlyCollection<string> defined) =>
+        Create(PoolClassUndefined, at, $"pool class '{name}' is not defined{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}: no client would be in it. "
+            + $"Define it under the top-level client-classes ({(defined.Count == 0 ? "none is defined yet" : "defined: " + string.Join(", ", defined))}); "
+            + "a class with only a name is enough for one that reservations or a hook assign.");
+
     public static Diagnostic IdentifierMalformed(SourceLocation at, string keaName, string value) =>
         Create(MalformedClientId, at, $"{keaName} '{value}' is neither hex octets (01:aa:bb:cc:dd:ee:ff) nor a quoted string ('text'); Kea would refuse it.");
 

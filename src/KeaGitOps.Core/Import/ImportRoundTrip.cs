@@ -5,6 +5,7 @@ using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Options;
+using KeaGitOps.Core.Rendering;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
 namespace KeaGitOps.Core.Import;
@@ -66,8 +67,8 @@ public static partial class ImportRoundTrip
 
         var last = segments[^1];
         var holder = LastName(segments, segments.Count - 1);
-        var inPools = (holder == "pools" && last.Name is "covers" or "unread")
-            || (segments.Count >= 2 && segments[^2].Name == "unread" && LastName(segments, segments.Count - 2) == "pools");
+        var inPools = (holder == "pools" && last.Name is "covers" or "unread" or "restricted")
+            || (segments.Count >= 2 && segments[^2].Name is "unread" or "restricted" && LastName(segments, segments.Count - 2) == "pools");
         if (inPools)
         {
             return Pools(change, segments);
@@ -107,6 +108,14 @@ public static partial class ImportRoundTrip
         if (segments[^2].Name == "unread" && change.Kind == ChangeKind.Removed)
         {
             return $"{Format(segments.Take(segments.Count - 2).ToList(), before: true)}: pool {segments[^1].Name} missing from the render";
+        }
+
+        if (segments[^2].Name == "restricted")
+        {
+            var pools = Format(segments.Take(segments.Count - 2).ToList(), before: true);
+            return change.Kind == ChangeKind.Removed
+                ? $"{pools}: {StringIn(change.Before!)} with {segments[^1].Name} missing from the render"
+                : change.Kind == ChangeKind.Changed ? $"{pools}: with {segments[^1].Name} covers {StringIn(change.Before!)}; the render covers {StringIn(change.After!)}" : null;
         }
 
         return null;
@@ -216,20 +225,34 @@ public static partial class ImportRoundTrip
     private static JsonDocument Normalised(JsonElement root)
     {
         var buffer = new ArrayBufferWriter<byte>();
+        var combined = JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } dhcp4 && JsonValues.Member(dhcp4, "client-classes", JsonValueKind.Array) is { } classes
+            ? classes.EnumerateArray().Where(c => PoolClasses.Read(c) is not null && Text(c, "name") is not null)
+                .ToDictionary(c => Text(c, "name")!, c => PoolClasses.Read(c)!.Classes, StringComparer.Ordinal)
+            : [];
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, root, "$");
+            Write(writer, root, "$", combined);
         }
 
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonElement element, string name)
+    private static void Write(Utf8JsonWriter writer, JsonElement element, string name, IReadOnlyDictionary<string, IReadOnlyList<string>> combined)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Array when name == "pools":
-                WritePools(writer, element);
+                WritePools(writer, element, combined);
+                break;
+            case JsonValueKind.Array when name == "client-classes":
+                // The classes keagitops combines for class-restricted pools are how it renders them, read back into the pools.
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray().Where(i => PoolClasses.Read(i) is null))
+                {
+                    Write(writer, item, name, combined);
+                }
+
+                writer.WriteEndArray();
                 break;
             case JsonValueKind.Object:
                 writer.WriteStartObject();
@@ -237,7 +260,7 @@ public static partial class ImportRoundTrip
                 {
                     var memberName = KeaSpelling(member.Name);
                     writer.WritePropertyName(memberName);
-                    Write(writer, member.Value, memberName);
+                    Write(writer, member.Value, memberName, combined);
                 }
 
                 writer.WriteEndObject();
@@ -246,7 +269,7 @@ public static partial class ImportRoundTrip
                 writer.WriteStartArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    Write(writer, item, name);
+                    Write(writer, item, name, combined);
                 }
 
                 writer.WriteEndArray();
@@ -264,24 +287,102 @@ public static partial class ImportRoundTrip
         }
     }
 
-    /// <summary><c>{ "covers": "first - last, …", "unread": { "text": true, … } }</c>: what a pools list means.</summary>
-    private static void WritePools(Utf8JsonWriter writer, JsonElement pools)
+    /// <summary>
+    /// <c>{ "covers": "first - last, …", "unread": { "text": true, … }, "restricted": { "classes: …; {settings}": "first - last, …" } }</c>:
+    /// what a pools list means. A pool with classes or settings of its own is compared by what it covers with
+    /// them; the HA scope classes, alone or inside a class keagitops combined, say only how a pool is split.
+    /// </summary>
+    private static void WritePools(Utf8JsonWriter writer, JsonElement pools, IReadOnlyDictionary<string, IReadOnlyList<string>> combined)
     {
         var ranges = new List<Ipv4Range>();
         var unread = new SortedSet<string>(StringComparer.Ordinal);
+        var restricted = new SortedDictionary<string, List<Ipv4Range>>(StringComparer.Ordinal);
         foreach (var pool in pools.EnumerateArray())
         {
             var text = pool.ValueKind == JsonValueKind.Object && pool.TryGetProperty("pool", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : pool.GetRawText();
-            if (Ipv4Range.TryParsePool(text, out var range))
-            {
-                ranges.Add(range);
-            }
-            else
+            if (!Ipv4Range.TryParsePool(text, out var range))
             {
                 unread.Add(text);
             }
+            else if (PoolMeaning(pool, combined) is { } meaning)
+            {
+                (restricted.TryGetValue(meaning, out var list) ? list : restricted[meaning] = []).Add(range);
+            }
+            else
+            {
+                ranges.Add(range);
+            }
         }
 
+        writer.WriteStartObject();
+        writer.WriteString("covers", Covered(ranges));
+        writer.WriteStartObject("restricted");
+        foreach (var (meaning, covered) in restricted)
+        {
+            writer.WriteString(meaning, Covered(covered));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("unread");
+        foreach (var text in unread)
+        {
+            writer.WriteBoolean(text, true);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The classes (sorted) and other settings of a pool, as one text; null for a pool that is only a range.</summary>
+    private static string? PoolMeaning(JsonElement pool, IReadOnlyDictionary<string, IReadOnlyList<string>> combined)
+    {
+        if (pool.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var classes = new SortedSet<string>(StringComparer.Ordinal);
+        var names = JsonValues.Member(pool, "client-classes", JsonValueKind.Array) is { } list
+            ? list.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())
+            : Text(pool, "client-class") is { } single ? [single] : [];
+        foreach (var name in names)
+        {
+            if (combined.TryGetValue(name, out var inside))
+            {
+                classes.UnionWith(inside);
+            }
+            else if (!name.StartsWith("HA_", StringComparison.Ordinal))
+            {
+                classes.Add(name);
+            }
+        }
+
+        var settings = pool.EnumerateObject().Where(m => m.Name is not ("pool" or "client-classes" or "client-class")).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        if (classes.Count == 0 && settings.Count == 0)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var member in settings)
+            {
+                var memberName = KeaSpelling(member.Name);
+                writer.WritePropertyName(memberName);
+                Write(writer, member.Value, memberName, combined);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return $"classes: {string.Join(", ", classes)}; {System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)}";
+    }
+
+    /// <summary>The addresses <paramref name="ranges"/> cover, adjacent and overlapping ranges merged (two halves equal the whole).</summary>
+    private static string Covered(List<Ipv4Range> ranges)
+    {
         var merged = new List<Ipv4Range>();
         foreach (var range in ranges.OrderBy(r => r.First.Value))
         {
@@ -296,16 +397,7 @@ public static partial class ImportRoundTrip
             }
         }
 
-        writer.WriteStartObject();
-        writer.WriteString("covers", string.Join(", ", merged));
-        writer.WriteStartObject("unread");
-        foreach (var text in unread)
-        {
-            writer.WriteBoolean(text, true);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        return string.Join(", ", merged);
     }
 
     /// <summary>The reported paths: a path, or one it lies under, is excused; <c>[]</c> in a reported path stands for any position.</summary>

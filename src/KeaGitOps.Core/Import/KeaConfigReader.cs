@@ -68,7 +68,7 @@ public static class KeaConfigReader
 
         const string P = "Dhcp4";
         c.KeepKeaKeys(dhcp4, P, c.Set, ["interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
-            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets"], RefusedGlobals(dhcp4));
+            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets", "client-classes"], RefusedGlobals(dhcp4));
         c.BareNames = KeaVersionSection.Read(c, dhcp4).TakesBareNames();
         ReadOptionDefinitions(c, dhcp4);
 
@@ -82,6 +82,7 @@ public static class KeaConfigReader
         }
 
         HooksSection.Read(c, dhcp4, P);
+        ClientClassesSection.Read(c, dhcp4, P);
         ControlSocketSection.Read(c, dhcp4, P);
         LeaseDatabaseSection.Read(c, dhcp4, P);
         LoggersSection.Read(c, dhcp4, P);

@@ -278,7 +278,7 @@ public sealed class Subnet : ModelObject
     [Key("id")] public long? Id { get; set; }
     [Key("subnet")] public string Prefix { get; set; } = string.Empty;
     [Key("comment")] public string? Comment { get; set; }
-    [Key("pools")] public List<Located<string>> Pools { get; set; } = [];
+    [Key("pools")] public List<Pool> Pools { get; set; } = [];
     [Key("renew-timer")] public long? RenewTimer { get; set; }
     [Key("rebind-timer")] public long? RebindTimer { get; set; }
     [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
@@ -287,6 +287,36 @@ public sealed class Subnet : ModelObject
 
     /// <summary>Already spliced into <see cref="Reservations"/> by the loader; kept so the key is known.</summary>
     [Key(InventoryLoader.ReservationsFromKey)] public List<Located<string>> ReservationsFrom { get; set; } = [];
+}
+
+/// <summary>
+/// One pool of a subnet: <c>FIRST - LAST</c> or a prefix, or the mapping form with the pool's own settings,
+/// <c>{ pool: …, client-classes: [phones], option-data: {…} }</c>, and any other key Kea takes in a pool.
+/// </summary>
+[KeaScope("Dhcp4", "subnet4", "pools")]
+public sealed class Pool : ModelObject
+{
+    /// <summary>The range as written; its location is the value's (a pool written as a bare string is all value).</summary>
+    [Key("pool")] public Located<string> Range { get; set; } = new(string.Empty, default);
+
+    /// <summary>
+    /// The classes whose clients may take an address from this pool, any of them (Kea 3.0's reading). Rendered
+    /// as Kea's pool client-classes, or client-class on Kea 2.x, and combined with the HA scope in load-balancing.
+    /// </summary>
+    [Key("client-classes")] public List<Located<string>> ClientClasses { get; set; } = [];
+
+    [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+
+    /// <summary>Whether the pool is only a range (written as a bare string, or a mapping with nothing else).</summary>
+    public bool IsRangeOnly => ClientClasses.Count == 0 && OptionData.Count == 0 && KeaKeys.Count == 0;
+
+    /// <summary>A pool written as a bare string.</summary>
+    internal static Pool Of(Located<string> range)
+    {
+        var pool = new Pool { Location = range.Location, Range = range };
+        pool.SetFieldLocations([(nameof(Range), range.Location)]);
+        return pool;
+    }
 }
 
 [KeaScope("Dhcp4", "subnet4", "reservations")]

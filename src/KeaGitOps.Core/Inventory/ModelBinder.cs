@@ -164,6 +164,11 @@ public static class ModelBinder
     private static object? Convert(Type type, Node node)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        if (underlying == typeof(Pool))
+        {
+            return BindPool(node);
+        }
+
         if (node is MappingNode mapping)
         {
             return typeof(ModelObject).IsAssignableFrom(underlying) ? BindObject(underlying, mapping) : null;
@@ -242,6 +247,26 @@ public static class ModelBinder
         }
 
         return null;
+    }
+
+    /// <summary>A pool is a string (the range) or a mapping with the range under <c>pool</c> and the pool's settings.</summary>
+    private static Pool? BindPool(Node node)
+    {
+        switch (node)
+        {
+            case ScalarNode { Kind: ScalarKind.String } text:
+                return Pool.Of(new Located<string>(text.Value, text.Location));
+            case MappingNode mapping:
+                var pool = (Pool)BindObject(typeof(Pool), mapping);
+                if (pool.Range.Location.File is null)
+                {
+                    pool.Range = new Located<string>(pool.Range.Value, mapping.Location); // no pool: key (the schema says so); findings point at the mapping
+                }
+
+                return pool;
+            default:
+                return null;
+        }
     }
 
     /// <summary>option-data is a mapping from option name to a value, a list, or the long form.</summary>

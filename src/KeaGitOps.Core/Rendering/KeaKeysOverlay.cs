@@ -17,6 +17,8 @@ namespace KeaGitOps.Core.Rendering;
 /// </summary>
 public sealed class KeaKeysOverlay
 {
+    private const string ClientClasses = "client-classes";
+
     /// <summary>Members merged into this object.</summary>
     public JsonObject Members { get; } = [];
 
@@ -57,6 +59,19 @@ public sealed class KeaKeysOverlay
             {
                 dhcp4.Members[key.Value] = value;
             }
+        }
+
+        // The classes combined for class-restricted pools come after the inventory's own, which they name.
+        if (PoolClasses.Of(inventory) is { Count: > 0 } combined)
+        {
+            var classes = dhcp4.Members.TryGetPropertyValue(ClientClasses, out var own) && own is JsonArray list ? list : [];
+            dhcp4.Members.Remove(ClientClasses);
+            foreach (var definition in combined)
+            {
+                classes.Add(definition.Definition());
+            }
+
+            dhcp4.Appended[ClientClasses] = classes;
         }
 
         AddMap(dhcp4, "control-socket", inventory.ControlSocket.KeaKeys);

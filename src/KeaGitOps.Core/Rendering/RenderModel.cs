@@ -60,7 +60,10 @@ public sealed record TimersView(long? RenewTimer, long? RebindTimer, long? Valid
 public sealed record OptionView(string Name, long? Code, string? Space, string Data, bool? CsvFormat, bool? AlwaysSend, bool? NeverSend);
 
 /// <summary>A pool as Kea writes it; in load-balancing mode one half of a split pool, with its server's scope class.</summary>
-public sealed record PoolView(string Pool, string? ClientClass);
+/// <param name="ClientClass">the quoted class names guarding the pool, comma-separated (one on Kea 2.x, which takes one <c>client-class</c>), or null.</param>
+/// <param name="OptionDataJson">the pool's own option-data, or null.</param>
+/// <param name="KeaKeys">the pool's Kea keys as members, each followed by a comma, or null.</param>
+public sealed record PoolView(string Pool, string? ClientClass, string? OptionDataJson = null, string? KeaKeys = null);
 
 public sealed record SubnetView(
     long Id,

@@ -49,7 +49,7 @@ public sealed class RenderModelBuilder
             Quote(Library(inventory.Kea, KeaHooks.HighAvailability)),
             EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, KeaHooks.HostCommands)) : null);
         var auth = inventory.ControlAgent.Authentication;
-        var scopes = LoadBalancingScopes(inventory);
+        var scopes = PoolClasses.Scopes(inventory);
         var options = Options(inventory.OptionData);
         return new RenderModel(
             kea,
@@ -63,7 +63,7 @@ public sealed class RenderModelBuilder
             new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
             options,
             JsonFragments.Options(options),
-            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes)).ToList(),
+            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses)).ToList(),
             new ProvenanceView(
                 Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
                 Quote(digest),
@@ -106,11 +106,7 @@ public sealed class RenderModelBuilder
     private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth) =>
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
-    /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
-    private static (string First, string Second)? LoadBalancingScopes(InventoryModel inventory) =>
-        SubnetPlan.LoadBalancingServers(inventory) is { } pair ? ("HA_" + pair.Lower.Name, "HA_" + pair.Upper.Name) : null;
-
-    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes)
+    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList)
     {
         var options = Options(subnet.OptionData);
         var reservations = subnet.Reservations.Select(ReservationViewOf).ToList();
@@ -118,7 +114,7 @@ public sealed class RenderModelBuilder
             subnet.Id ?? 0,
             Quote(subnet.Prefix),
             subnet.Comment is null ? null : Quote(subnet.Comment),
-            Pools(subnet, scopes),
+            Pools(subnet, scopes, takesList),
             new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
             options,
             JsonFragments.Options(options),
@@ -129,16 +125,24 @@ public sealed class RenderModelBuilder
     /// <summary>
     /// Load-balancing needs every pool split between the two servers' scopes (Kea ARM, hooks-ha): the
     /// primary serves the lower half (the larger one when the size is odd), the secondary the upper.
-    /// Both configs carry both halves, so they stay identical.
+    /// Both configs carry both halves, so they stay identical. Each half keeps the pool's own settings;
+    /// a pool restricted to classes gets a combined class per half (<see cref="PoolClasses"/>).
     /// </summary>
-    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes)
+    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes, bool takesList)
     {
         var pools = new List<PoolView>();
-        foreach (var (range, _) in SubnetPlan.Pools(subnet))
+        foreach (var pool in subnet.Pools)
         {
+            if (!Ipv4Range.TryParsePool(pool.Range.Value, out var range))
+            {
+                continue;
+            }
+
+            var options = pool.OptionData.Count == 0 ? null : JsonFragments.Options(Options(pool.OptionData));
+            var keaKeys = KeaKeysJson.Members(pool.KeaKeys);
             if (scopes is not { } classes)
             {
-                pools.Add(new PoolView(Quote(range.ToString()), null));
+                pools.Add(new PoolView(Quote(range.ToString()), Guard(pool, null, takesList), options, keaKeys));
                 continue;
             }
 
@@ -147,12 +151,15 @@ public sealed class RenderModelBuilder
                 continue; // a one-address pool cannot be split: KGO305 stops the render first
             }
 
-            pools.Add(new PoolView(Quote(halves.Lower.ToString()), Quote(classes.First)));
-            pools.Add(new PoolView(Quote(halves.Upper.ToString()), Quote(classes.Second)));
+            pools.Add(new PoolView(Quote(halves.Lower.ToString()), Guard(pool, classes.First, takesList), options, keaKeys));
+            pools.Add(new PoolView(Quote(halves.Upper.ToString()), Guard(pool, classes.Second, takesList), options, keaKeys));
         }
 
         return pools;
     }
+
+    private static string? Guard(Pool pool, string? scope, bool takesList) =>
+        PoolClasses.Guard(pool, scope, takesList, null) is { Count: > 0 } names ? string.Join(", ", names.Select(Quote)) : null;
 
     private static ReservationView ReservationViewOf(Reservation reservation)
     {

@@ -68,6 +68,29 @@ public sealed class ImportRoundTripTests
     }
 
     [Fact]
+    public void A_pool_that_loses_its_class_or_its_options_is_named_and_the_split_with_combined_classes_is_not()
+    {
+        const string restricted = "{ \"pool\": \"192.0.2.10 - 192.0.2.109\", \"client-class\": \"phones\", \"option-data\": [ { \"name\": \"tftp-server-name\", \"data\": \"pbx\" } ] }";
+        var original = Original.Replace("{ \"pool\": \"192.0.2.10 - 192.0.2.109\" }", restricted, StringComparison.Ordinal);
+        const string classes = "\"client-classes\": [ { \"name\": \"phones+HA_a\", \"test\": \"member('phones') and member('HA_a')\", \"user-context\": { \"keagitops\": { \"pool-classes\": [ \"phones\" ], \"scope\": \"HA_a\" } } }, "
+            + "{ \"name\": \"phones+HA_b\", \"test\": \"member('phones') and member('HA_b')\", \"user-context\": { \"keagitops\": { \"pool-classes\": [ \"phones\" ], \"scope\": \"HA_b\" } } } ],";
+        const string options = "\"option-data\": [ { \"name\": \"tftp-server-name\", \"data\": \"pbx\" } ]";
+        var split = Rendered.Replace("\"valid-lifetime\": 4000,", "\"valid-lifetime\": 4000, " + classes, StringComparison.Ordinal)
+            .Replace("\"client-classes\": [ \"HA_a\" ] }", $"\"client-classes\": [ \"phones+HA_a\" ], {options} }}", StringComparison.Ordinal)
+            .Replace("\"client-classes\": [ \"HA_b\" ] }", $"\"client-classes\": [ \"phones+HA_b\" ], {options} }}", StringComparison.Ordinal);
+
+        Assert.Empty(Compare(original, split));
+        var open = Compare(original, Rendered);
+        // The render opens the pool to every client: the restricted pool is missing, and the open addresses grow.
+        Assert.Equal(
+            ["Dhcp4.subnet4[0].pools: covers ; the render covers 192.0.2.10 - 192.0.2.109",
+             "Dhcp4.subnet4[0].pools: 192.0.2.10 - 192.0.2.109 with classes: phones; {\"option-data\":[{\"name\":\"tftp-server-name\",\"data\":\"pbx\"}]} missing from the render"],
+            open);
+        var changedHalf = Compare(original, split.Replace("\"data\": \"pbx\" } ] }, { \"pool\": \"192.0.2.60", "\"data\": \"pbx2\" } ] }, { \"pool\": \"192.0.2.60", StringComparison.Ordinal));
+        Assert.Equal("Dhcp4.subnet4[0].pools: with classes: phones; {\"option-data\":[{\"name\":\"tftp-server-name\",\"data\":\"pbx\"}]} covers 192.0.2.10 - 192.0.2.109; the render covers 192.0.2.60 - 192.0.2.109", Assert.Single(changedHalf));
+    }
+
+    [Fact]
     public void Pools_compare_by_the_addresses_they_cover()
     {
         var differences = Compare(Original, Rendered.Replace("192.0.2.60 - 192.0.2.109", "192.0.2.60 - 192.0.2.99", StringComparison.Ordinal));

@@ -51,11 +51,6 @@ public sealed class KeaExampleRoundTripTests
         ["comments"] = "shared-networks; a comment on an option; a user-context on the control socket",
         ["shared-network"] = "shared-networks",
         ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
-        ["classify"] = "a pool restricted to a class",
-        ["classify2"] = "pools restricted to classes",
-        ["hooks-radius"] = "pools restricted to classes",
-        ["multiple-options"] = "options of a pool",
-        ["advanced"] = "a user-context on a pool",
         ["all-options"] = "options that need their option-def",
     };
 

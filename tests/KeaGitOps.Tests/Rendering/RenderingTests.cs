@@ -93,11 +93,45 @@ public sealed class RenderingTests
     {
         var servers = Render(RepositoryLayout.Fixture("render/hot-standby"));
 
-        var pools = Json(servers[0]).GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools");
-        Assert.Equal("172.16.0.64 - 172.16.0.127", Assert.Single(pools.EnumerateArray()).GetProperty("pool").GetString());
+        var dhcp4 = Json(servers[0]).GetProperty("Dhcp4");
+        var pools = dhcp4.GetProperty("subnet4")[0].GetProperty("pools");
+        Assert.Equal(["172.16.0.64 - 172.16.0.127", "172.16.0.200 - 172.16.0.219"], pools.EnumerateArray().Select(p => p.GetProperty("pool").GetString()));
+        // Kea 2.2's pool takes one class: the pool restricted to phones or printers gets one class combining them, defined after them.
+        Assert.Equal("phones|printers", pools[1].GetProperty("client-class").GetString());
+        var classes = dhcp4.GetProperty("client-classes").EnumerateArray().ToList();
+        Assert.Equal(["phones", "printers", "phones|printers"], classes.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal("(member('phones') or member('printers'))", classes[2].GetProperty("test").GetString());
         var paths = PairDifferences(servers).Select(c => c.Path).ToList();
         Assert.All(paths, p => Assert.True(p.StartsWith("Dhcp4.interfaces-config.interfaces", StringComparison.Ordinal) || p.EndsWith(".this-server-name", StringComparison.Ordinal), p));
         Assert.Contains(paths, p => p.StartsWith("Dhcp4.interfaces-config", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("3.0")]
+    [InlineData("2.2")]
+    public void A_class_restricted_pool_is_split_with_a_class_combining_its_classes_and_each_servers_scope(string version)
+    {
+        using var copy = TempInventory.FromFolder(RepositoryLayout.Fixture("render/kea-keys"), version);
+        var servers = Render(copy.Folder);
+
+        var dhcp4 = Json(servers[0]).GetProperty("Dhcp4");
+        var pools = dhcp4.GetProperty("subnet4")[0].GetProperty("pools").EnumerateArray().ToList();
+        var guard = version == "3.0" ? (Func<JsonElement, string?>)(p => p.GetProperty("client-classes").EnumerateArray().Single().GetString()) : p => p.GetProperty("client-class").GetString();
+        Assert.Equal(
+            ["10.20.0.100 - 10.20.0.149", "10.20.0.150 - 10.20.0.199", "10.20.0.200 - 10.20.0.209", "10.20.0.210 - 10.20.0.219", "10.20.0.220 - 10.20.0.229", "10.20.0.230 - 10.20.0.239"],
+            pools.Select(p => p.GetProperty("pool").GetString()));
+        Assert.Equal(["HA_kea-a", "HA_kea-b", "phones+HA_kea-a", "phones+HA_kea-b", "phones|printers+HA_kea-a", "phones|printers+HA_kea-b"], pools.Select(guard));
+        // Both halves keep the pool's own settings.
+        Assert.All(pools[2..4], p => Assert.Equal("pbx.example", p.GetProperty("option-data")[0].GetProperty("data").GetString()));
+        Assert.All(pools[2..4], p => Assert.Equal(2, p.GetProperty("user-context").GetProperty("rack").GetInt32()));
+        // The combined classes come after the inventory's own, which their tests name.
+        var classes = dhcp4.GetProperty("client-classes").EnumerateArray().ToList();
+        Assert.Equal(["phones", "printers", "kiosk", "phones+HA_kea-a", "phones+HA_kea-b", "phones|printers+HA_kea-a", "phones|printers+HA_kea-b"], classes.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal("member('phones') and member('HA_kea-a')", classes[3].GetProperty("test").GetString());
+        Assert.Equal("(member('phones') or member('printers')) and member('HA_kea-b')", classes[6].GetProperty("test").GetString());
+        Assert.Equal("HA_kea-b", classes[6].GetProperty("user-context").GetProperty("keagitops").GetProperty("scope").GetString());
+        // The pair's configs still differ only in identity.
+        Assert.All(PairDifferences(servers).Select(c => c.Path), p => Assert.EndsWith(".this-server-name", p, StringComparison.Ordinal));
     }
 
     [Fact]

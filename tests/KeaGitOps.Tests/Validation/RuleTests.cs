@@ -570,6 +570,36 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void A_pool_class_defined_nowhere_is_named_with_the_classes_that_are_and_an_HA_scope_class_is_refused()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "subnets:\n", "client-classes: [ { name: phones, test: \"option[60].exists\" } ]\nsubnets:\n");
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phone, HA_kea-dhcp-2, KNOWN, VENDOR_CLASS_docsis3.0 ] }");
+
+        var result = inventory.Validate();
+
+        var undefined = result.AssertReported("KGO224", Severity.Error, inventory.At(Site, "[ phone,", "phone"));
+        Assert.Contains("pool class 'phone' is not defined (did you mean 'phones'?)", undefined.Message, StringComparison.Ordinal);
+        Assert.Contains("(defined: phones)", undefined.Message, StringComparison.Ordinal);
+        result.AssertReported("KGO223", Severity.Error, inventory.At(Site, "HA_kea-dhcp-2", "HA_kea-dhcp-2"));
+        result.AssertCodes("KGO224", "KGO223", "KGO204");
+    }
+
+    [Fact]
+    public void A_pool_mapping_takes_Keas_pool_keys_but_not_the_2x_client_class_key()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, user-context: { note: x }, client-class: phones, pool-idd: 3 }");
+
+        var result = inventory.Validate();
+
+        var derived = result.AssertReported("KGO101", Severity.Error, inventory.At(Site, "client-class: phones", "client-class"));
+        Assert.Contains("a pool's classes are its client-classes list", derived.Message, StringComparison.Ordinal);
+        var unknown = result.AssertReported("KGO101", Severity.Error, inventory.At(Site, "pool-idd", "pool-idd"));
+        Assert.Contains("unknown key 'pool-idd' in pool 192.168.1.225 - 192.168.1.250 (did you mean 'pool-id'?)", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hostile_hostname_is_invalid_and_cannot_forge_an_output_line()
     {
         using var inventory = TempInventory.FromExample();

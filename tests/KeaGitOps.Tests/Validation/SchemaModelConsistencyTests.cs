@@ -33,6 +33,7 @@ public sealed class SchemaModelConsistencyTests
         ("properties/lease-database", typeof(LeaseDatabase)),
         ("properties/logging", typeof(Logging)),
         ("definitions/subnet", typeof(Subnet)),
+        ("definitions/pool", typeof(Pool)),
         ("definitions/reservation", typeof(Reservation)),
         ("definitions/optionValue", typeof(OptionValue)),
     ];

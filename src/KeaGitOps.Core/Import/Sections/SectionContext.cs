@@ -28,6 +28,12 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     /// <summary>The HA scope classes of a load-balancing pair (HA_primary, HA_secondary), once the HA hook is read.</summary>
     public (string First, string Second)? Scopes { get; set; }
 
+    /// <summary>
+    /// The classes keagitops combined for class-restricted pools (marked user-context.keagitops in the
+    /// config's client-classes), by name: the pool's own classes and the HA scope they were combined with.
+    /// </summary>
+    public Dictionary<string, (IReadOnlyList<string> Classes, string? Scope)> CombinedPoolClasses { get; } = new(StringComparer.Ordinal);
+
     public void NotImported(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why));
 
     /// <summary>Left out because Kea does not apply it either.</summary>

@@ -41,7 +41,7 @@ internal static class SubnetSection
         var pools = Pools(c, subnet, path);
         if (pools.Count > 0)
         {
-            settings.Add(new Setting("pools", new YamlList(pools.Select(YamlValue.String).ToList())));
+            settings.Add(new Setting("pools", new YamlList(pools)));
         }
 
         settings.AddRange(TimersSection.Read(subnet));
@@ -63,13 +63,39 @@ internal static class SubnetSection
         c.Snapshot.Subnets.Add(new ImportedSubnet(id, settings, reservations));
     }
 
-    /// <summary>
-    /// The subnet's pools as the inventory writes them. In load-balancing mode keagitops renders each
-    /// pool as two halves with the servers' HA_ classes, so adjacent halves are folded back into one.
-    /// </summary>
-    private static List<string> Pools(SectionContext c, JsonElement subnet, string path)
+    /// <summary>One pool as read: its range, the HA scope class guarding it (alone or combined), the pool's own classes and other settings.</summary>
+    private sealed record ReadPool(string Text, Ipv4Range? Range, string? Scope, IReadOnlyList<string> Classes, IReadOnlyList<Setting> Settings, string Path)
     {
-        var pools = new List<(string Text, Ipv4Range? Range, string? Class, string Path)>();
+        /// <summary>Whether two halves carry the same pool's settings (only then are they folded into one).</summary>
+        public bool SameSettings(ReadPool other) => Classes.SequenceEqual(other.Classes, StringComparer.Ordinal) && Settings.SequenceEqual(other.Settings);
+
+        public YamlValue ToValue(string range)
+        {
+            if (Classes.Count == 0 && Settings.Count == 0)
+            {
+                return YamlValue.String(range);
+            }
+
+            var entries = new List<KeyValuePair<string, YamlValue>> { new("pool", YamlValue.String(range)) };
+            if (Classes.Count > 0)
+            {
+                entries.Add(new("client-classes", new YamlList([.. Classes.Select(YamlValue.String)])));
+            }
+
+            entries.AddRange(Settings.Select(s => KeyValuePair.Create(s.Key, s.Value)));
+            return new YamlMap(entries);
+        }
+    }
+
+    /// <summary>
+    /// The subnet's pools as the inventory writes them: a range, or a mapping when the pool has classes,
+    /// options or other Kea keys. In load-balancing mode keagitops renders each pool as two halves guarded
+    /// by the servers' HA_ classes (combined with the pool's own classes where it has any), so adjacent
+    /// halves with the same settings are folded back into one.
+    /// </summary>
+    private static List<YamlValue> Pools(SectionContext c, JsonElement subnet, string path)
+    {
+        var pools = new List<ReadPool>();
         if (Member(subnet, "pools", JsonValueKind.Array) is not { } list)
         {
             return [];
@@ -79,63 +105,86 @@ internal static class SubnetSection
         foreach (var pool in list.EnumerateArray())
         {
             var poolPath = $"{path}.pools[{i++}]";
-            if (!c.OnlyKnown(pool, poolPath, "pool", "client-classes", "client-class"))
+            var settings = new List<Setting>();
+            if (!c.KeepKeaKeys(pool, poolPath, (key, value) => settings.Add(new Setting(key, value)), ["pool", "client-classes", "client-class", "option-data"]))
             {
                 continue;
             }
 
+            var options = OptionDataSection.Read(c, pool, poolPath, string.Empty);
+            if (options.Count > 0)
+            {
+                settings.Insert(0, new Setting("option-data", new YamlMap([.. options.Select(o => KeyValuePair.Create(o.Key["option-data.".Length..], o.Value))])));
+            }
+
+            var (scope, classes) = Guard(c, pool);
             var text = Text(pool, "pool") ?? string.Empty;
-            string? poolClass = null;
-            if (Member(pool, "client-classes", JsonValueKind.Array) is { } classes)
-            {
-                var names = classes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()).ToList();
-                poolClass = names.Count == 1 ? names[0] : string.Join(",", names);
-            }
-            else if (Text(pool, "client-class") is { } single)
-            {
-                poolClass = single;
-            }
-
-            if (poolClass is not null && (c.Scopes is not { } scopes || (poolClass != scopes.First && poolClass != scopes.Second)))
-            {
-                c.NotImported(poolPath + (pool.TryGetProperty("client-classes", out _) ? ".client-classes" : ".client-class"), $"{poolClass}: only the HA scope classes of a load-balancing pair are rendered");
-                poolClass = null;
-            }
-
-            pools.Add((text, Ipv4Range.TryParsePool(text, out var range) ? range : null, poolClass, poolPath));
+            pools.Add(new ReadPool(text, Ipv4Range.TryParsePool(text, out var range) ? range : null, scope, classes, settings, poolPath));
         }
 
-        var result = new List<string>();
+        var result = new List<YamlValue>();
         for (var k = 0; k < pools.Count; k++)
         {
-            var (text, range, poolClass, poolPath) = pools[k];
-            if (poolClass is not null && c.Scopes is { } s && poolClass == s.First && k + 1 < pools.Count
-                && pools[k + 1].Class == s.Second && range is { } low && pools[k + 1].Range is { } high && low.Last.Value + 1 == high.First.Value)
+            var pool = pools[k];
+            if (pool.Scope is not null && c.Scopes is { } s && pool.Scope == s.First && k + 1 < pools.Count
+                && pools[k + 1].Scope == s.Second && pool.Range is { } low && pools[k + 1].Range is { } high && low.Last.Value + 1 == high.First.Value
+                && pool.SameSettings(pools[k + 1]))
             {
                 var whole = new Ipv4Range(low.First, high.Last);
                 var keaSplit = low.First.Value + ((whole.Size + 1) / 2) - 1;
                 if (keaSplit != low.Last.Value)
                 {
-                    c.Note(poolPath, $"{low} and {high} folded into {whole}; keagitops splits it in halves at {new Ipv4Address((uint)keaSplit)}");
+                    c.Note(pool.Path, $"{low} and {high} folded into {whole}; keagitops splits it in halves at {new Ipv4Address((uint)keaSplit)}");
                 }
 
-                result.Add(whole.ToString());
+                result.Add(pool.ToValue(whole.ToString()));
                 k++;
                 continue;
             }
 
-            if (poolClass is not null)
+            if (pool.Scope is not null)
             {
-                c.Note(poolPath, $"{text} ({poolClass}) has no adjacent partner half: imported as a whole pool, which keagitops splits between the servers");
+                c.Note(pool.Path, $"{pool.Text} ({pool.Scope}) has no adjacent partner half with the same settings: imported as a whole pool, which keagitops splits between the servers");
             }
             else if (c.Scopes is not null)
             {
-                c.Note(poolPath, $"{text} is not split between the servers; keagitops renders it as two halves (load-balancing needs that)");
+                c.Note(pool.Path, $"{pool.Text} is not split between the servers; keagitops renders it as two halves (load-balancing needs that)");
             }
 
-            result.Add(range?.ToString() ?? text);
+            result.Add(pool.ToValue(pool.Range?.ToString() ?? pool.Text));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The classes guarding a pool (client-classes, or Kea 2.x's client-class), split into the HA scope class
+    /// keagitops renders itself (written alone, or inside a class it combined) and the pool's own classes.
+    /// </summary>
+    private static (string? Scope, List<string> Classes) Guard(SectionContext c, JsonElement pool)
+    {
+        var names = Member(pool, "client-classes", JsonValueKind.Array) is { } list
+            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : Text(pool, "client-class") is { } single ? [single] : [];
+        string? scope = null;
+        var classes = new List<string>();
+        foreach (var name in names)
+        {
+            if (c.CombinedPoolClasses.TryGetValue(name, out var combined))
+            {
+                scope ??= combined.Scope;
+                classes.AddRange(combined.Classes.Where(x => !classes.Contains(x, StringComparer.Ordinal)));
+            }
+            else if (c.Scopes is { } scopes && (name == scopes.First || name == scopes.Second))
+            {
+                scope ??= name;
+            }
+            else if (!classes.Contains(name, StringComparer.Ordinal))
+            {
+                classes.Add(name);
+            }
+        }
+
+        return (scope, classes);
     }
 }

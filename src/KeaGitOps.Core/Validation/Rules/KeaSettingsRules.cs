@@ -23,6 +23,10 @@ public sealed class KeaSettingsRules : IInventoryRule
             ["control-sockets"] = "the control socket is written as 'control-socket' and rendered in the form the version takes",
             ["shared-networks"] = "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules); keep their subnets under 'subnets' for now",
         },
+        ["Dhcp4.subnet4.pools"] = new(StringComparer.Ordinal)
+        {
+            ["client-class"] = "a pool's classes are its client-classes list, rendered as Kea 2.x's client-class where the version needs it and combined with each server's HA scope in load-balancing",
+        },
         ["Dhcp4.interfaces-config"] = new(StringComparer.Ordinal)
         {
             ["interfaces"] = "each server's interfaces are servers[].interfaces, since they differ between servers",
@@ -77,6 +81,11 @@ public sealed class KeaSettingsRules : IInventoryRule
         foreach (var subnet in inventory.Subnets)
         {
             Check(subnet, table, version, diagnostics);
+            foreach (var pool in subnet.Pools)
+            {
+                Check(pool, table, version, diagnostics);
+            }
+
             foreach (var reservation in subnet.Reservations)
             {
                 if (reservation.KeaKeys.Count > 0)
@@ -168,6 +177,7 @@ public sealed class KeaSettingsRules : IInventoryRule
         ControlSocket => "control-socket",
         LeaseDatabase => "lease-database",
         Subnet subnet => $"subnet {subnet.Id}",
+        Pool pool => $"pool {pool.Range.Value}",
         Reservation reservation => $"the reservation of {reservation.Describe()}",
         _ => owner.GetType().Name,
     };

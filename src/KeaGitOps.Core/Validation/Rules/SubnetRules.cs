@@ -59,7 +59,7 @@ public sealed class SubnetRules : IInventoryRule
     private static void CheckPools(InventoryModel inventory, Subnet subnet, Ipv4Prefix prefix, DiagnosticBag diagnostics)
     {
         var pools = new List<(Ipv4Range Range, Located<string> Text)>();
-        foreach (var pool in subnet.Pools)
+        foreach (var pool in subnet.Pools.Select(p => p.Range))
         {
             if (!Ipv4Range.TryParsePool(pool.Value, out var range))
             {
@@ -119,9 +119,9 @@ public static class SubnetPlan
         var pools = new List<(Ipv4Range, Located<string>)>(subnet.Pools.Count);
         foreach (var pool in subnet.Pools)
         {
-            if (Ipv4Range.TryParsePool(pool.Value, out var range))
+            if (Ipv4Range.TryParsePool(pool.Range.Value, out var range))
             {
-                pools.Add((range, pool));
+                pools.Add((range, pool.Range));
             }
         }
 

@@ -1,0 +1,47 @@
+using KeaGitOps.Core.Diagnostics;
+using KeaGitOps.Core.Inventory;
+
+namespace KeaGitOps.Core.Validation.Rules;
+
+/// <summary>
+/// The classes a pool is restricted to: each is defined under the top-level client-classes or is one of
+/// Kea's built-in classes (a misspelt class leaves the pool to nobody, and the combined class keagitops
+/// renders for the HA split can name only defined classes), and none is an HA scope class keagitops adds.
+/// </summary>
+public sealed class PoolClassRules : IInventoryRule
+{
+    /// <summary>Classes Kea assigns itself (Kea 3.0.4 client_class_def.cc builtinNames), and the prefixes of those it names by pattern.</summary>
+    private static readonly HashSet<string> BuiltIn = new(StringComparer.Ordinal) { "ALL", "KNOWN", "UNKNOWN", "BOOTP", "DROP" };
+
+    private static readonly string[] BuiltInPrefixes = ["VENDOR_CLASS_", "AFTER_", "EXTERNAL_"];
+
+    private const string ScopePrefix = "HA_";
+
+    public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
+    {
+        List<string>? defined = null;
+        foreach (var pool in inventory.Subnets.SelectMany(s => s.Pools))
+        {
+            foreach (var (name, at) in pool.ClientClasses)
+            {
+                if (name.StartsWith(ScopePrefix, StringComparison.Ordinal))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.PoolScopeClass(at, name));
+                    continue;
+                }
+
+                defined ??= DefinedClasses(inventory);
+                if (!BuiltIn.Contains(name) && !BuiltInPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !defined.Contains(name, StringComparer.Ordinal))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.PoolClassNotDefined(at, name, Spelling.Closest(name, defined), defined));
+                }
+            }
+        }
+    }
+
+    /// <summary>The names of the classes defined under the top-level client-classes (Kea's key), in order.</summary>
+    public static List<string> DefinedClasses(InventoryModel inventory) =>
+        inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "client-classes")?.Value is SequenceNode classes
+            ? [.. classes.Items.OfType<MappingNode>().Select(c => c.Find("name")?.Value).OfType<ScalarNode>().Select(n => n.Value)]
+            : [];
+}
