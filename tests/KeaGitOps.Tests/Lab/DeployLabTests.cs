@@ -807,4 +807,48 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Contains("SHA256:", console.ToString(), StringComparison.Ordinal);
         Assert.Contains($"add this line: {LabFixture.Address(LabFixture.Server2)} ssh-ed25519 AAAA", console.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A pool restricted to a class, on the wire: the lab's subnet gets a pool only clients of the class
+    /// lab-phones (a MAC starting 0e:0e) may use and one for every other client, each split between the
+    /// servers like every pool. Real clients of
+    /// the class, and real clients outside it, ask both servers (perfdhcp, DISCOVER to ACK); the leases Kea
+    /// gives show that each kind got addresses only from its own pools, and that both servers served the
+    /// class from their halves of its pool.
+    /// </summary>
+    [Fact]
+    public void A_pool_restricted_to_a_class_serves_that_class_only_from_both_servers_halves()
+    {
+        // Kea gives a client the first pool it may use, so the other clients' pool is restricted too (ISC's phones and laptops).
+        _inventory.Replace("site.yaml", "      - 198.51.100.10 - 198.51.100.129\n",
+            "      - { pool: 198.51.100.10 - 198.51.100.129, client-classes: [ lab-others ] }\n      - { pool: 198.51.100.140 - 198.51.100.179, client-classes: [ lab-phones ] }\n");
+        _inventory.Replace("site.yaml", "subnets:\n", "client-classes:\n  - { name: lab-phones, test: \"substring(pkt4.mac, 0, 2) == 0x0e0e\" }\n  - { name: lab-others, test: \"not member('lab-phones')\" }\nsubnets:\n");
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory, probe: false).ExitCode);
+        WaitForLoadBalancing();
+
+        Ask("0e:0e:00:00:00:00"); // in the class
+        Ask("0a:0a:00:00:00:00"); // outside it
+
+        var leases = System.Text.Json.JsonDocument.Parse(KeaShell(LabFixture.Server1, "lease4-get-all", """{ "subnets": [ 1 ] }""")).RootElement[0]
+            .GetProperty("arguments").GetProperty("leases").EnumerateArray()
+            .Select(l => (Mac: l.GetProperty("hw-address").GetString()!, Address: System.Net.IPAddress.Parse(l.GetProperty("ip-address").GetString()!).GetAddressBytes()[3]))
+            .ToList();
+        output.WriteLine(string.Join("\n", leases.Select(l => $"{l.Mac} 198.51.100.{l.Address}")));
+        var phones = leases.Where(l => l.Mac.StartsWith("0e:0e:", StringComparison.Ordinal)).ToList();
+        var others = leases.Where(l => l.Mac.StartsWith("0a:0a:", StringComparison.Ordinal)).ToList();
+        Assert.True(phones.Count >= 10, $"only {phones.Count} clients of the class got a lease");
+        Assert.True(others.Count >= 10, $"only {others.Count} clients outside the class got a lease");
+        Assert.All(phones, l => Assert.InRange(l.Address, 140, 179));
+        Assert.All(others, l => Assert.InRange(l.Address, 10, 129));
+        // Each server serves its half of the class's pool (load-balancing by MAC): both halves were used.
+        Assert.Contains(phones, l => l.Address <= 159);
+        Assert.Contains(phones, l => l.Address >= 160);
+    }
+
+    /// <summary>30 clients from the lab's client namespace, MACs from <paramref name="baseMac"/> on, each through DISCOVER to ACK; bounded by perfdhcp's -p and a timeout.</summary>
+    private void Ask(string baseMac)
+    {
+        var run = ExternalProgram.Run("timeout", "60", "ip", "netns", "exec", "kgo-c", "perfdhcp", "-4", "-l", "eth0", "-r", "20", "-R", "30", "-n", "30", "-p", "20", "-b", "mac=" + baseMac);
+        output.WriteLine($"perfdhcp from {baseMac} (exit {run.ExitCode}):\n{run.Text}{run.Stderr}");
+    }
 }
