@@ -99,10 +99,13 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     /// <summary>Runs deploy in this process, with the DHCP probe running around it (unless <paramref name="probe"/> is false), and reports both.</summary>
-    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true)
+    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true, bool allowLeased = false) =>
+        Deploy(inventory.Folder, server, dryRun, force, probe, allowLeased);
+
+    private (int ExitCode, string Output) Deploy(string inventoryFolder, string? server = null, bool dryRun = false, bool force = false, bool probe = true, bool allowLeased = false)
     {
         var console = new StringWriter();
-        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None);
+        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventoryFolder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None, allowLeased: allowLeased);
         int code;
         if (probe)
         {
@@ -294,6 +297,49 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(servingPid, DaemonPid(LabFixture.Server1));
         Assert.Contains("\"this-server-name\": \"kea-dhcp-2\"", Live(LabFixture.Server2), StringComparison.Ordinal);
         Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    /// <summary>A lease one of the probe's clients holds in the lab subnet, as kea-dhcp-1 reports it: its address and hardware address.</summary>
+    private (string Address, string HwAddress) ProbeClientLease()
+    {
+        var answer = KeaShell(LabFixture.Server1, "lease4-get-all", """{ "subnets": [ 1 ] }""");
+        using var document = System.Text.Json.JsonDocument.Parse(answer);
+        var leases = document.RootElement[0].GetProperty("arguments").GetProperty("leases").EnumerateArray();
+        var lease = leases.First(l => l.GetProperty("state").GetInt32() == 0 && !l.GetProperty("hw-address").GetString()!.StartsWith("02:00:00:00:99", StringComparison.Ordinal));
+        return (lease.GetProperty("ip-address").GetString()!, lease.GetProperty("hw-address").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_reservation_for_an_address_a_client_holds_is_refused_naming_it_shown_by_diff_and_applied_with_allow_leased()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var (address, holder) = ProbeClientLease();
+        var before = LabFixture.Servers.Select(Live).ToList();
+        _inventory.Replace("site.yaml", "hostname: lab-fixed-2 }\n", $"hostname: lab-fixed-2 }}\n      - {{ hw-address: \"02:00:00:00:99:07\", ip-address: {address}, hostname: lab-taken }}\n");
+
+        var (refused, refusedText) = Deploy(_inventory, probe: false);
+        var diffConsole = new StringWriter();
+        var diff = await DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, null, unified: false, diffConsole, CancellationToken.None);
+        output.WriteLine(diffConsole.ToString());
+
+        Assert.Equal(ExitCodes.Failure, refused);
+        var named = $"{address} is reserved for hw-address=02:00:00:00:99:07 (lab-taken) in subnet 1, but kea-dhcp-[12]( and kea-dhcp-[12])? leases? it to hw-address={holder}[^;]* until 20[0-9-]{{8}} [0-9:]{{8}} UTC";
+        Assert.Matches(named, refusedText);
+        Assert.Matches("kea-dhcp-2 +Refused +lease preflight", refusedText);
+        Assert.Matches("kea-dhcp-1 +Refused +lease preflight", refusedText);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        Assert.All(LabFixture.Servers, server => Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:07")));
+        Assert.All(LabFixture.Servers, server => Assert.Equal(string.Empty, lab.RunOnServer(server, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim()));
+        // diff shows what deploy would refuse, and keeps its own exit code (2: changes).
+        Assert.Equal(ExitCodes.Changes, diff);
+        Assert.Matches("lease preflight: deploy would refuse: " + named, diffConsole.ToString());
+
+        var (allowed, allowedText) = Deploy(_inventory, allowLeased: true);
+
+        Assert.Equal(ExitCodes.Success, allowed);
+        Assert.Matches("lease preflight: allowed by --allow-leased: " + named, allowedText);
+        Assert.All(LabFixture.Servers, server => Assert.Equal(address, RunningReservation(server, "02:00:00:00:99:07")));
     }
 
     [Fact]
