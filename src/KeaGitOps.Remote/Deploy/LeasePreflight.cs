@@ -259,7 +259,7 @@ public static class LeasePreflight
                 $"{reservation} holds {lease!.Address} on {on} (until {until}) and is now reserved {reservation!.Address} {subnet}: it moves to {reservation.Address} at its next renewal, and whatever reaches it at {lease.Address} loses it then"),
             LeaseFindingKind.CannotCompare => new(kind,
                 $"{reservation!.Address} is reserved for {reservation} {subnet} and {on} lease{(servers.Count == 1 ? "s" : string.Empty)} it to {lease!.Holder} until {until}; a lease does not record a {reservation.Identity.KeaName}, so whether that is the reserved client cannot be told: check before deploying"),
-            _ => new(kind, $"the lease preflight could not ask {on}: {problem}; reservations added or moved there are not checked against its leases"),
+            _ => new(kind, $"the lease preflight could not ask {on}: {problem}; the reservations added or moved are not checked against {(servers.Count == 1 ? "its" : "their")} leases"),
         };
     }
 

@@ -343,7 +343,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     [Fact]
-    public async Task The_incident_replayed_import_names_it_and_deploy_without_force_repairs_the_pair_with_no_request_lost()
+    public async Task The_incident_replayed_import_names_it_and_a_plain_deploy_repairs_the_pair_without_restarting_the_server_that_serves()
     {
         _inventory.Replace("site.yaml", "max-unacked-clients: 5", "max-unacked-clients: 0");
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);

@@ -169,7 +169,7 @@ public sealed class LeasePreflightTests(Xunit.Abstractions.ITestOutputHelper out
         var without = await AskAsync(new FakeKea([], leaseCmds: false), Reserve("192.168.1.74", "bc:24:11:16:c6:92"));
         var unreachable = LeasePreflight.Merge(await LeasePreflight.AskAsync("kea-dhcp-2", null, "connection refused", [Reserve("192.168.1.74", "bc:24:11:16:c6:92")], Now, CancellationToken.None));
 
-        Assert.Equal("the lease preflight could not ask kea-dhcp-1: it does not know lease4-get (libdhcp_lease_cmds.so is not loaded); reservations added or moved there are not checked against its leases", Assert.Single(without).Message);
+        Assert.Equal("the lease preflight could not ask kea-dhcp-1: it does not know lease4-get (libdhcp_lease_cmds.so is not loaded); the reservations added or moved are not checked against its leases", Assert.Single(without).Message);
         Assert.False(without[0].Blocks);
         Assert.Contains("could not ask kea-dhcp-2: connection refused", Assert.Single(unreachable).Message, StringComparison.Ordinal);
     }
