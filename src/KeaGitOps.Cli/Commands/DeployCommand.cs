@@ -19,19 +19,20 @@ public sealed class DeployCommand
     private readonly Option<string?> _server = CommonOptions.Server();
     private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would change on each server and exit (2 when something would change)." };
     private readonly Option<bool> _force = new("--force") { Description = "With --server NAME only: restart that server even though it is the only one answering DHCP clients (they go unanswered while it restarts). A server that is down while its partner answers is repaired without it." };
+    private readonly Option<bool> _allowLeased = new("--allow-leased") { Description = "Deploy even when a reservation added or moved names an address that a server leases to another client (the lease preflight refuses that otherwise): Kea then gives the reserved client another address until that lease ends, and the holder loses the address at its next renewal." };
     private readonly Option<bool> _allowDirty = new("--allow-dirty") { Description = "Deploy although the inventory or templates have uncommitted changes (the configs then say source-dirty: true)." };
 
     public Command Build()
     {
-        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
+        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first), after checking every server's leases for the reservations added or moved (refused when another client holds a reserved address, unless --allow-leased): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, restart, verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
         {
-            _inventory, _format, _templates, _server, _dryRun, _force, _allowDirty,
+            _inventory, _format, _templates, _server, _dryRun, _force, _allowLeased, _allowDirty,
         };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_dryRun), parse.GetValue(_force), Console.Out, cancellation, parse.GetValue(_allowDirty)));
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(_inventory)!, parse.GetValue(_format), parse.GetValue(_templates), parse.GetValue(_server), parse.GetValue(_dryRun), parse.GetValue(_force), Console.Out, cancellation, parse.GetValue(_allowDirty), parse.GetValue(_allowLeased)));
         return command;
     }
 
-    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false)
+    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false, bool allowLeased = false)
     {
         // What is deployed must be what is in git: uncommitted edits would run on the servers untraceably.
         var revision = GitProvenance.Read(inventory.FullName, CommonOptions.TemplatesFolder(templates));
@@ -67,7 +68,7 @@ public sealed class DeployCommand
         IReadOnlyList<ServerReport> reports;
         try
         {
-            reports = await deployer.DeployAsync(session.Selected, session.All, new DeployOptions(dryRun, force, owner), cancellation).ConfigureAwait(false);
+            reports = await deployer.DeployAsync(session.Selected, session.All, new DeployOptions(dryRun, force, owner) { AllowLeased = allowLeased }, cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -48,53 +48,88 @@ public sealed class DiffCommand
         var results = new List<object>();
         var changes = 0;
         var failed = false;
-        foreach (var target in session.Selected)
+        var hosts = new Dictionary<string, IRemoteHost>(StringComparer.Ordinal);
+        async Task<IRemoteHost> HostAsync(DeployTarget target)
         {
-            try
+            if (!hosts.TryGetValue(target.Name, out var host))
             {
-                await using var host = await session.ConnectAsync(target, cancellation).ConfigureAwait(false);
-                foreach (var comparison in await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false))
-                {
-                    using var owned = comparison;
-                    var file = comparison.Rendered;
-                    var status = comparison.Status.ToString().ToLowerInvariant();
-                    changes += comparison.Status == LiveStatus.Unchanged ? 0 : 1;
-                    if (comparison.Live is { } live && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
-                    {
-                        console.WriteLine(live.DescribeOrigin() is { } origin
-                            ? $"{target.Name}: runs a config {origin}"
-                            : $"{target.Name}: its live config has no keagitops provenance (not deployed by keagitops, or edited by hand)");
-                    }
+                host = await session.ConnectAsync(target, cancellation).ConfigureAwait(false);
+                hosts.Add(target.Name, host);
+            }
 
-                    var differences = comparison.Status is LiveStatus.Changed or LiveStatus.Unchanged ? comparison.Changes : null;
-                    var defaults = exact && differences is not null ? comparison.DefaultsOnly : null;
-                    results.Add(new { server = target.Name, file = comparison.LivePath, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }), keaDefaults = defaults?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
-                    if (format != OutputFormat.Json)
+            return host;
+        }
+
+        var reserved = new List<ReservedAddress>();
+        try
+        {
+            foreach (var target in session.Selected)
+            {
+                try
+                {
+                    var host = await HostAsync(target).ConfigureAwait(false);
+                    var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
+                    reserved.AddRange(LeasePreflight.NewOrMoved(comparisons));
+                    foreach (var comparison in comparisons)
                     {
-                        PrintText(console, target.Name, comparison, unified);
-                        foreach (var change in defaults ?? [])
+                        using var owned = comparison;
+                        var file = comparison.Rendered;
+                        var status = comparison.Status.ToString().ToLowerInvariant();
+                        changes += comparison.Status == LiveStatus.Unchanged ? 0 : 1;
+                        if (comparison.Live is { } live && file.Name == TemplateSet.Dhcp4 && format != OutputFormat.Json)
                         {
-                            console.WriteLine(change.Kind == ChangeKind.Added
-                                ? $"  = {change.Path}: {change.After} (written only in the render; Kea's default either way)"
-                                : $"  = {change.Path}: {change.Before} (written only on the server; Kea's default either way)");
+                            console.WriteLine(live.DescribeOrigin() is { } origin
+                                ? $"{target.Name}: runs a config {origin}"
+                                : $"{target.Name}: its live config has no keagitops provenance (not deployed by keagitops, or edited by hand)");
+                        }
+
+                        var differences = comparison.Status is LiveStatus.Changed or LiveStatus.Unchanged ? comparison.Changes : null;
+                        var defaults = exact && differences is not null ? comparison.DefaultsOnly : null;
+                        results.Add(new { server = target.Name, file = comparison.LivePath, status, changes = differences?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }), keaDefaults = defaults?.Select(c => new { path = c.Path, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }) });
+                        if (format != OutputFormat.Json)
+                        {
+                            PrintText(console, target.Name, comparison, unified);
+                            foreach (var change in defaults ?? [])
+                            {
+                                console.WriteLine(change.Kind == ChangeKind.Added
+                                    ? $"  = {change.Path}: {change.After} (written only in the render; Kea's default either way)"
+                                    : $"  = {change.Path}: {change.Before} (written only on the server; Kea's default either way)");
+                            }
                         }
                     }
                 }
-            }
-            catch (RemoteStepException e)
-            {
-                failed = true;
-                results.Add(new { server = target.Name, error = e.Message });
-                if (format != OutputFormat.Json)
+                catch (RemoteStepException e)
                 {
-                    console.WriteLine($"{target.Name}: connect: {e.Message}");
+                    failed = true;
+                    results.Add(new { server = target.Name, error = e.Message });
+                    if (format != OutputFormat.Json)
+                    {
+                        console.WriteLine($"{target.Name}: connect: {e.Message}");
+                    }
+                }
+            }
+
+            // The lease preflight deploy runs, shown here as warnings only: diff reports what deploy would do, and
+            // its exit code keeps meaning "changes or not" (deploy is where a leased address refuses).
+            var leases = reserved.Count == 0 ? [] : await LeasePreflight.AskServersAsync(reserved, session.All, HostAsync, cancellation).ConfigureAwait(false);
+            if (format == OutputFormat.Json)
+            {
+                console.WriteLine(JsonSerializer.Serialize(new { servers = results, changedFiles = changes, failed, leasePreflight = leases.Select(f => new { kind = f.Kind.ToString(), blocksDeploy = f.Blocks, message = f.Message }) }, DiagnosticWriter.JsonOptions));
+            }
+            else
+            {
+                foreach (var finding in leases)
+                {
+                    console.WriteLine($"lease preflight: {(finding.Blocks ? "deploy would refuse" : "warning")}: {finding.Message}");
                 }
             }
         }
-
-        if (format == OutputFormat.Json)
+        finally
         {
-            console.WriteLine(JsonSerializer.Serialize(new { servers = results, changedFiles = changes, failed }, DiagnosticWriter.JsonOptions));
+            foreach (var host in hosts.Values)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         return failed ? ExitCodes.Failure : changes > 0 ? ExitCodes.Changes : ExitCodes.Success;

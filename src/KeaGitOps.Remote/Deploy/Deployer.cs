@@ -7,7 +7,11 @@ using KeaGitOps.Remote.Ssh;
 
 namespace KeaGitOps.Remote.Deploy;
 
-public sealed record DeployOptions(bool DryRun, bool Force, string Owner);
+public sealed record DeployOptions(bool DryRun, bool Force, string Owner)
+{
+    /// <summary>--allow-leased: deploy a reservation for an address another client holds (see <see cref="LeasePreflight"/>).</summary>
+    public bool AllowLeased { get; init; }
+}
 
 /// <summary>
 /// Applies rendered configs server by server, in a safe order, stopping at the first failure. Every
@@ -29,6 +33,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var hosts = new Dictionary<string, IRemoteHost>(StringComparer.Ordinal);
         try
         {
+            if (await LeasePreflight.GateAsync(targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
             var ordered = DeployTarget.InSafeOrder(targets);
             foreach (var target in ordered)
             {

@@ -99,10 +99,13 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     /// <summary>Runs deploy in this process, with the DHCP probe running around it (unless <paramref name="probe"/> is false), and reports both.</summary>
-    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true)
+    private (int ExitCode, string Output) Deploy(TempInventory inventory, string? server = null, bool dryRun = false, bool force = false, bool probe = true, bool allowLeased = false) =>
+        Deploy(inventory.Folder, server, dryRun, force, probe, allowLeased);
+
+    private (int ExitCode, string Output) Deploy(string inventoryFolder, string? server = null, bool dryRun = false, bool force = false, bool probe = true, bool allowLeased = false)
     {
         var console = new StringWriter();
-        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventory.Folder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None);
+        Task<int> Run() => DeployCommand.RunAsync(new DirectoryInfo(inventoryFolder), OutputFormat.Text, null, server, dryRun, force, console, CancellationToken.None, allowLeased: allowLeased);
         int code;
         if (probe)
         {
@@ -294,6 +297,124 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(servingPid, DaemonPid(LabFixture.Server1));
         Assert.Contains("\"this-server-name\": \"kea-dhcp-2\"", Live(LabFixture.Server2), StringComparison.Ordinal);
         Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
+    }
+
+    /// <summary>A lease one of the probe's clients holds in the lab subnet, as kea-dhcp-1 reports it: its address and hardware address.</summary>
+    private (string Address, string HwAddress) ProbeClientLease()
+    {
+        var answer = KeaShell(LabFixture.Server1, "lease4-get-all", """{ "subnets": [ 1 ] }""");
+        using var document = System.Text.Json.JsonDocument.Parse(answer);
+        var leases = document.RootElement[0].GetProperty("arguments").GetProperty("leases").EnumerateArray();
+        var lease = leases.First(l => l.GetProperty("state").GetInt32() == 0 && !l.GetProperty("hw-address").GetString()!.StartsWith("02:00:00:00:99", StringComparison.Ordinal));
+        return (lease.GetProperty("ip-address").GetString()!, lease.GetProperty("hw-address").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_reservation_for_an_address_a_client_holds_is_refused_naming_it_shown_by_diff_and_applied_with_allow_leased()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var (address, holder) = ProbeClientLease();
+        var before = LabFixture.Servers.Select(Live).ToList();
+        _inventory.Replace("site.yaml", "hostname: lab-fixed-2 }\n", $"hostname: lab-fixed-2 }}\n      - {{ hw-address: \"02:00:00:00:99:07\", ip-address: {address}, hostname: lab-taken }}\n");
+
+        var (refused, refusedText) = Deploy(_inventory, probe: false);
+        var diffConsole = new StringWriter();
+        var diff = await DiffCommand.RunAsync(new DirectoryInfo(_inventory.Folder), OutputFormat.Text, null, null, unified: false, diffConsole, CancellationToken.None);
+        output.WriteLine(diffConsole.ToString());
+
+        Assert.Equal(ExitCodes.Failure, refused);
+        var named = System.Text.RegularExpressions.Regex.Escape($"{address} is reserved for hw-address=02:00:00:00:99:07 (lab-taken) in subnet 1, but ") + $"kea-dhcp-[12]( and kea-dhcp-[12])? leases? it to hw-address={holder}[^;]* until 20[0-9-]{{8}} [0-9:]{{8}} UTC";
+        Assert.Matches(named, refusedText);
+        Assert.Matches("kea-dhcp-2 +Refused +lease preflight", refusedText);
+        Assert.Matches("kea-dhcp-1 +Refused +lease preflight", refusedText);
+        Assert.Equal(before, LabFixture.Servers.Select(Live).ToList());
+        Assert.All(LabFixture.Servers, server => Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:07")));
+        Assert.All(LabFixture.Servers, server => Assert.Equal(string.Empty, lab.RunOnServer(server, "ls -d /run/lock/keagitops 2>/dev/null").Stdout.Trim()));
+        // diff shows what deploy would refuse, and keeps its own exit code (2: changes).
+        Assert.Equal(ExitCodes.Changes, diff);
+        Assert.Matches("lease preflight: deploy would refuse: " + named, diffConsole.ToString());
+
+        var (allowed, allowedText) = Deploy(_inventory, allowLeased: true);
+
+        Assert.Equal(ExitCodes.Success, allowed);
+        Assert.Matches("lease preflight: allowed by --allow-leased: " + named, allowedText);
+        Assert.All(LabFixture.Servers, server => Assert.Equal(address, RunningReservation(server, "02:00:00:00:99:07")));
+    }
+
+    [Fact]
+    public async Task The_incident_replayed_import_names_it_and_a_plain_deploy_repairs_the_pair_without_restarting_the_server_that_serves()
+    {
+        _inventory.Replace("site.yaml", "max-unacked-clients: 5", "max-unacked-clients: 0");
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        // The user's incident: kea-dhcp-2 names itself after kea-dhcp-1 (so it cannot start) and its reservations
+        // have drifted: the address kea-dhcp-1 reserves for lab-fixed-1 it gives to another device (the seed's .74).
+        var drifted = Live(LabFixture.Server2)
+            .Replace("\"this-server-name\": \"kea-dhcp-2\"", "\"this-server-name\": \"kea-dhcp-1\"", StringComparison.Ordinal)
+            .Replace("02:00:00:00:99:01", "02:00:00:00:99:05", StringComparison.Ordinal)
+            .Replace("lab-fixed-1", "lab-ap", StringComparison.Ordinal);
+        WriteServerFile(LabFixture.Server2, LiveDhcp4, drifted);
+        lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
+        var deadline = Stopwatch.StartNew();
+        while (HaState(LabFixture.Server1) != "partner-down")
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"kea-dhcp-1 did not go partner-down within 60 s (it is {HaState(LabFixture.Server1)})");
+            Thread.Sleep(300);
+        }
+
+        Assert.NotEqual("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+
+        // The operator imports the pair as it runs, before trusting any inventory.
+        using var imported = new ScratchFolder();
+        var importConsole = new StringWriter();
+        var servers = LabFixture.Servers.Select(s => $"{s}=root@{LabFixture.Address(s)}:22").ToList();
+        var hosts = new ImportCommand.HostOptions(servers, new FileInfo(lab.ClientKeyPath), new FileInfo(lab.KnownHostsPath), "/etc/kea");
+        var importCode = await ImportCommand.RunFromHostsAsync(hosts, new DirectoryInfo(imported.Path), null, strict: false, importConsole, CancellationToken.None);
+        var report = importConsole.ToString();
+        output.WriteLine(report);
+
+        Assert.Equal(ExitCodes.Success, importCode);
+        Assert.Contains("kea-dhcp-2: its config names itself \"kea-dhcp-1\" (this-server-name), not kea-dhcp-2", report, StringComparison.Ordinal);
+        Assert.Matches(@"198\.51\.100\.201 is reserved for [^\n]*02:00:00:00:99:01 \(lab-fixed-1\) on kea-dhcp-1[^\n]*02:00:00:00:99:05 \(lab-ap\) on kea-dhcp-2", report);
+
+        // As import suggests, one device keeps the address (lab-fixed-1, as kea-dhcp-1 has it) and the other gets a
+        // free one; the lab's servers have no systemd, so the inventory names the lab's service commands.
+        var reservations = Directory.GetFiles(imported.Path, "*.yaml", SearchOption.AllDirectories).Single(f => File.ReadAllText(f).Contains("02:00:00:00:99:01", StringComparison.Ordinal));
+        output.WriteLine($"{reservations}:\n{File.ReadAllText(reservations)}");
+        File.AppendAllText(reservations, "- { hw-address: \"02:00:00:00:99:05\", ip-address: 198.51.100.205, hostname: lab-ap }\n");
+        var site = Path.Combine(imported.Path, "site.yaml");
+        var settings = LabDeploySettings.Replace("\ndeploy:\n", string.Empty, StringComparison.Ordinal);
+        var text = File.ReadAllText(site).ReplaceLineEndings("\n");
+        File.WriteAllText(site, text.Contains("\ndeploy:\n", StringComparison.Ordinal) ? text.Replace("\ndeploy:\n", "\ndeploy:\n" + settings + "\n", StringComparison.Ordinal) : text + LabDeploySettings + "\n");
+        output.WriteLine($"site.yaml:\n{File.ReadAllText(site)}");
+        var servingPid = DaemonPid(LabFixture.Server1);
+
+        var clock = Stopwatch.StartNew();
+        var (code, deployText) = Deploy(imported.Path);
+        output.WriteLine($"incident repair deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.DoesNotContain("--force", deployText, StringComparison.Ordinal);
+        Assert.Contains("kea-dhcp-1 answers every client (partner-down); kea-dhcp-2 may be restarted to repair the pair", deployText, StringComparison.Ordinal);
+        Assert.Matches("kea-dhcp-2 +Applied", deployText);
+        Assert.Contains("\"this-server-name\": \"kea-dhcp-2\"", Live(LabFixture.Server2), StringComparison.Ordinal);
+        WaitForLoadBalancing();
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Equal("198.51.100.201", RunningReservation(server, "02:00:00:00:99:01"));
+            Assert.Equal("198.51.100.205", RunningReservation(server, "02:00:00:00:99:05"));
+        }
+
+        // kea-dhcp-2 is down: the preflight says it could not ask it, and does not stop the repair for that.
+        Assert.Contains("the lease preflight could not ask kea-dhcp-2", deployText, StringComparison.Ordinal);
+        // The only server that answered was never restarted: its change (lab-ap's reservation) went in at runtime.
+        Assert.Equal(servingPid, DaemonPid(LabFixture.Server1));
+        Assert.Matches("kea-dhcp-1 +Applied .* at runtime, no restart", deployText);
+        // Not 0 yet: the hand-back from kea-dhcp-1 (partner-down) to the repaired kea-dhcp-2 loses the same one
+        // REQUEST the hand-over restart loses (A_timer_change_restarts_each_server_…); 1 of 80 measured, with
+        // 9 of 89 DISCOVERs. The hand-over's own work closes it; this bound then tightens to 0.
+        Assert.True(_lastProbe!.Request.Drops <= 1, _lastProbe.ToString());
     }
 
     [Fact]
