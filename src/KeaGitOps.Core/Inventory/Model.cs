@@ -386,7 +386,10 @@ public sealed class Reservation : ModelObject
 /// <summary>
 /// One entry of an option-data mapping: <c>routers: 192.168.1.1</c>, <c>domain-name-servers: [a, b]</c>,
 /// or the long form <c>{ data: …, code: …, always-send: true }</c>.
+/// The long form may also hold Kea's other option-data keys (<c>comment</c>, <c>user-context</c>, Kea 3.0's
+/// <c>client-classes</c>), checked against Kea's key table like every Kea key.
 /// </summary>
+[KeaScope("Dhcp4", "option-data")]
 public sealed class OptionValue : ModelObject
 {
     public string Name { get; set; } = string.Empty;

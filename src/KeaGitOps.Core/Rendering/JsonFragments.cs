@@ -82,6 +82,7 @@ public static class JsonFragments
             Flag(text, "csv-format", option.CsvFormat);
             Flag(text, "always-send", option.AlwaysSend);
             Flag(text, "never-send", option.NeverSend);
+            text.Append(option.KeaKeys);
             text.Append(" \"data\": ").Append(option.Data).Append(" }");
         }
 

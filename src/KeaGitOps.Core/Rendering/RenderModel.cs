@@ -57,7 +57,8 @@ public sealed record LoggingView(string Severity, long DebugLevel, string Output
 
 public sealed record TimersView(long? RenewTimer, long? RebindTimer, long? ValidLifetime);
 
-public sealed record OptionView(string Name, long? Code, string? Space, string Data, bool? CsvFormat, bool? AlwaysSend, bool? NeverSend);
+/// <param name="KeaKeys">the long form's other Kea keys as members, each followed by a comma, or null.</param>
+public sealed record OptionView(string Name, long? Code, string? Space, string Data, bool? CsvFormat, bool? AlwaysSend, bool? NeverSend, string? KeaKeys = null);
 
 /// <summary>A pool as Kea writes it; in load-balancing mode one half of a split pool, with its server's scope class.</summary>
 /// <param name="ClientClass">the quoted class names guarding the pool, comma-separated (one on Kea 2.x, which takes one <c>client-class</c>), or null.</param>

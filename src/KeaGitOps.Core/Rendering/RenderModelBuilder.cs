@@ -192,7 +192,8 @@ public sealed class RenderModelBuilder
                 Quote(OptionCsv.Data(option)),
                 option.CsvFormat,
                 option.AlwaysSend,
-                option.NeverSend));
+                option.NeverSend,
+                KeaKeysJson.Members(option.KeaKeys)));
         }
 
         return views;

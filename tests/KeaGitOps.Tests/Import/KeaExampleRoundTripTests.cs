@@ -48,7 +48,7 @@ public sealed class KeaExampleRoundTripTests
     {
         ["all-keys"] = "shared-networks; multi-threading off; lease_cmds parameters",
         ["all-keys-netconf"] = "shared-networks; multi-threading off; lease_cmds parameters",
-        ["comments"] = "shared-networks; a comment on an option; a user-context on the control socket",
+        ["comments"] = "shared-networks",
         ["shared-network"] = "shared-networks",
         ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
         ["all-options"] = "options that need their option-def",

@@ -14,7 +14,7 @@ internal static class ControlSocketSection
         }
 
         var path = p + ".control-socket";
-        c.OnlyKnown(socket, path, "socket-type", "socket-name");
+        c.KeepKeaKeys(socket, path, (key, value) => c.Set("control-socket." + key, value), ["socket-type", "socket-name"]);
         if (Text(socket, "socket-type") is { } type && type != "unix")
         {
             c.NotImported(path + ".socket-type", $"{type}: keagitops renders a unix socket");

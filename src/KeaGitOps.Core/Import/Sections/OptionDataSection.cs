@@ -23,7 +23,8 @@ internal static class OptionDataSection
         foreach (var option in options.EnumerateArray())
         {
             var optionPath = $"{path}.option-data[{i++}]";
-            if (!c.OnlyKnown(option, optionPath, "name", "code", "space", "csv-format", "always-send", "never-send", "data"))
+            var keaKeys = new List<KeyValuePair<string, YamlValue>>();
+            if (!c.KeepKeaKeys(option, optionPath, (key, value) => keaKeys.Add(KeyValuePair.Create(key, value)), ["name", "code", "space", "csv-format", "always-send", "never-send", "data"]))
             {
                 continue;
             }
@@ -70,6 +71,7 @@ internal static class OptionDataSection
                 }
             }
 
+            longForm.AddRange(keaKeys);
             if (longForm.Count > 0)
             {
                 longForm.Insert(0, KeyValuePair.Create("data", value));

@@ -23,6 +23,10 @@ public sealed class KeaSettingsRules : IInventoryRule
             ["control-sockets"] = "the control socket is written as 'control-socket' and rendered in the form the version takes",
             ["shared-networks"] = "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules); keep their subnets under 'subnets' for now",
         },
+        ["Dhcp4.option-data"] = new(StringComparer.Ordinal)
+        {
+            ["name"] = "an option's name is its key under option-data",
+        },
         ["Dhcp4.subnet4.pools"] = new(StringComparer.Ordinal)
         {
             ["client-class"] = "a pool's classes are its client-classes list, rendered as Kea 2.x's client-class where the version needs it and combined with each server's HA scope in load-balancing",
@@ -78,16 +82,20 @@ public sealed class KeaSettingsRules : IInventoryRule
         Check(inventory.ControlAgent, table, version, diagnostics);
         Check(inventory.ControlSocket, table, version, diagnostics);
         Check(inventory.LeaseDatabase, table, version, diagnostics);
+        CheckOptions(inventory.OptionData, table, version, diagnostics);
         foreach (var subnet in inventory.Subnets)
         {
             Check(subnet, table, version, diagnostics);
+            CheckOptions(subnet.OptionData, table, version, diagnostics);
             foreach (var pool in subnet.Pools)
             {
                 Check(pool, table, version, diagnostics);
+                CheckOptions(pool.OptionData, table, version, diagnostics);
             }
 
             foreach (var reservation in subnet.Reservations)
             {
+                CheckOptions(reservation.OptionData, table, version, diagnostics);
                 if (reservation.KeaKeys.Count > 0)
                 {
                     Check(reservation, table, version, diagnostics);
@@ -168,6 +176,14 @@ public sealed class KeaSettingsRules : IInventoryRule
         }
     }
 
+    private static void CheckOptions(List<OptionValue> options, Lazy<KeaKeyTable> table, string version, DiagnosticBag diagnostics)
+    {
+        foreach (var option in options)
+        {
+            Check(option, table, version, diagnostics);
+        }
+    }
+
     /// <summary>The mapping a model object was read from, as a person would name it.</summary>
     private static string Where(ModelObject owner) => owner switch
     {
@@ -178,6 +194,7 @@ public sealed class KeaSettingsRules : IInventoryRule
         LeaseDatabase => "lease-database",
         Subnet subnet => $"subnet {subnet.Id}",
         Pool pool => $"pool {pool.Range.Value}",
+        OptionValue option => $"option {option.Name}",
         Reservation reservation => $"the reservation of {reservation.Describe()}",
         _ => owner.GetType().Name,
     };
