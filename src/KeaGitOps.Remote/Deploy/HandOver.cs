@@ -22,7 +22,7 @@ namespace KeaGitOps.Remote.Deploy;
 /// max-response-delay, its DHCP service is disabled only during the lease sync itself (dhcp-disable, then
 /// re-enabled at once by ha-sync-complete-notify: milliseconds), and the restarted server goes
 /// waiting → syncing → ready → load-balancing as after any restart, with every lease synced first. What
-/// remains (measured: 0–2 requests of ~270 per two-server deploy) is Kea's lease safety: the first REQUEST
+/// remains (measured: 1–3 packets of 120–330 per two-server deploy) is Kea's lease safety: the first REQUEST
 /// the partner answers after the server stops, before its heartbeat has noticed, fails its lease update and
 /// its ACK is dropped (from then on the partner is in communication-recovery and queues its updates); and a
 /// packet that arrives during the few milliseconds of the lease sync, while the partner is disabled.
