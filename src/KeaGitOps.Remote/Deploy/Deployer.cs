@@ -291,10 +291,13 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var handOverNote = string.Empty;
         if (partnerChannel is not null)
         {
-            progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-maintenance-start)");
-            (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, cancellation: CancellationToken.None).ConfigureAwait(false);
+            progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-scopes)");
+            (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, target.Name, cancellation: CancellationToken.None).ConfigureAwait(false);
             handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients {(handOver.PartnerState == "partner-down" ? "served by" : "handed over to")} {partners[0].Name} and back)";
         }
+
+        // The hand-over watches the partner until the hand-back; it stops on every way out, before the partner's channel closes.
+        using var watching = handOver;
 
         // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
         // answer (it will serve alone, in partner-down), and that is all that can be verified.

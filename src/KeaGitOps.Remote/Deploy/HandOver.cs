@@ -5,27 +5,46 @@ namespace KeaGitOps.Remote.Deploy;
 
 /// <summary>
 /// The partner takes over every client of a server before that server restarts, and gives them back
-/// only once the restarted server answers them. Kea's maintenance commands alone leave a gap: the
-/// partner goes from partner-down to load-balancing (serving only its own scope again) when it sees
-/// the restarted server ready, and that server starts serving its scope one heartbeat later, when it
-/// sees the partner load-balancing. So the partner is told, at once, to keep serving both scopes
-/// (ha-scopes) until the restarted server is back in the normal state, and then its own again.
+/// only once the restarted server answers them.
+///
+/// The partner stays in its normal state and is told to serve every scope (ha-scopes) for the whole
+/// restart. ISC's maintenance procedure (ha-maintenance-start) loses more, measured with perfdhcp in the
+/// lab and read in Kea 3.0.4's ha_service.cc:
+/// <list type="bullet">
+/// <item>in partner-in-maintenance the partner still sends lease updates; the first REQUEST it answers
+/// while the restarting server is down fails its update, so its ACK is dropped (asyncSendLeaseUpdate's
+/// handler: parking_lot->drop) and the partner goes partner-down;</item>
+/// <item>a partner in partner-down that gets ha-sync-complete-notify from the restarted server keeps its own
+/// DHCP service disabled until its next heartbeat (processSyncCompleteNotify), so nobody answers any client
+/// for up to one heartbeat-delay (0.5–0.9 s of the lab's 1 s; up to 10 s at the example's 10 s).</item>
+/// </list>
+/// A partner left in load-balancing does not go partner-down while the restart is shorter than
+/// max-response-delay, its DHCP service is disabled only during the lease sync itself (dhcp-disable, then
+/// re-enabled at once by ha-sync-complete-notify: milliseconds), and the restarted server goes
+/// waiting → syncing → ready → load-balancing as after any restart, with every lease synced first. What
+/// remains (measured: 1–3 packets of 120–330 per two-server deploy) is Kea's lease safety: the first REQUEST
+/// the partner answers after the server stops, before its heartbeat has noticed, fails its lease update and
+/// its ACK is dropped (from then on the partner is in communication-recovery and queues its updates); and a
+/// packet that arrives during the few milliseconds of the lease sync, while the partner is disabled.
 /// </summary>
-public sealed class HandOver
+public sealed class HandOver : IDisposable
 {
-    private static readonly TimeSpan TakeOverTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(40);
+    private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(10);
 
     private readonly KeaControlChannel _partner;
     private readonly IReadOnlyList<string> _ownScopes;
     private readonly IReadOnlyList<string> _allScopes;
-    private bool _bridged;
+    private readonly CancellationTokenSource _stopKeeping = new();
+    private Task _keeper = Task.CompletedTask;
+    private volatile string? _partnerState;
+    private volatile bool _bridged;
     private bool _restored;
 
-    private HandOver(KeaControlChannel partner, string partnerName, IReadOnlyList<string> ownScopes, IReadOnlyList<string> allScopes)
+    private HandOver(KeaControlChannel partner, string partnerName, string? partnerState, IReadOnlyList<string> ownScopes, IReadOnlyList<string> allScopes)
     {
         _partner = partner;
         PartnerName = partnerName;
+        _partnerState = partnerState;
         _ownScopes = ownScopes;
         _allScopes = allScopes;
     }
@@ -33,20 +52,21 @@ public sealed class HandOver
     public string PartnerName { get; }
 
     /// <summary>The partner's state at the last look.</summary>
-    public string? PartnerState { get; private set; }
+    public string? PartnerState => _partnerState;
 
     /// <summary>
-    /// Moves every client to <paramref name="partner"/> (ha-maintenance-start: it serves all scopes, this
-    /// server none). Null with the reason when the partner is not in a normal state or refuses.
+    /// Moves every client of <paramref name="restartingName"/> to <paramref name="partner"/> (ha-scopes: it
+    /// serves every scope of the pair, in its normal state) and keeps it so until the hand-back. Null with the
+    /// reason when the partner is not in a normal state or refuses.
     /// </summary>
-    public static async Task<(HandOver? HandOver, string? Reason)> StartAsync(KeaControlChannel partner, string partnerName, CancellationToken cancellation)
+    public static async Task<(HandOver? HandOver, string? Reason)> StartAsync(KeaControlChannel partner, string partnerName, string restartingName, CancellationToken cancellation)
     {
         var (state, scopes, problem) = await HeartbeatAsync(partner, cancellation).ConfigureAwait(false);
-        if (state == "partner-down" && await NormalScopesAsync(partner, partnerName).ConfigureAwait(false) is { } normal)
+        if (state == "partner-down" && await ScopesOfAsync(partner, partnerName, restartingName).ConfigureAwait(false) is { } normal)
         {
             // Repairing a server that is down: its partner already serves every client; it only has to keep
             // doing so until the repaired server serves its own again.
-            return (new HandOver(partner, partnerName, normal, scopes) { PartnerState = state }, null);
+            return (new HandOver(partner, partnerName, state, normal.Own, scopes).Keeping(), null);
         }
 
         if (state is not ("load-balancing" or "hot-standby"))
@@ -54,83 +74,143 @@ public sealed class HandOver
             return (null, problem ?? $"partner {partnerName} is {state}");
         }
 
-        var started = await partner.CommandAsync("ha-maintenance-start", null, CancellationToken.None).ConfigureAwait(false);
-        if (started.Result != KeaAnswer.Success)
+        if (await ScopesOfAsync(partner, partnerName, restartingName).ConfigureAwait(false) is not { } pair)
         {
-            return (null, $"ha-maintenance-start on {partnerName} failed: {started.Text}");
+            return (null, $"the HA mode and role of {partnerName} cannot be read (status-get)");
         }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TakeOverTimeout)
+        var handOver = new HandOver(partner, partnerName, state, pair.Own, pair.All);
+        if (!SameScopes(scopes, pair.All))
         {
-            var (now, all, _) = await HeartbeatAsync(partner, CancellationToken.None).ConfigureAwait(false);
-            if (now is "partner-in-maintenance" or "partner-down")
+            var answer = await handOver.ScopesAsync(pair.All).ConfigureAwait(false);
+            if (answer.Result != KeaAnswer.Success)
             {
-                return (new HandOver(partner, partnerName, scopes, all) { PartnerState = now }, null);
+                return (null, $"ha-scopes on {partnerName} failed: {answer.Text}");
             }
 
-            await Task.Delay(FastPoll, CancellationToken.None).ConfigureAwait(false);
+            handOver._bridged = true;
         }
 
-        await partner.CommandAsync("ha-maintenance-cancel", null, CancellationToken.None).ConfigureAwait(false);
-        return (null, $"{partnerName} did not take over within {TakeOverTimeout.TotalSeconds:0} s");
+        return (handOver.Keeping(), null);
     }
 
-    /// <summary>How often the restarted server and its partner are looked at while a hand-over runs.</summary>
+    /// <summary>How often the restarted server is looked at while a hand-over runs (its partner is watched all along).</summary>
     public static TimeSpan PollInterval => FastPoll;
 
     /// <summary>
-    /// One look at the partner while the restarted server comes back (its state <paramref name="ownState"/>):
-    /// keeps the partner serving every scope once it is back in the normal state, cancels a maintenance that
-    /// the restart left standing, and gives the clients back once both are normal. True when the hand-back is done.
+    /// One look at the restarted server's state <paramref name="ownState"/>: once it is back in the normal
+    /// state and so is its partner, the partner serves its own scopes again. True when the hand-back is done.
     /// </summary>
     public async Task<bool> StepAsync(string? ownState)
     {
-        var (state, _, _) = await HeartbeatAsync(_partner, CancellationToken.None).ConfigureAwait(false);
-        PartnerState = state;
-        var partnerNormal = state is "load-balancing" or "hot-standby";
-        if (partnerNormal && !_bridged && !SameScopes(_allScopes, _ownScopes))
+        if (ownState is not ("load-balancing" or "hot-standby"))
         {
-            await ScopesAsync(_allScopes).ConfigureAwait(false);
-            _bridged = true;
+            return false;
         }
 
-        if (state == "partner-in-maintenance" && ownState == "in-maintenance")
+        var (state, served, _) = await HeartbeatAsync(_partner, CancellationToken.None).ConfigureAwait(false);
+        _partnerState = state;
+        if (state is not ("load-balancing" or "hot-standby"))
         {
-            // The server came back before its partner noticed it was gone, and both still keep the maintenance.
-            await _partner.CommandAsync("ha-maintenance-cancel", null, CancellationToken.None).ConfigureAwait(false);
+            // Typically communication-recovery: it returns to load-balancing on its next heartbeat, after
+            // sending the lease updates it queued; it keeps serving every scope until then.
+            return false;
         }
 
-        if (partnerNormal && ownState is "load-balancing" or "hot-standby")
+        // The restarted server serves its own scope now: the partner may drop it without a gap.
+        await StopKeepingAsync().ConfigureAwait(false);
+        if (_bridged && !_restored && !SameScopes(served, _ownScopes))
         {
-            if (_bridged && !_restored)
-            {
-                await ScopesAsync(_ownScopes).ConfigureAwait(false);
-                _restored = true;
-            }
-
-            return true;
+            await ScopesAsync(_ownScopes).ConfigureAwait(false);
         }
 
-        return false;
+        _restored = true;
+        return true;
     }
 
-    /// <summary>After a failure: a partner still in maintenance goes back to its normal state; one serving alone stays so.</summary>
+    /// <summary>After a failure: a partner still serving the other's scope in its normal state goes back to its own; one serving alone stays so.</summary>
     public async Task AbortAsync()
     {
-        var (state, _, _) = await HeartbeatAsync(_partner, CancellationToken.None).ConfigureAwait(false);
-        if (state == "partner-in-maintenance")
-        {
-            await _partner.CommandAsync("ha-maintenance-cancel", null, CancellationToken.None).ConfigureAwait(false);
-        }
-        else if (_bridged && !_restored && state is "load-balancing" or "hot-standby")
+        await StopKeepingAsync().ConfigureAwait(false);
+        var (state, served, _) = await HeartbeatAsync(_partner, CancellationToken.None).ConfigureAwait(false);
+        if (_bridged && !_restored && state is "load-balancing" or "hot-standby" && !SameScopes(served, _ownScopes))
         {
             await ScopesAsync(_ownScopes).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The scopes the partner serves in its normal state (status-get: the HA mode and its role), or null when it cannot tell.</summary>
-    private static async Task<IReadOnlyList<string>?> NormalScopesAsync(KeaControlChannel partner, string partnerName)
+    public void Dispose()
+    {
+        _stopKeeping.Cancel();
+        try
+        {
+            _keeper.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while waiting between two looks: nothing was half sent.
+        }
+
+        _stopKeeping.Dispose();
+    }
+
+    private HandOver Keeping()
+    {
+        _keeper = Task.Run(() => KeepAsync(_stopKeeping.Token));
+        return this;
+    }
+
+    /// <summary>
+    /// Watches the partner every <see cref="FastPoll"/> from the hand-over to the hand-back, also while the
+    /// restart command itself runs (the partner changes state the moment the server stops, not when the
+    /// command returns): every entry into load-balancing, hot-standby or communication-recovery serves the
+    /// default scopes only (normalStateHandler, communicationRecoveryHandler), so each is bridged again at once.
+    /// The usual one: in load-balancing (delayed-updates-limit, 100 by default) the partner's first failed
+    /// heartbeat or lease update to the stopped server moves it to communication-recovery, where it queues its
+    /// lease updates instead of dropping the client's answer, and sends them once the restarted server is back
+    /// (which syncs every lease from it anyway). Served all scopes there, it answers every client while the
+    /// server is away; the restarted server goes ready → load-balancing as soon as it sees it
+    /// (readyStateHandler), and the partner returns to load-balancing after it.
+    /// </summary>
+    private async Task KeepAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var (state, served, _) = await HeartbeatAsync(_partner, stop).ConfigureAwait(false);
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _partnerState = state;
+            if (state is "load-balancing" or "hot-standby" or "communication-recovery" && !SameScopes(served, _allScopes))
+            {
+                await ScopesAsync(_allScopes).ConfigureAwait(false);
+                _bridged = true;
+            }
+
+            await Task.Delay(FastPoll, stop).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StopKeepingAsync()
+    {
+        await _stopKeeping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _keeper.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while waiting between two looks: nothing was half sent.
+        }
+    }
+
+    /// <summary>
+    /// The scopes the partner serves in its normal state and those of the pair (status-get: the HA mode and
+    /// its role; a scope is named after the server whose clients it holds), or null when it cannot tell.
+    /// </summary>
+    private static async Task<(IReadOnlyList<string> Own, IReadOnlyList<string> All)?> ScopesOfAsync(KeaControlChannel partner, string partnerName, string restartingName)
     {
         var status = await partner.CommandAsync("status-get", null, CancellationToken.None).ConfigureAwait(false);
         if (status.Result != KeaAnswer.Success || status.Arguments is not { ValueKind: JsonValueKind.Object } arguments
@@ -144,14 +224,15 @@ public sealed class HandOver
         var role = relationship.TryGetProperty("ha-servers", out var servers) && servers.TryGetProperty("local", out var local) && local.TryGetProperty("role", out var r) ? r.GetString() : null;
         return (mode, role) switch
         {
-            ("load-balancing", _) or ("hot-standby", "primary") => [partnerName],
-            ("hot-standby", _) => [],
+            ("load-balancing", _) => ([partnerName], [partnerName, restartingName]),
+            ("hot-standby", "primary") => ([partnerName], [partnerName]),
+            ("hot-standby", _) => ([], [restartingName]),
             _ => null,
         };
     }
 
-    private async Task ScopesAsync(IReadOnlyList<string> scopes) =>
-        await _partner.CommandAsync("ha-scopes", $"{{ \"scopes\": {JsonSerializer.Serialize(scopes)} }}", CancellationToken.None).ConfigureAwait(false);
+    private Task<KeaAnswer> ScopesAsync(IReadOnlyList<string> scopes) =>
+        _partner.CommandAsync("ha-scopes", $"{{ \"scopes\": {JsonSerializer.Serialize(scopes)} }}", CancellationToken.None);
 
     private static bool SameScopes(IReadOnlyList<string> a, IReadOnlyList<string> b) => a.Order(StringComparer.Ordinal).SequenceEqual(b.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 

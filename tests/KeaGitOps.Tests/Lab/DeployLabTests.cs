@@ -259,11 +259,19 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.All(LabFixture.Servers.Zip(pids), pair => Assert.NotEqual(pair.Second, DaemonPid(pair.First)));
         Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
         Assert.All(LabFixture.Servers, server => Assert.Contains("\"valid-lifetime\": 90010", Live(server), StringComparison.Ordinal));
-        // Not hitless yet: unanswered DISCOVERs around the hand-back vary from run to run (3 of ~135 to 20 of
-        // ~100 measured, about what a plain restart loses), so they are reported, not bounded. A client that
-        // already has an offer keeps its lease: at most one REQUEST per restarted server, whose lease update the
-        // partner sends the moment the server stops, before it has noticed (2 seen in a CI run, 1 in others).
-        Assert.True(_lastProbe!.Request.Drops <= LabFixture.Servers.Count, _lastProbe.ToString());
+        // What a restart still loses with the partner serving every scope (measured over many runs; before, with
+        // ISC's maintenance, the partner went partner-down and stayed silent for up to a heartbeat after the
+        // restarted server's lease sync). At most one REQUEST per restarted server:
+        // the first one the partner answers after the server stops, if that comes before the partner's next
+        // heartbeat, fails its lease update and Kea drops the ACK; after that the partner queues its updates
+        // (communication-recovery). At most one DISCOVER or REQUEST per restarted server in the milliseconds
+        // of its lease sync, during which Kea disables the partner's DHCP service (dhcp-disable). Both are Kea's
+        // lease safety and cannot be avoided by the order of commands; everything else is answered (measured:
+        // 1-3 of 120-330 exchanges per deploy over 9 runs; 13-18 DISCOVERs for two plain restarts, 15-27 per deploy
+        // with the maintenance hand-over).
+        var restarted = LabFixture.Servers.Count;
+        Assert.True(_lastProbe!.Unanswered <= 2 * restarted, _lastProbe.ToString());
+        Assert.True(_lastProbe.Discover.Drops <= restarted, _lastProbe.ToString());
     }
 
     [Fact]

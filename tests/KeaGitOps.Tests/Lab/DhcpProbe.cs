@@ -42,10 +42,12 @@ public sealed partial class DhcpProbe : IDisposable
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
     private readonly Stopwatch _clock;
+    private readonly int _rate;
 
-    private DhcpProbe(Process process)
+    private DhcpProbe(Process process, int rate)
     {
         _process = process;
+        _rate = rate;
         _stdout = process.StandardOutput.ReadToEndAsync();
         _stderr = process.StandardError.ReadToEndAsync();
         _clock = Stopwatch.StartNew();
@@ -81,7 +83,7 @@ public sealed partial class DhcpProbe : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start perfdhcp in the lab's client namespace");
         process.StandardInput.Close();
-        var probe = new DhcpProbe(process);
+        var probe = new DhcpProbe(process, rate);
         // perfdhcp opens its socket and sends its first exchange within a few milliseconds; a probe that
         // could not start (no namespace, no perfdhcp) says so now rather than as zero counts later.
         Thread.Sleep(300);
@@ -97,6 +99,13 @@ public sealed partial class DhcpProbe : IDisposable
     public async Task<DhcpProbeResult> StopAsync()
     {
         await Task.Delay(Settle);
+        // perfdhcp stops at SIGINT without waiting for answers (its -W exit wait applies to -p, not to a
+        // signal): an exchange sent a moment before would count as unanswered. It sends on a fixed schedule
+        // from its start, so the signal goes half-way between two sends, when the last answer (milliseconds
+        // in the lab) is long in.
+        var interval = TimeSpan.FromSeconds(1.0 / _rate).Ticks;
+        var sinceSend = _clock.Elapsed.Ticks % interval;
+        await Task.Delay(TimeSpan.FromTicks((interval / 2 - sinceSend + interval) % interval));
         var elapsed = _clock.Elapsed;
         if (!_process.HasExited)
         {
