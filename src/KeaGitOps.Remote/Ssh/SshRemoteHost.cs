@@ -110,8 +110,17 @@ public sealed class SshRemoteHost : IRemoteHost
     {
         // Bound to loopback only, on a port the system picks: nothing else on this machine can use it by accident.
         var forward = new ForwardedPortLocal(IPAddress.Loopback.ToString(), 0, host, (uint)port);
-        _ssh.AddForwardedPort(forward);
-        forward.Start();
+        try
+        {
+            _ssh.AddForwardedPort(forward);
+            forward.Start();
+        }
+        catch (Exception e) when (e is SshException or IOException or System.Net.Sockets.SocketException)
+        {
+            // A dropped connection is a failed step like any other (the deploy rolls back or reports), never a crash.
+            throw new RemoteStepException($"forwarding to {host}:{port} through {ServerName} failed: {e.Message}");
+        }
+
         return Task.FromResult(new Uri($"http://127.0.0.1:{forward.BoundPort}/"));
     }
 
