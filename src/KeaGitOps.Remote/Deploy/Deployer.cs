@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using KeaGitOps.Core;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
@@ -22,27 +24,54 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Where each server's running Control Agent listens (and how to log in): what its live
+    /// kea-ctrl-agent.conf said when read, until its agent is restarted with the file now on disk.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentNow = new(StringComparer.Ordinal);
+
+    /// <summary>Each changed server's agent settings as its live config said before this deploy (what a rollback restores).</summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentLive = new(StringComparer.Ordinal);
+
+    /// <summary>What each server's kea-ctrl-agent.conf on disk says, once this deploy has replaced or restored it: the agent's settings after its next restart.</summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentOnDisk = new(StringComparer.Ordinal);
+
     /// <summary>Deploys <paramref name="targets"/>; <paramref name="partners"/> are the other servers whose health gates a restart.</summary>
     public async Task<IReadOnlyList<ServerReport>> DeployAsync(IReadOnlyList<DeployTarget> targets, IReadOnlyList<DeployTarget> partners, DeployOptions options, CancellationToken cancellation)
     {
         var reports = new List<ServerReport>();
         var hosts = new Dictionary<string, IRemoteHost>(StringComparer.Ordinal);
+        var ordered = DeployTarget.InSafeOrder(targets);
+        var runs = ordered.Select(t => new ServerRun(t)).ToList();
         try
         {
-            var ordered = DeployTarget.InSafeOrder(targets);
-            foreach (var target in ordered)
+            // Connecting, locking and reading change nothing on a server, so every server does them at
+            // once (a no-op deploy is then as slow as its slowest server, not their sum); each server's
+            // turn to change anything below stays one at a time, in the safe order.
+            // On the thread pool: a connection's first steps (the key, the handshake's crypto) run before its first await.
+            await Task.WhenAll(runs.Select(run => Task.Run(() => PrepareAsync(run, hosts, options, cancellation), CancellationToken.None))).ConfigureAwait(false);
+            foreach (var run in runs)
             {
-                if (reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested)
+                if (run.Result is { } done)
                 {
-                    reports.Add(new ServerReport(target.Name, ServerOutcome.NotAttempted, "-", cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed", TimeSpan.Zero, []));
+                    reports.Add(done);
                     continue;
                 }
 
-                reports.Add(await DeployOneAsync(target, partners.Where(p => p.Name != target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false));
+                run.Result = reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested
+                    ? await UnlockAsync(run.Host!, new ServerReport(run.Target.Name, ServerOutcome.NotAttempted, "-", cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed", TimeSpan.Zero, run.Plan!.ChangedNames)).ConfigureAwait(false)
+                    : await TurnAsync(run, partners.Where(p => p.Name != run.Target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false);
+                reports.Add(run.Result);
             }
         }
         finally
         {
+            // A server still locked here was prepared but never had its turn (an unexpected failure of another): release it.
+            foreach (var run in runs.Where(r => r.Result is null && r.Host is not null && r.Plan is not null))
+            {
+                await DeployLock.ReleaseAsync(run.Host!).ConfigureAwait(false);
+            }
+
             foreach (var host in hosts.Values)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
@@ -54,56 +83,149 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     private async Task<IRemoteHost> HostAsync(DeployTarget target, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
     {
-        if (!hosts.TryGetValue(target.Name, out var host))
+        lock (hosts)
         {
-            host = await connect(target, cancellation).ConfigureAwait(false);
+            if (hosts.TryGetValue(target.Name, out var known))
+            {
+                return known;
+            }
+        }
+
+        // Only one task ever connects a given server (its own preparation, or later a partner check), so no second connection races this one.
+        var host = await connect(target, cancellation).ConfigureAwait(false);
+        lock (hosts)
+        {
             hosts.Add(target.Name, host);
         }
 
         return host;
     }
 
-    private async Task<ServerReport> DeployOneAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    /// <summary>One server through a deploy: its connection, lock and plan, the step it is at, its own working time.</summary>
+    private sealed class ServerRun(DeployTarget target)
     {
-        var clock = Stopwatch.StartNew();
-        var step = "connect";
-        ServerReport Report(ServerOutcome outcome, string message, IReadOnlyList<string>? changed = null) =>
-            new(target.Name, outcome, step, message, clock.Elapsed, changed ?? []);
+        public DeployTarget Target { get; } = target;
 
-        IRemoteHost host;
+        public Stopwatch Clock { get; } = new();
+
+        public string Step { get; set; } = "connect";
+
+        public IRemoteHost? Host { get; set; }
+
+        public DeployPlan? Plan { get; set; }
+
+        /// <summary>The server's report when it is done after preparing (refused, unchanged, dry run; its lock released); null when its turn must change it.</summary>
+        public ServerReport? Result { get; set; }
+
+        public ServerReport Report(ServerOutcome outcome, string message, IReadOnlyList<string>? changed = null) =>
+            new(Target.Name, outcome, Step, message, Clock.Elapsed, changed ?? []);
+    }
+
+    /// <summary>Steps 1 to 3 of the safety contract for one server: connect, lock, read live and plan. Sets <see cref="ServerRun.Result"/> unless the server has changes to apply.</summary>
+    private async Task PrepareAsync(ServerRun run, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
+        var target = run.Target;
+        run.Clock.Start();
         try
         {
-            progress.Step(target.Name, step, $"{target.Server.Address}");
-            host = await HostAsync(target, hosts, cancellation).ConfigureAwait(false);
-        }
-        catch (RemoteStepException e)
-        {
-            return Report(ServerOutcome.Refused, e.Message);
-        }
+            try
+            {
+                progress.Step(target.Name, run.Step, $"{target.Server.Address}");
+                using (PhaseTimer.Measure($"connect {target.Name}"))
+                {
+                    run.Host = await HostAsync(target, hosts, cancellation).ConfigureAwait(false);
+                }
+            }
+            catch (RemoteStepException e)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, e.Message);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+                return;
+            }
 
-        step = "lock";
-        progress.Step(target.Name, step, LockDirectory);
-        if (await DeployLock.TryTakeAsync(host, options.Owner).ConfigureAwait(false) is { } owner)
-        {
-            return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
-        }
+            run.Step = "lock";
+            progress.Step(target.Name, run.Step, LockDirectory);
+            try
+            {
+                using var timer = PhaseTimer.Measure($"lock {target.Name}");
+                if (await DeployLock.TryTakeAsync(run.Host, options.Owner).ConfigureAwait(false) is { } owner)
+                {
+                    run.Result = run.Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
+                    return;
+                }
+            }
+            catch (RemoteStepException e)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, e.Message);
+                return;
+            }
 
+            ServerReport result;
+            try
+            {
+                run.Step = "read live";
+                DeployPlan plan;
+                using (PhaseTimer.Measure($"read live {target.Name}"))
+                {
+                    plan = await PlanAsync(target, run.Host, cancellation).ConfigureAwait(false);
+                }
+
+                if (plan.Changed.Count > 0 && !options.DryRun)
+                {
+                    run.Plan = plan;
+                    return;
+                }
+
+                result = plan.Changed.Count == 0
+                    ? run.Report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do")
+                    : run.Report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
+            }
+            catch (RemoteStepException e)
+            {
+                result = run.Report(ServerOutcome.Refused, e.Message);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+            }
+
+            using (PhaseTimer.Measure($"unlock {target.Name}"))
+            {
+                run.Result = await UnlockAsync(run.Host, result).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            run.Clock.Stop();
+        }
+    }
+
+    /// <summary>Steps 4 to 10 for a server with changes, under the lock its preparation took; releases the lock.</summary>
+    private async Task<ServerReport> TurnAsync(ServerRun run, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
+        run.Clock.Start();
         ServerReport result;
         try
         {
-            result = await UnderLockAsync(target, host, partners, hosts, options, s => step = s, Report, cancellation).ConfigureAwait(false);
+            result = await UnderLockAsync(run.Target, run.Host!, run.Plan!, partners, hosts, options, s => run.Step = s, run.Report, cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {
-            result = Report(ServerOutcome.Refused, e.Message);
+            result = run.Report(ServerOutcome.Refused, e.Message);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Only steps before the replacement listen to Ctrl-C, so the live config is the one it had.
-            result = Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+            result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
         }
 
-        return await UnlockAsync(host, result).ConfigureAwait(false);
+        result = await UnlockAsync(run.Host!, result).ConfigureAwait(false);
+        run.Clock.Stop();
+        return result with { Duration = run.Clock.Elapsed };
     }
 
     /// <summary>Releases the lock; when that is impossible (the connection dropped) the report says how to release it by hand.</summary>
@@ -117,10 +239,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         return result with { Message = $"{result.Message}. The deploy lock could not be released: remove {LockDirectory} on {host.ServerName} once no deploy runs." };
     }
 
-    /// <summary>Steps 3 to 10 of the safety contract for one server, under its lock; each step is a method below.</summary>
+    /// <summary>Steps 4 to 10 of the safety contract for one server with changes (<paramref name="plan"/>), under its lock; each step is a method below.</summary>
     private async Task<ServerReport> UnderLockAsync(
         DeployTarget target,
         IRemoteHost host,
+        DeployPlan plan,
         IReadOnlyList<DeployTarget> partners,
         Dictionary<string, IRemoteHost> hosts,
         DeployOptions options,
@@ -128,18 +251,6 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
         CancellationToken cancellation)
     {
-        enter("read live");
-        var plan = await PlanAsync(target, host, cancellation).ConfigureAwait(false);
-        if (plan.Changed.Count == 0)
-        {
-            return report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do", null);
-        }
-
-        if (options.DryRun)
-        {
-            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
-        }
-
         string? fallback = null;
         if (plan.Runtime is { } runtime)
         {
@@ -325,6 +436,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
         try
         {
+            var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
+            _agentLive[target.Name] = agent;
+            _agentNow[target.Name] = agent;
             var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
@@ -462,6 +576,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
             backups[file.Name] = backup;
             await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
+            if (file.Name == TemplateSet.ControlAgent)
+            {
+                _agentOnDisk[target.Name] = target.ControlAgent;
+            }
         }
 
         return backups;
@@ -476,6 +594,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 var live = target.LivePath(name);
                 await RequireAsync(host, $"cp -p {ShellQuote.Quote(backup)} {ShellQuote.Quote(live + NewSuffix)} && mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "restore the backup").ConfigureAwait(false);
+                if (name == TemplateSet.ControlAgent && _agentLive.TryGetValue(target.Name, out var before))
+                {
+                    _agentOnDisk[target.Name] = before;
+                }
             }
         }
 
@@ -492,6 +614,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             progress.Step(target.Name, "restart", target.Settings.AgentRestartCommand);
             var agent = await host.RunAsync(target.Settings.AgentRestartCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (_agentOnDisk.TryGetValue(target.Name, out var restarted))
+            {
+                // Whatever the restart command says, an agent that runs now runs from the file on disk.
+                _agentNow[target.Name] = restarted;
+            }
+
             if (!agent.Succeeded)
             {
                 return $"the Control Agent restart failed ({agent.Summary()})";
@@ -558,7 +686,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    private static async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
+    private async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
     {
         using var channel = await OpenChannelAsync(host, server).ConfigureAwait(false);
         if (channel is null)
@@ -582,16 +710,32 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    private static async Task<KeaControlChannel?> OpenChannelAsync(IRemoteHost host, DeployTarget target)
+    /// <summary>The server's control channel, through its agent where it listens now (see <see cref="AgentAsync"/>); null when it cannot be opened.</summary>
+    private async Task<KeaControlChannel?> OpenChannelAsync(IRemoteHost host, DeployTarget target)
     {
         try
         {
-            return await KeaControlChannel.OpenAsync(host, target.ControlAgent, CancellationToken.None).ConfigureAwait(false);
+            return await KeaControlChannel.OpenAsync(host, await AgentAsync(host, target).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
         }
         catch (RemoteStepException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the server's running agent listens: its live kea-ctrl-agent.conf's settings (read with the
+    /// plan, or here for a partner this deploy does not change) until this deploy restarts that agent
+    /// with another file. The inventory's settings are only where the agent will listen after that.
+    /// </summary>
+    private async Task<ControlAgentAccess> AgentAsync(IRemoteHost host, DeployTarget target)
+    {
+        if (_agentNow.TryGetValue(target.Name, out var known))
+        {
+            return known;
+        }
+
+        return _agentNow.GetOrAdd(target.Name, await target.ReadLiveControlAgentAsync(host, CancellationToken.None).ConfigureAwait(false));
     }
 
     private static async Task PruneBackupsAsync(IRemoteHost host, string live, int keep)

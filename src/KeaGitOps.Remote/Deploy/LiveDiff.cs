@@ -18,18 +18,25 @@ public static class LiveDiff
     /// <param name="refuseOtherVersion">whether a server running another Kea version than the inventory renders for is an error (diff, deploy) rather than a finding (status).</param>
     public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true)
     {
-        if (refuseOtherVersion)
+        // The version check (a command) and the file reads (transfers) run side by side: each is a round
+        // trip to the server, and a no-op deploy is little else.
+        var version = refuseOtherVersion ? RequireKeaVersionAsync(host, target, cancellation) : Task.CompletedTask;
+        var reads = target.Rendered.Files.Select(file => host.ReadFileAsync(target.LivePath(file.Name), cancellation)).ToList();
+        try
         {
-            await RequireKeaVersionAsync(host, target, cancellation).ConfigureAwait(false);
+            await version.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never leave a transfer running unobserved, whatever the version check found.
+            await Task.WhenAll(reads.Select(r => r.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
         }
 
         var server = new RemoteFileSource(host, cancellation);
         var comparisons = new List<ConfigComparison>();
-        foreach (var file in target.Rendered.Files)
+        foreach (var (file, read) in target.Rendered.Files.Zip(reads))
         {
-            var path = target.LivePath(file.Name);
-            var bytes = await host.ReadFileAsync(path, cancellation).ConfigureAwait(false);
-            comparisons.Add(ConfigComparison.Of(file, path, bytes, server, target.KeaVersion));
+            comparisons.Add(ConfigComparison.Of(file, target.LivePath(file.Name), await read.ConfigureAwait(false), server, target.KeaVersion));
         }
 
         return comparisons;
