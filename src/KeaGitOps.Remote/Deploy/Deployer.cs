@@ -59,7 +59,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 }
 
                 run.Result = reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested
-                    ? await UnlockAsync(run.Host!, new ServerReport(run.Target.Name, ServerOutcome.NotAttempted, "-", cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed", TimeSpan.Zero, run.Plan!.ChangedNames)).ConfigureAwait(false)
+                    ? await NotAttemptedAsync(run, cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed").ConfigureAwait(false)
                     : await TurnAsync(run, partners.Where(p => p.Name != run.Target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false);
                 reports.Add(run.Result);
             }
@@ -69,7 +69,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             // A server still locked here was prepared but never had its turn (an unexpected failure of another): release it.
             foreach (var run in runs.Where(r => r.Result is null && r.Host is not null && r.Plan is not null))
             {
-                await DeployLock.ReleaseAsync(run.Host!).ConfigureAwait(false);
+                await NotAttemptedAsync(run, "an earlier server failed").ConfigureAwait(false);
             }
 
             foreach (var host in hosts.Values)
@@ -176,6 +176,19 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
                 if (plan.Changed.Count > 0 && !options.DryRun)
                 {
+                    // An upload and Kea's test change nothing live, so a runtime change has them done here,
+                    // every server at once; what changes a running server waits for that server's turn.
+                    if (plan.Runtime is not null)
+                    {
+                        run.Step = "upload and test";
+                        using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
+                        if (await UploadTestOrStopAsync(target, run.Host, plan, cancellation).ConfigureAwait(false) is { } refusal)
+                        {
+                            run.Result = await UnlockAsync(run.Host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+
                     run.Plan = plan;
                     return;
                 }
@@ -202,6 +215,24 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             run.Clock.Stop();
         }
+    }
+
+    /// <summary>A prepared server whose turn does not come: the files uploaded for it removed, its lock released.</summary>
+    private static async Task<ServerReport> NotAttemptedAsync(ServerRun run, string why)
+    {
+        if (run.Plan!.Runtime is not null)
+        {
+            try
+            {
+                await RemoveUploadsAsync(run.Target, run.Host!, run.Plan).ConfigureAwait(false);
+            }
+            catch (RemoteStepException)
+            {
+                // The connection dropped: the unlock below says so; a stale upload is only a file beside the live one.
+            }
+        }
+
+        return await UnlockAsync(run.Host!, new ServerReport(run.Target.Name, ServerOutcome.NotAttempted, "-", why, TimeSpan.Zero, run.Plan.ChangedNames)).ConfigureAwait(false);
     }
 
     /// <summary>Steps 4 to 10 for a server with changes, under the lock its preparation took; releases the lock.</summary>
@@ -255,12 +286,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         if (plan.Runtime is { } runtime)
         {
             // No restart, so neither the host's facts nor the partner's health can change what the
-            // server serves: the file is tested as always, the reservations applied in memory.
-            enter("upload and test");
-            if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
-            {
-                return report(ServerOutcome.Refused, runtimeRefusal, plan.ChangedNames);
-            }
+            // server serves: the file is tested as always (while preparing, beside the other servers), the
+            // reservations applied in memory.
 
             enter("runtime apply");
             fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
