@@ -147,6 +147,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 return;
             }
 
+            // Which Kea runs reads no file, so it is asked while the lock is taken.
+            var version = LiveDiff.RequireKeaVersionAsync(run.Host, target, cancellation);
             run.Step = "lock";
             progress.Step(target.Name, run.Step, LockDirectory);
             try
@@ -155,12 +157,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 if (await DeployLock.TryTakeAsync(run.Host, options.Owner).ConfigureAwait(false) is { } owner)
                 {
                     run.Result = run.Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
+                    await Observe(version).ConfigureAwait(false);
                     return;
                 }
             }
             catch (RemoteStepException e)
             {
                 run.Result = run.Report(ServerOutcome.Refused, e.Message);
+                await Observe(version).ConfigureAwait(false);
                 return;
             }
 
@@ -171,7 +175,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 DeployPlan plan;
                 using (PhaseTimer.Measure($"read live {target.Name}"))
                 {
-                    plan = await PlanAsync(target, run.Host, cancellation).ConfigureAwait(false);
+                    plan = await PlanAsync(target, run.Host, version, cancellation).ConfigureAwait(false);
                 }
 
                 if (plan.Changed.Count > 0 && !options.DryRun)
@@ -187,6 +191,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                             run.Result = await UnlockAsync(run.Host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
                             return;
                         }
+
+                        // So is a backup: the turn is then a runtime apply and a rename.
+                        await BackUpAsync(target, run.Host, plan).ConfigureAwait(false);
                     }
 
                     run.Plan = plan;
@@ -214,6 +221,19 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         finally
         {
             run.Clock.Stop();
+        }
+    }
+
+    /// <summary>Waits for a task whose outcome no longer matters, so it neither runs on unobserved nor fails unseen.</summary>
+    private static async Task Observe(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RemoteStepException or OperationCanceledException)
+        {
+            // The server was refused already; this finding adds nothing.
         }
     }
 
@@ -293,9 +313,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
             if (fallback is null)
             {
-                enter("backup and replace");
-                // The file says what memory now holds, so a later restart starts from the same state.
-                await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
+                enter("replace");
+                // The file says what memory now holds, so a later restart starts from the same state (backed up while preparing).
+                await ReplaceAsync(target, host, plan).ConfigureAwait(false);
                 return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} (host_cmds, read back)", plan.ChangedNames);
             }
 
@@ -457,10 +477,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
-    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, CancellationToken cancellation)
+    /// <param name="version">the check of the Kea version the server runs, already under way.</param>
+    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, CancellationToken cancellation)
     {
         progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
-        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
+        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version).ConfigureAwait(false);
         try
         {
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
@@ -587,6 +608,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// <summary>Step 7: backs up each live file (keeping the newest N) and moves the tested one into place; the backups by file name (null: there was no live file).</summary>
     private async Task<Dictionary<string, string?>> BackUpAndReplaceAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
     {
+        var backups = await BackUpAsync(target, host, plan).ConfigureAwait(false);
+        await ReplaceAsync(target, host, plan).ConfigureAwait(false);
+        return backups;
+    }
+
+    /// <summary>Copies each live file that is to be replaced beside it (keeping the newest N): a copy changes nothing the server runs.</summary>
+    private async Task<Dictionary<string, string?>> BackUpAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var backups = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in plan.Changed)
@@ -596,20 +625,30 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             if (plan.LiveExists.Contains(file.Name))
             {
                 backup = live + BackupInfix + stamp;
-                progress.Step(target.Name, "backup and replace", backup);
+                progress.Step(target.Name, "backup", backup);
                 await RequireAsync(host, $"cp -p {ShellQuote.Quote(live)} {ShellQuote.Quote(backup)}", "back up the live config").ConfigureAwait(false);
                 await PruneBackupsAsync(host, live, target.Settings.Backups).ConfigureAwait(false);
             }
 
             backups[file.Name] = backup;
+        }
+
+        return backups;
+    }
+
+    /// <summary>Moves each tested file into place.</summary>
+    private async Task ReplaceAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
+        foreach (var file in plan.Changed)
+        {
+            var live = target.LivePath(file.Name);
+            progress.Step(target.Name, "replace", live);
             await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
             if (file.Name == TemplateSet.ControlAgent)
             {
                 _agentOnDisk[target.Name] = target.ControlAgent;
             }
         }
-
-        return backups;
     }
 
     /// <summary>Step 10: restores the backups, restarts and verifies; null when the server came back healthy.</summary>

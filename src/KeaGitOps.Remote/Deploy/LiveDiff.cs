@@ -16,11 +16,12 @@ public static class LiveDiff
     /// that cannot be read makes its file unreadable, as it would be to Kea.
     /// </summary>
     /// <param name="refuseOtherVersion">whether a server running another Kea version than the inventory renders for is an error (diff, deploy) rather than a finding (status).</param>
-    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true)
+    /// <param name="version">that check (<see cref="RequireKeaVersionAsync"/>) when the caller started it already.</param>
+    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true, Task? version = null)
     {
         // The version check (a command) and the file reads (transfers) run side by side: each is a round
         // trip to the server, and a no-op deploy is little else.
-        var version = refuseOtherVersion ? RequireKeaVersionAsync(host, target, cancellation) : Task.CompletedTask;
+        version ??= refuseOtherVersion ? RequireKeaVersionAsync(host, target, cancellation) : Task.CompletedTask;
         var reads = target.Rendered.Files.Select(file => host.ReadFileAsync(target.LivePath(file.Name), cancellation)).ToList();
         try
         {
@@ -47,7 +48,7 @@ public static class LiveDiff
     /// 2.2 the bare hook names): the server's own <c>kea-dhcp4 -V</c> decides. A server where it cannot be
     /// run says nothing, and the config test on the server remains the judge.
     /// </summary>
-    private static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
+    public static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
     {
         if (await RunningKeaVersion.ReadAsync(host, cancellation).ConfigureAwait(false) is { } running && !KeaVersions.IsReleaseOf(running, target.KeaVersion))
         {
