@@ -45,8 +45,8 @@ public sealed class KeaControlChannel : IDisposable
             throw new RemoteStepException(why);
         }
 
-        var credentials = await access.CredentialsAsync(host, cancellation).ConfigureAwait(false);
         var endpoint = await host.ForwardAsync(access.Host, access.Port, cancellation).ConfigureAwait(false);
+        var credentials = await access.CredentialsAsync(host, cancellation).ConfigureAwait(false);
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         if (credentials is { } basic)
         {
