@@ -119,13 +119,15 @@ public sealed class SshRemoteHost : IRemoteHost
 
     public async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation)
     {
+        // A write is never cut short (Ctrl-C): half a file would be left beside the live one. The deploy
+        // stops where it may, and removes its uploads there.
         using var command = _ssh.CreateCommand($"cat > {ShellQuote.Quote(path)}");
         command.CommandTimeout = TransferTimeout;
-        var running = ExecuteAsync(command, $"write {path}", cancellation);
+        var running = ExecuteAsync(command, $"write {path}", CancellationToken.None);
         await using (var input = command.CreateInputStream())
         {
             // Disposing the input is the end of the file.
-            await input.WriteAsync(content, cancellation).ConfigureAwait(false);
+            await input.WriteAsync(content, CancellationToken.None).ConfigureAwait(false);
         }
 
         await running.ConfigureAwait(false);
