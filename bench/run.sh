@@ -3,6 +3,9 @@
 # file, on deterministic synthetic inventories, printed side by side with peak memory.
 #   bench/run.sh            10,000 and 100,000 reservations, each YAML style
 #   bench/run.sh --full     also 1,000,000 (linearity: should be within 12x of 100,000)
+#   bench/run.sh --deploy   only the deploy figures (bench/deploy.sh against the SSH test lab)
+# After the render figures, bench/deploy.sh measures a no-op and a reservation-only deploy of the lab's
+# two servers beside `ssh HOST true` (as root, with the Kea 3.0 root present; DEPLOY=0 skips it).
 # STYLES (default "flow-double flow-single block") are the generator's ways of writing the reservation
 # files: one flow mapping a line with double-quoted MACs (import's style), PyYAML's flow dump (single
 # quotes), block mappings (PyYAML's default dump, yq, people). FULL_STYLES (default flow-double) are the
@@ -16,6 +19,7 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
 sizes=(10000 100000)
 [ "${1:-}" = "--full" ] && sizes+=(1000000)
+[ "${1:-}" = "--deploy" ] && sizes=()
 read -r -a styles <<<"${STYLES:-flow-double flow-single block}"
 read -r -a full_styles <<<"${FULL_STYLES:-flow-double}"
 kea3_root=${KEA3_ROOT:-/var/cache/keagitops/kea3-root}
@@ -30,7 +34,7 @@ else
   # Published from a copy of the sources: a linux-x64 publish would add a RID section to the lock files.
   mkdir -p "$work/src" && cp -r src schemas templates Directory.Build.props global.json "$work/src/"
   rm -rf "$work"/src/src/*/bin "$work"/src/src/*/obj
-  dotnet publish "$work/src/src/KeaGitOps.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/bin" -v q --nologo >/dev/null
+  dotnet publish "$work/src/src/KeaGitOps.Cli" -c Release -r linux-x64 --self-contained false -o "$work/bin" -v q --nologo >/dev/null
   keagitops="$work/bin/keagitops"
 fi
 dotnet build bench/KeaGitOps.Bench -c Release -v q --nologo >/dev/null
@@ -110,3 +114,11 @@ for style in "${full_styles[@]}"; do
 done
 echo
 echo "targets (DESIGN.md): at 100,000, validate+render both < kea-dhcp4 -t of one file, peak < 1024 MB, in every style"
+
+if [ "${DEPLOY:-1}" != 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && [ "$have_kea3" = yes ]; then
+    bench/deploy.sh "$keagitops"
+  else
+    echo "deploy figures skipped: bench/deploy.sh needs root and the Kea 3.0 root (scripts/make-kea3-root.sh) for the lab"
+  fi
+fi

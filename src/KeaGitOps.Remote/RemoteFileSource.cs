@@ -72,6 +72,6 @@ public sealed class RemoteFileSource(IRemoteHost host, CancellationToken cancell
         }
     }
 
-    // SSH.NET's SFTP and exec calls complete synchronously underneath; nothing else is waited for.
+    // SSH.NET completes a command on its own listener thread, so blocking here cannot wait on itself.
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 }

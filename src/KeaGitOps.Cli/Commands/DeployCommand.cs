@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using KeaGitOps.Cli.Output;
+using KeaGitOps.Core;
+using KeaGitOps.Core.Rendering;
 using KeaGitOps.Git;
 using KeaGitOps.Remote.Deploy;
 
@@ -35,7 +37,14 @@ public sealed class DeployCommand
     public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false, bool allowLeased = false)
     {
         // What is deployed must be what is in git: uncommitted edits would run on the servers untraceably.
-        var revision = GitProvenance.Read(inventory.FullName, CommonOptions.TemplatesFolder(templates));
+        // The inventory is validated and rendered meanwhile (nothing is printed or contacted until the guards pass).
+        var reading = WorkingTree.ReadRevisionAsync(inventory, templates);
+        var rendering = Task.Run(() => WorkingTree.Render(inventory, templates, reading), CancellationToken.None);
+        SourceRevision? revision;
+        using (PhaseTimer.Measure("git revision"))
+        {
+            revision = await reading.ConfigureAwait(false);
+        }
         if (revision is { Dirty: true } && !allowDirty && !dryRun)
         {
             console.WriteLine($"keagitops: {inventory} (or the templates) has uncommitted changes; commit them first, or pass --allow-dirty (the configs will say source-dirty: true)");
@@ -49,7 +58,13 @@ public sealed class DeployCommand
             return ExitCodes.Failure;
         }
 
-        var session = RemoteSession.Open(inventory, templates, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console, revision);
+        RenderResult rendered;
+        using (PhaseTimer.Measure("validated and rendered"))
+        {
+            rendered = await rendering.ConfigureAwait(false);
+        }
+
+        var session = RemoteSession.Open(rendered, server, new DiagnosticWriter(console, format, CommonOptions.UseColor()), console);
         if (session is null)
         {
             return ExitCodes.Failure;
@@ -78,6 +93,7 @@ public sealed class DeployCommand
 
         if (revision is { Dirty: false })
         {
+            using var timer = PhaseTimer.Measure("record deployments");
             foreach (var applied in reports.Where(r => r.Outcome is ServerOutcome.Applied or ServerOutcome.Unchanged))
             {
                 DeploymentRecords.Record(inventory.FullName, applied.Server, revision.Commit);
@@ -124,6 +140,15 @@ public sealed class DeployCommand
     /// <summary>One line per server and step, as it happens.</summary>
     private sealed class ConsoleProgress(TextWriter output) : IDeployProgress
     {
-        public void Step(string server, string step, string detail) => output.WriteLine($"{server}: {step}: {detail}");
+        private readonly Lock _line = new();
+
+        /// <summary>Servers are read side by side: one whole line at a time.</summary>
+        public void Step(string server, string step, string detail)
+        {
+            lock (_line)
+            {
+                output.WriteLine($"{server}: {step}: {detail}");
+            }
+        }
     }
 }

@@ -28,9 +28,12 @@ public sealed class RemoteSession
     public IReadOnlyList<DeployTarget> Selected { get; }
 
     /// <summary>Validates and renders; null (after printing why) when the inventory has errors or --server names no server.</summary>
-    public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console, SourceRevision? revision = null)
+    public static RemoteSession? Open(DirectoryInfo inventory, DirectoryInfo? templates, string? onlyServer, DiagnosticWriter writer, TextWriter console) =>
+        Open(WorkingTree.Render(inventory, templates), onlyServer, writer, console);
+
+    /// <summary>The session of an inventory already rendered (<paramref name="result"/>); null (after printing why) when it has errors or --server names no server.</summary>
+    public static RemoteSession? Open(RenderResult result, string? onlyServer, DiagnosticWriter writer, TextWriter console)
     {
-        var result = WorkingTree.Render(inventory, templates, revision);
         if (!result.Succeeded)
         {
             writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: the inventory is invalid, no server was contacted");

@@ -1,4 +1,5 @@
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
 
@@ -19,6 +20,23 @@ public sealed record DeployTarget(
     public KeaVersion KeaVersion { get; init; } = KeaVersion.V3_0;
 
     public string LivePath(string file) => $"{Settings.ConfigDirectory.TrimEnd('/')}/{file}";
+
+    /// <summary>
+    /// Where the server's running Control Agent listens and how to log in, per its live config
+    /// <paramref name="live"/>; the inventory's settings (<see cref="ControlAgent"/>) when there is no
+    /// readable one. They differ once the inventory changes the agent, until the agent restarts with it.
+    /// </summary>
+    public ControlAgentAccess LiveControlAgent(KeaConfig? live) =>
+        live is null ? ControlAgent : ControlAgentAccess.FromLiveConfig(live.Root, live.Display) ?? ControlAgent;
+
+    /// <summary>Reads the server's live kea-ctrl-agent.conf: <see cref="LiveControlAgent"/>.</summary>
+    public async Task<ControlAgentAccess> ReadLiveControlAgentAsync(IRemoteHost host, CancellationToken cancellation)
+    {
+        var path = LivePath(TemplateSet.ControlAgent);
+        var bytes = await host.ReadFileAsync(path, cancellation).ConfigureAwait(false);
+        using var live = bytes is null ? null : KeaConfig.Parse(bytes, path, new RemoteFileSource(host, cancellation));
+        return LiveControlAgent(live?.Config);
+    }
 
     /// <summary>Deploy order: everything else before the primary, so the primary keeps serving while its partner restarts.</summary>
     public static IReadOnlyList<DeployTarget> InSafeOrder(IEnumerable<DeployTarget> targets) =>

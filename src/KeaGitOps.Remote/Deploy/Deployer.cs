@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using KeaGitOps.Core;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
@@ -26,11 +28,25 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Where each server's running Control Agent listens (and how to log in): what its live
+    /// kea-ctrl-agent.conf said when read, until its agent is restarted with the file now on disk.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentNow = new(StringComparer.Ordinal);
+
+    /// <summary>Each changed server's agent settings as its live config said before this deploy (what a rollback restores).</summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentLive = new(StringComparer.Ordinal);
+
+    /// <summary>What each server's kea-ctrl-agent.conf on disk says, once this deploy has replaced or restored it: the agent's settings after its next restart.</summary>
+    private readonly ConcurrentDictionary<string, ControlAgentAccess> _agentOnDisk = new(StringComparer.Ordinal);
+
     /// <summary>Deploys <paramref name="targets"/>; <paramref name="partners"/> are the other servers whose health gates a restart.</summary>
     public async Task<IReadOnlyList<ServerReport>> DeployAsync(IReadOnlyList<DeployTarget> targets, IReadOnlyList<DeployTarget> partners, DeployOptions options, CancellationToken cancellation)
     {
         var reports = new List<ServerReport>();
         var hosts = new Dictionary<string, IRemoteHost>(StringComparer.Ordinal);
+        var ordered = DeployTarget.InSafeOrder(targets);
+        var runs = ordered.Select(t => new ServerRun(t)).ToList();
         try
         {
             if (await LeasePreflight.GateAsync(targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
@@ -38,20 +54,33 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 return refused;
             }
 
-            var ordered = DeployTarget.InSafeOrder(targets);
-            foreach (var target in ordered)
+            // Connecting, locking and reading change nothing on a server, so every server does them at
+            // once (a no-op deploy is then as slow as its slowest server, not their sum); each server's
+            // turn to change anything below stays one at a time, in the safe order.
+            // On the thread pool: a connection's first steps (the key, the handshake's crypto) run before its first await.
+            await Task.WhenAll(runs.Select(run => Task.Run(() => PrepareAsync(run, hosts, options, cancellation), CancellationToken.None))).ConfigureAwait(false);
+            foreach (var run in runs)
             {
-                if (reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested)
+                if (run.Result is { } done)
                 {
-                    reports.Add(new ServerReport(target.Name, ServerOutcome.NotAttempted, "-", cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed", TimeSpan.Zero, []));
+                    reports.Add(done);
                     continue;
                 }
 
-                reports.Add(await DeployOneAsync(target, partners.Where(p => p.Name != target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false));
+                run.Result = reports.Any(r => r.Outcome is ServerOutcome.Refused or ServerOutcome.RolledBack or ServerOutcome.RollbackFailed) || cancellation.IsCancellationRequested
+                    ? await NotAttemptedAsync(run, cancellation.IsCancellationRequested ? "interrupted before this server" : "an earlier server failed").ConfigureAwait(false)
+                    : await TurnAsync(run, partners.Where(p => p.Name != run.Target.Name).ToList(), hosts, options, cancellation).ConfigureAwait(false);
+                reports.Add(run.Result);
             }
         }
         finally
         {
+            // A server still locked here was prepared but never had its turn (an unexpected failure of another): release it.
+            foreach (var run in runs.Where(r => r.Result is null && r.Host is not null && r.Plan is not null))
+            {
+                await NotAttemptedAsync(run, "an earlier server failed").ConfigureAwait(false);
+            }
+
             foreach (var host in hosts.Values)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
@@ -63,56 +92,200 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     private async Task<IRemoteHost> HostAsync(DeployTarget target, Dictionary<string, IRemoteHost> hosts, CancellationToken cancellation)
     {
-        if (!hosts.TryGetValue(target.Name, out var host))
+        lock (hosts)
         {
-            host = await connect(target, cancellation).ConfigureAwait(false);
+            if (hosts.TryGetValue(target.Name, out var known))
+            {
+                return known;
+            }
+        }
+
+        // Only one task ever connects a given server (its own preparation, or later a partner check), so no second connection races this one.
+        var host = await connect(target, cancellation).ConfigureAwait(false);
+        lock (hosts)
+        {
             hosts.Add(target.Name, host);
         }
 
         return host;
     }
 
-    private async Task<ServerReport> DeployOneAsync(DeployTarget target, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    /// <summary>One server through a deploy: its connection, lock and plan, the step it is at, its own working time.</summary>
+    private sealed class ServerRun(DeployTarget target)
     {
-        var clock = Stopwatch.StartNew();
-        var step = "connect";
-        ServerReport Report(ServerOutcome outcome, string message, IReadOnlyList<string>? changed = null) =>
-            new(target.Name, outcome, step, message, clock.Elapsed, changed ?? []);
+        public DeployTarget Target { get; } = target;
 
-        IRemoteHost host;
+        public Stopwatch Clock { get; } = new();
+
+        public string Step { get; set; } = "connect";
+
+        public IRemoteHost? Host { get; set; }
+
+        public DeployPlan? Plan { get; set; }
+
+        /// <summary>The server's report when it is done after preparing (refused, unchanged, dry run; its lock released); null when its turn must change it.</summary>
+        public ServerReport? Result { get; set; }
+
+        public ServerReport Report(ServerOutcome outcome, string message, IReadOnlyList<string>? changed = null) =>
+            new(Target.Name, outcome, Step, message, Clock.Elapsed, changed ?? []);
+    }
+
+    /// <summary>Steps 1 to 3 of the safety contract for one server: connect, lock, read live and plan. Sets <see cref="ServerRun.Result"/> unless the server has changes to apply.</summary>
+    private async Task PrepareAsync(ServerRun run, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
+        var target = run.Target;
+        run.Clock.Start();
         try
         {
-            progress.Step(target.Name, step, $"{target.Server.Address}");
-            host = await HostAsync(target, hosts, cancellation).ConfigureAwait(false);
+            try
+            {
+                progress.Step(target.Name, run.Step, $"{target.Server.Address}");
+                using (PhaseTimer.Measure($"connect {target.Name}"))
+                {
+                    run.Host = await HostAsync(target, hosts, cancellation).ConfigureAwait(false);
+                }
+            }
+            catch (RemoteStepException e)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, e.Message);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+                return;
+            }
+
+            // Which Kea runs reads no file, so it is asked while the lock is taken.
+            var version = LiveDiff.RequireKeaVersionAsync(run.Host, target, cancellation);
+            run.Step = "lock";
+            progress.Step(target.Name, run.Step, LockDirectory);
+            try
+            {
+                using var timer = PhaseTimer.Measure($"lock {target.Name}");
+                if (await DeployLock.TryTakeAsync(run.Host, options.Owner).ConfigureAwait(false) is { } owner)
+                {
+                    run.Result = run.Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
+                    await Observe(version).ConfigureAwait(false);
+                    return;
+                }
+            }
+            catch (RemoteStepException e)
+            {
+                run.Result = run.Report(ServerOutcome.Refused, e.Message);
+                await Observe(version).ConfigureAwait(false);
+                return;
+            }
+
+            ServerReport result;
+            try
+            {
+                run.Step = "read live";
+                DeployPlan plan;
+                using (PhaseTimer.Measure($"read live {target.Name}"))
+                {
+                    plan = await PlanAsync(target, run.Host, version, cancellation).ConfigureAwait(false);
+                }
+
+                if (plan.Changed.Count > 0 && !options.DryRun)
+                {
+                    // An upload and Kea's test change nothing live, so a runtime change has them done here,
+                    // every server at once; what changes a running server waits for that server's turn.
+                    if (plan.Runtime is not null)
+                    {
+                        run.Step = "upload and test";
+                        using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
+                        if (await UploadTestOrStopAsync(target, run.Host, plan, cancellation).ConfigureAwait(false) is { } refusal)
+                        {
+                            run.Result = await UnlockAsync(run.Host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
+                            return;
+                        }
+
+                        // So is a backup: the turn is then a runtime apply and a rename.
+                        await BackUpAsync(target, run.Host, plan).ConfigureAwait(false);
+                    }
+
+                    run.Plan = plan;
+                    return;
+                }
+
+                result = plan.Changed.Count == 0
+                    ? run.Report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do")
+                    : run.Report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
+            }
+            catch (RemoteStepException e)
+            {
+                result = run.Report(ServerOutcome.Refused, e.Message);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+            }
+
+            using (PhaseTimer.Measure($"unlock {target.Name}"))
+            {
+                run.Result = await UnlockAsync(run.Host, result).ConfigureAwait(false);
+            }
         }
-        catch (RemoteStepException e)
+        finally
         {
-            return Report(ServerOutcome.Refused, e.Message);
+            run.Clock.Stop();
+        }
+    }
+
+    /// <summary>Waits for a task whose outcome no longer matters, so it neither runs on unobserved nor fails unseen.</summary>
+    private static async Task Observe(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RemoteStepException or OperationCanceledException)
+        {
+            // The server was refused already; this finding adds nothing.
+        }
+    }
+
+    /// <summary>A prepared server whose turn does not come: the files uploaded for it removed, its lock released.</summary>
+    private static async Task<ServerReport> NotAttemptedAsync(ServerRun run, string why)
+    {
+        if (run.Plan!.Runtime is not null)
+        {
+            try
+            {
+                await RemoveUploadsAsync(run.Target, run.Host!, run.Plan).ConfigureAwait(false);
+            }
+            catch (RemoteStepException)
+            {
+                // The connection dropped: the unlock below says so; a stale upload is only a file beside the live one.
+            }
         }
 
-        step = "lock";
-        progress.Step(target.Name, step, LockDirectory);
-        if (await DeployLock.TryTakeAsync(host, options.Owner).ConfigureAwait(false) is { } owner)
-        {
-            return Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
-        }
+        return await UnlockAsync(run.Host!, new ServerReport(run.Target.Name, ServerOutcome.NotAttempted, "-", why, TimeSpan.Zero, run.Plan.ChangedNames)).ConfigureAwait(false);
+    }
 
+    /// <summary>Steps 4 to 10 for a server with changes, under the lock its preparation took; releases the lock.</summary>
+    private async Task<ServerReport> TurnAsync(ServerRun run, IReadOnlyList<DeployTarget> partners, Dictionary<string, IRemoteHost> hosts, DeployOptions options, CancellationToken cancellation)
+    {
+        run.Clock.Start();
         ServerReport result;
         try
         {
-            result = await UnderLockAsync(target, host, partners, hosts, options, s => step = s, Report, cancellation).ConfigureAwait(false);
+            result = await UnderLockAsync(run.Target, run.Host!, run.Plan!, partners, hosts, options, s => run.Step = s, run.Report, cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {
-            result = Report(ServerOutcome.Refused, e.Message);
+            result = run.Report(ServerOutcome.Refused, e.Message);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Only steps before the replacement listen to Ctrl-C, so the live config is the one it had.
-            result = Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
+            result = run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged");
         }
 
-        return await UnlockAsync(host, result).ConfigureAwait(false);
+        result = await UnlockAsync(run.Host!, result).ConfigureAwait(false);
+        run.Clock.Stop();
+        return result with { Duration = run.Clock.Elapsed };
     }
 
     /// <summary>Releases the lock; when that is impossible (the connection dropped) the report says how to release it by hand.</summary>
@@ -126,10 +299,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         return result with { Message = $"{result.Message}. The deploy lock could not be released: remove {LockDirectory} on {host.ServerName} once no deploy runs." };
     }
 
-    /// <summary>Steps 3 to 10 of the safety contract for one server, under its lock; each step is a method below.</summary>
+    /// <summary>Steps 4 to 10 of the safety contract for one server with changes (<paramref name="plan"/>), under its lock; each step is a method below.</summary>
     private async Task<ServerReport> UnderLockAsync(
         DeployTarget target,
         IRemoteHost host,
+        DeployPlan plan,
         IReadOnlyList<DeployTarget> partners,
         Dictionary<string, IRemoteHost> hosts,
         DeployOptions options,
@@ -137,36 +311,20 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
         CancellationToken cancellation)
     {
-        enter("read live");
-        var plan = await PlanAsync(target, host, cancellation).ConfigureAwait(false);
-        if (plan.Changed.Count == 0)
-        {
-            return report(ServerOutcome.Unchanged, "live configs equal the rendered ones; nothing to do", null);
-        }
-
-        if (options.DryRun)
-        {
-            return report(ServerOutcome.WouldChange, $"would apply {string.Join(", ", plan.ChangedNames)} {plan.How}", plan.ChangedNames);
-        }
-
         string? fallback = null;
         if (plan.Runtime is { } runtime)
         {
             // No restart, so neither the host's facts nor the partner's health can change what the
-            // server serves: the file is tested as always, the reservations applied in memory.
-            enter("upload and test");
-            if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } runtimeRefusal)
-            {
-                return report(ServerOutcome.Refused, runtimeRefusal, plan.ChangedNames);
-            }
+            // server serves: the file is tested as always (while preparing, beside the other servers), the
+            // reservations applied in memory.
 
             enter("runtime apply");
             fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
             if (fallback is null)
             {
-                enter("backup and replace");
-                // The file says what memory now holds, so a later restart starts from the same state.
-                await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
+                enter("replace");
+                // The file says what memory now holds, so a later restart starts from the same state (backed up while preparing).
+                await ReplaceAsync(target, host, plan).ConfigureAwait(false);
                 return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} (host_cmds, read back)", plan.ChangedNames);
             }
 
@@ -331,12 +489,16 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
-    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, CancellationToken cancellation)
+    /// <param name="version">the check of the Kea version the server runs, already under way.</param>
+    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, CancellationToken cancellation)
     {
         progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
-        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation).ConfigureAwait(false);
+        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version).ConfigureAwait(false);
         try
         {
+            var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
+            _agentLive[target.Name] = agent;
+            _agentNow[target.Name] = agent;
             var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
@@ -458,6 +620,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// <summary>Step 7: backs up each live file (keeping the newest N) and moves the tested one into place; the backups by file name (null: there was no live file).</summary>
     private async Task<Dictionary<string, string?>> BackUpAndReplaceAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
     {
+        var backups = await BackUpAsync(target, host, plan).ConfigureAwait(false);
+        await ReplaceAsync(target, host, plan).ConfigureAwait(false);
+        return backups;
+    }
+
+    /// <summary>Copies each live file that is to be replaced beside it (keeping the newest N): a copy changes nothing the server runs.</summary>
+    private async Task<Dictionary<string, string?>> BackUpAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var backups = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in plan.Changed)
@@ -467,16 +637,30 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             if (plan.LiveExists.Contains(file.Name))
             {
                 backup = live + BackupInfix + stamp;
-                progress.Step(target.Name, "backup and replace", backup);
+                progress.Step(target.Name, "backup", backup);
                 await RequireAsync(host, $"cp -p {ShellQuote.Quote(live)} {ShellQuote.Quote(backup)}", "back up the live config").ConfigureAwait(false);
                 await PruneBackupsAsync(host, live, target.Settings.Backups).ConfigureAwait(false);
             }
 
             backups[file.Name] = backup;
-            await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
         }
 
         return backups;
+    }
+
+    /// <summary>Moves each tested file into place.</summary>
+    private async Task ReplaceAsync(DeployTarget target, IRemoteHost host, DeployPlan plan)
+    {
+        foreach (var file in plan.Changed)
+        {
+            var live = target.LivePath(file.Name);
+            progress.Step(target.Name, "replace", live);
+            await RequireAsync(host, $"mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "move the tested config into place").ConfigureAwait(false);
+            if (file.Name == TemplateSet.ControlAgent)
+            {
+                _agentOnDisk[target.Name] = target.ControlAgent;
+            }
+        }
     }
 
     /// <summary>Step 10: restores the backups, restarts and verifies; null when the server came back healthy.</summary>
@@ -488,6 +672,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 var live = target.LivePath(name);
                 await RequireAsync(host, $"cp -p {ShellQuote.Quote(backup)} {ShellQuote.Quote(live + NewSuffix)} && mv -f {ShellQuote.Quote(live + NewSuffix)} {ShellQuote.Quote(live)}", "restore the backup").ConfigureAwait(false);
+                if (name == TemplateSet.ControlAgent && _agentLive.TryGetValue(target.Name, out var before))
+                {
+                    _agentOnDisk[target.Name] = before;
+                }
             }
         }
 
@@ -504,6 +692,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             progress.Step(target.Name, "restart", target.Settings.AgentRestartCommand);
             var agent = await host.RunAsync(target.Settings.AgentRestartCommand, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (_agentOnDisk.TryGetValue(target.Name, out var restarted))
+            {
+                // Whatever the restart command says, an agent that runs now runs from the file on disk.
+                _agentNow[target.Name] = restarted;
+            }
+
             if (!agent.Succeeded)
             {
                 return $"the Control Agent restart failed ({agent.Summary()})";
@@ -570,7 +764,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    private static async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
+    private async Task<(string? State, string? Problem)> ServerStateAsync(DeployTarget server, IRemoteHost host, CancellationToken cancellation)
     {
         using var channel = await OpenChannelAsync(host, server).ConfigureAwait(false);
         if (channel is null)
@@ -594,16 +788,32 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
     }
 
-    private static async Task<KeaControlChannel?> OpenChannelAsync(IRemoteHost host, DeployTarget target)
+    /// <summary>The server's control channel, through its agent where it listens now (see <see cref="AgentAsync"/>); null when it cannot be opened.</summary>
+    private async Task<KeaControlChannel?> OpenChannelAsync(IRemoteHost host, DeployTarget target)
     {
         try
         {
-            return await KeaControlChannel.OpenAsync(host, target.ControlAgent, CancellationToken.None).ConfigureAwait(false);
+            return await KeaControlChannel.OpenAsync(host, await AgentAsync(host, target).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
         }
         catch (RemoteStepException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the server's running agent listens: its live kea-ctrl-agent.conf's settings (read with the
+    /// plan, or here for a partner this deploy does not change) until this deploy restarts that agent
+    /// with another file. The inventory's settings are only where the agent will listen after that.
+    /// </summary>
+    private async Task<ControlAgentAccess> AgentAsync(IRemoteHost host, DeployTarget target)
+    {
+        if (_agentNow.TryGetValue(target.Name, out var known))
+        {
+            return known;
+        }
+
+        return _agentNow.GetOrAdd(target.Name, await target.ReadLiveControlAgentAsync(host, CancellationToken.None).ConfigureAwait(false));
     }
 
     private static async Task PruneBackupsAsync(IRemoteHost host, string live, int keep)

@@ -182,7 +182,9 @@ public static class LeasePreflight
             string? unreachable = null;
             try
             {
-                channel = await KeaControlChannel.OpenAsync(await host(server).ConfigureAwait(false), server.ControlAgent, cancellation).ConfigureAwait(false);
+                // Where the agent listens now (its live config), not where the new inventory will put it.
+                var reached = await host(server).ConfigureAwait(false);
+                channel = await KeaControlChannel.OpenAsync(reached, await server.ReadLiveControlAgentAsync(reached, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
             }
             catch (RemoteStepException e)
             {

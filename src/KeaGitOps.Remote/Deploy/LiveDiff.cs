@@ -16,20 +16,28 @@ public static class LiveDiff
     /// that cannot be read makes its file unreadable, as it would be to Kea.
     /// </summary>
     /// <param name="refuseOtherVersion">whether a server running another Kea version than the inventory renders for is an error (diff, deploy) rather than a finding (status).</param>
-    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true)
+    /// <param name="version">that check (<see cref="RequireKeaVersionAsync"/>) when the caller started it already.</param>
+    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true, Task? version = null)
     {
-        if (refuseOtherVersion)
+        // The version check (a command) and the file reads (transfers) run side by side: each is a round
+        // trip to the server, and a no-op deploy is little else.
+        version ??= refuseOtherVersion ? RequireKeaVersionAsync(host, target, cancellation) : Task.CompletedTask;
+        var reads = target.Rendered.Files.Select(file => host.ReadFileAsync(target.LivePath(file.Name), cancellation)).ToList();
+        try
         {
-            await RequireKeaVersionAsync(host, target, cancellation).ConfigureAwait(false);
+            await version.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never leave a transfer running unobserved, whatever the version check found.
+            await Task.WhenAll(reads.Select(r => r.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
         }
 
         var server = new RemoteFileSource(host, cancellation);
         var comparisons = new List<ConfigComparison>();
-        foreach (var file in target.Rendered.Files)
+        foreach (var (file, read) in target.Rendered.Files.Zip(reads))
         {
-            var path = target.LivePath(file.Name);
-            var bytes = await host.ReadFileAsync(path, cancellation).ConfigureAwait(false);
-            comparisons.Add(ConfigComparison.Of(file, path, bytes, server, target.KeaVersion));
+            comparisons.Add(ConfigComparison.Of(file, target.LivePath(file.Name), await read.ConfigureAwait(false), server, target.KeaVersion));
         }
 
         return comparisons;
@@ -40,7 +48,7 @@ public static class LiveDiff
     /// 2.2 the bare hook names): the server's own <c>kea-dhcp4 -V</c> decides. A server where it cannot be
     /// run says nothing, and the config test on the server remains the judge.
     /// </summary>
-    private static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
+    public static async Task RequireKeaVersionAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation)
     {
         if (await RunningKeaVersion.ReadAsync(host, cancellation).ConfigureAwait(false) is { } running && !KeaVersions.IsReleaseOf(running, target.KeaVersion))
         {

@@ -211,7 +211,8 @@ public sealed class FailoverDrill(Func<DeployTarget, CancellationToken, Task<IRe
     {
         try
         {
-            using var channel = await KeaControlChannel.OpenAsync(host, target.ControlAgent, cancellation).ConfigureAwait(false);
+            // The drill restarts no agent: it listens where its live config says.
+            using var channel = await KeaControlChannel.OpenAsync(host, await target.ReadLiveControlAgentAsync(host, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
             var answer = await channel.CommandAsync("status-get", null, cancellation).ConfigureAwait(false);
             return answer is { Problem: null, Arguments: { } arguments }
                 ? KeaAnswers.Ha(arguments) is { } ha ? (ha, null) : (null, "no HA relationship (the HA hook is not loaded)")

@@ -40,15 +40,17 @@ public sealed class KeaControlChannel : IDisposable
 
     public static async Task<KeaControlChannel> OpenAsync(IRemoteHost host, ControlAgentAccess access, CancellationToken cancellation)
     {
-        var endpoint = await host.ForwardAsync(access.Host, access.Port, cancellation).ConfigureAwait(false);
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        if (access.User is { } user && access.PasswordFile is { } passwordFile)
+        if (access.Unreachable is { } why)
         {
-            var password = await host.ReadFileAsync(passwordFile, cancellation).ConfigureAwait(false)
-                ?? throw new RemoteStepException($"the Control Agent's password file {passwordFile} does not exist on the server");
-            // Kea takes the whole file as the password, a trailing newline included: send exactly that.
-            var secret = Encoding.UTF8.GetString(password);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
+            throw new RemoteStepException(why);
+        }
+
+        var endpoint = await host.ForwardAsync(access.Host, access.Port, cancellation).ConfigureAwait(false);
+        var credentials = await access.CredentialsAsync(host, cancellation).ConfigureAwait(false);
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        if (credentials is { } basic)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
         }
 
         return new KeaControlChannel(http, endpoint);
@@ -131,7 +133,4 @@ public sealed record KeaAnswer(int Result, string Text, JsonElement? Arguments)
     /// <summary>Why the command did not succeed, in words; null when it did.</summary>
     public string? Problem => Result == Success ? null : Text;
 }
-
-/// <summary>Where the Control Agent listens on the server and how to log in to it.</summary>
-public sealed record ControlAgentAccess(string Host, int Port, string? User, string? PasswordFile);
 

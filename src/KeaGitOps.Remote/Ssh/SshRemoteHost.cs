@@ -12,19 +12,22 @@ public sealed record SshEndpoint(string ServerName, string Host, int Port, strin
 public delegate string? HostKeyGate(string host, int port, string keyType, byte[] keyBlob);
 
 /// <summary>
-/// A server reached with SSH.NET: commands over an exec channel, files over SFTP, and local port
-/// forwards for the Kea control channel. The connection is refused unless the host key passes the gate.
+/// A server reached with SSH.NET over one SSH session: commands and files (cat) over exec channels, and
+/// local port forwards for the Kea control channel. The connection is refused unless the host key passes the gate.
 /// </summary>
 public sealed class SshRemoteHost : IRemoteHost
 {
-    private readonly SshClient _ssh;
-    private readonly SftpClient _sftp;
+    /// <summary>The exit status of a read whose file does not exist (cat itself exits 0 or 1).</summary>
+    private const int Missing = 3;
 
-    private SshRemoteHost(string serverName, SshClient ssh, SftpClient sftp)
+    private static readonly TimeSpan TransferTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly SshClient _ssh;
+
+    private SshRemoteHost(string serverName, SshClient ssh)
     {
         ServerName = serverName;
         _ssh = ssh;
-        _sftp = sftp;
     }
 
     public string ServerName { get; }
@@ -48,26 +51,20 @@ public sealed class SshRemoteHost : IRemoteHost
 
         var info = new ConnectionInfo(endpoint.Host, endpoint.Port, endpoint.User, new PrivateKeyAuthenticationMethod(endpoint.User, key)) { Timeout = endpoint.ConnectTimeout };
         string? refusal = null;
-        void Verify(object? sender, HostKeyEventArgs e)
+        var ssh = new SshClient(info);
+        ssh.HostKeyReceived += (_, e) =>
         {
             refusal = gate(endpoint.Host, endpoint.Port, e.HostKeyName, e.HostKey);
             e.CanTrust = refusal is null;
-        }
-
-        var ssh = new SshClient(info);
-        var sftp = new SftpClient(info);
-        ssh.HostKeyReceived += Verify;
-        sftp.HostKeyReceived += Verify;
+        };
         try
         {
             await ssh.ConnectAsync(cancellation).ConfigureAwait(false);
-            await sftp.ConnectAsync(cancellation).ConfigureAwait(false);
-            return new SshRemoteHost(endpoint.ServerName, ssh, sftp);
+            return new SshRemoteHost(endpoint.ServerName, ssh);
         }
         catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
         {
             ssh.Dispose();
-            sftp.Dispose();
             var why = refusal ?? e switch
             {
                 SshAuthenticationException => $"authentication as {endpoint.User} with {endpoint.KeyFile} failed",
@@ -98,13 +95,67 @@ public sealed class SshRemoteHost : IRemoteHost
         return new CommandResult(ssh.ExitStatus ?? 255, ssh.Result, ssh.Error);
     }
 
-    public Task<byte[]?> ReadFileAsync(string path, CancellationToken cancellation) => Sftp(() => _sftp.Exists(path) ? _sftp.ReadAllBytes(path) : null);
-
-    public Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation) => Sftp(() =>
+    public async Task<byte[]?> ReadFileAsync(string path, CancellationToken cancellation)
     {
-        _sftp.WriteAllBytes(path, content);
-        return (byte[]?)null;
-    });
+        var quoted = ShellQuote.Quote(path);
+        using var command = _ssh.CreateCommand($"if [ -e {quoted} ]; then exec cat -- {quoted}; else exit {Missing}; fi");
+        command.CommandTimeout = TransferTimeout;
+        await ExecuteAsync(command, $"read {path}", cancellation).ConfigureAwait(false);
+        if (command.ExitStatus == Missing)
+        {
+            return null;
+        }
+
+        if (command.ExitStatus != 0)
+        {
+            throw new RemoteStepException($"cannot read {path} on {ServerName}: {new CommandResult(command.ExitStatus ?? 255, string.Empty, command.Error).Summary()}");
+        }
+
+        // The bytes as they are: Result would decode them as text.
+        using var content = new MemoryStream();
+        await command.OutputStream.CopyToAsync(content, cancellation).ConfigureAwait(false);
+        return content.ToArray();
+    }
+
+    public async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation)
+    {
+        // A write is never cut short (Ctrl-C): half a file would be left beside the live one. The deploy
+        // stops where it may, and removes its uploads there.
+        using var command = _ssh.CreateCommand($"cat > {ShellQuote.Quote(path)}");
+        command.CommandTimeout = TransferTimeout;
+        var running = ExecuteAsync(command, $"write {path}", CancellationToken.None);
+        await using (var input = command.CreateInputStream())
+        {
+            // Disposing the input is the end of the file.
+            await input.WriteAsync(content, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await running.ConfigureAwait(false);
+        if (command.ExitStatus != 0)
+        {
+            throw new RemoteStepException($"cannot write {path} on {ServerName}: {new CommandResult(command.ExitStatus ?? 255, string.Empty, command.Error).Summary()}");
+        }
+    }
+
+    /// <summary>
+    /// Files go through the command session (cat), not SFTP: a second SSH session per server would cost a
+    /// second handshake, the largest part of reaching a server.
+    /// </summary>
+    private async Task ExecuteAsync(SshCommand command, string what, CancellationToken cancellation)
+    {
+        try
+        {
+            await command.ExecuteAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw new RemoteStepException($"could not {what} on {ServerName}: timed out after {TransferTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is SshException or IOException)
+        {
+            throw new RemoteStepException($"could not {what} on {ServerName}: the SSH connection failed ({e.Message.TrimEnd('.')})");
+        }
+    }
 
     public Task<Uri> ForwardAsync(string host, int port, CancellationToken cancellation)
     {
@@ -124,18 +175,6 @@ public sealed class SshRemoteHost : IRemoteHost
         return Task.FromResult(new Uri($"http://127.0.0.1:{forward.BoundPort}/"));
     }
 
-    private Task<byte[]?> Sftp(Func<byte[]?> operation)
-    {
-        try
-        {
-            return Task.FromResult(operation());
-        }
-        catch (Exception e) when (e is SshException or IOException)
-        {
-            throw new RemoteStepException($"file transfer with {ServerName} failed: {e.Message}");
-        }
-    }
-
     public ValueTask DisposeAsync()
     {
         foreach (var forward in _ssh.ForwardedPorts.ToList())
@@ -143,7 +182,6 @@ public sealed class SshRemoteHost : IRemoteHost
             forward.Stop();
         }
 
-        _sftp.Dispose();
         _ssh.Dispose();
         return ValueTask.CompletedTask;
     }

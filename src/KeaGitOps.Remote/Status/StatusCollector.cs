@@ -60,7 +60,8 @@ public sealed class StatusCollector(Func<DeployTarget, CancellationToken, Task<I
         try
         {
             var file = comparisons.FirstOrDefault(c => c.Rendered.Name == TemplateSet.Dhcp4);
-            return await ReadControlChannelAsync(target, host, status, file, cancellation).ConfigureAwait(false);
+            var liveAgent = target.LiveControlAgent(comparisons.FirstOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
+            return await ReadControlChannelAsync(liveAgent, host, status, file, cancellation).ConfigureAwait(false);
         }
         finally
         {
@@ -71,7 +72,8 @@ public sealed class StatusCollector(Func<DeployTarget, CancellationToken, Task<I
         }
     }
 
-    private static async Task<ServerStatus> ReadControlChannelAsync(DeployTarget target, IRemoteHost host, ServerStatus status, ConfigComparison? file, CancellationToken cancellation)
+    /// <param name="agent">where the running agent listens (its live config's settings, which the inventory may have changed since).</param>
+    private static async Task<ServerStatus> ReadControlChannelAsync(ControlAgentAccess agent, IRemoteHost host, ServerStatus status, ConfigComparison? file, CancellationToken cancellation)
     {
         var drift = new ConfigDrift
         {
@@ -84,7 +86,7 @@ public sealed class StatusCollector(Func<DeployTarget, CancellationToken, Task<I
         KeaControlChannel channel;
         try
         {
-            channel = await KeaControlChannel.OpenAsync(host, target.ControlAgent, cancellation).ConfigureAwait(false);
+            channel = await KeaControlChannel.OpenAsync(host, agent, cancellation).ConfigureAwait(false);
         }
         catch (RemoteStepException e)
         {

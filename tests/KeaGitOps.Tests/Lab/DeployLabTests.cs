@@ -130,10 +130,10 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     private string DaemonPid(string server) => lab.RunOnServer(server, "cat /run/kea/kea-lab-kea-dhcp4.pid").Stdout.Trim();
 
     /// <summary>The server's HA state, asked with Kea's own kea-shell inside the server (independent of keagitops' channel).</summary>
-    private string HaState(string server, bool viaOwnAddress = false)
+    private string HaState(string server, bool viaOwnAddress = false, int port = 8001)
     {
         var host = viaOwnAddress ? LabFixture.Address(server) : "127.0.0.1";
-        var answer = lab.RunOnServer(server, $"kea-shell --host {host} --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
+        var answer = lab.RunOnServer(server, $"kea-shell --host {host} --port {port} --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null").Stdout;
         var state = System.Text.RegularExpressions.Regex.Match(answer, "\"state\": \"([a-z-]+)\"");
         return state.Success ? state.Groups[1].Value : answer.Trim();
     }
@@ -212,6 +212,34 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var (again, againText) = Deploy(_inventory, probe: false);
         Assert.Equal(ExitCodes.Success, again);
         Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Changing_the_agents_port_deploys_through_the_agents_live_port_and_hands_clients_over()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory, probe: false).ExitCode);
+        WaitForLoadBalancing();
+        _inventory.Replace("site.yaml", "control-agent:\n  port: 8001\n", "control-agent:\n  port: 8011\n");
+
+        var (code, text) = Deploy(_inventory);
+
+        // Each partner is asked (and hands over) through its agent where it listens: the live 8001 before
+        // its own deploy, 8011 after it. Reaching it on the inventory's 8011 too early finds no agent, and
+        // the deploy is refused or goes on without a hand-over.
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "Applied .*kea-ctrl-agent.conf.*clients handed over to kea-dhcp-. and back"));
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Contains("\"http-port\": 8011", lab.ReadServerFile(server, "/etc/kea/kea-ctrl-agent.conf"), StringComparison.Ordinal);
+            Assert.Equal("load-balancing", HaState(server, port: 8011));
+            Assert.DoesNotContain("load-balancing", HaState(server), StringComparison.Ordinal);
+        }
+
+        var (again, againText) = Deploy(_inventory, probe: false);
+        Assert.Equal(ExitCodes.Success, again);
+        Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+
+        // Dispose deploys the lab's inventory again: back to 8001, reached on the live 8011 the same way.
     }
 
     [Fact]

@@ -61,10 +61,11 @@ public sealed class DeployerTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static List<DeployTarget> Targets()
+    private static List<DeployTarget> Targets(int agentPort = 8001)
     {
         using var copy = TempInventory.FromExample();
         copy.Replace("site.yaml", "  authentication:\n    user: kea-api\n    password-file: kea-api-password   # a file in /etc/kea on each server; never the password itself\n", string.Empty);
+        copy.Replace("site.yaml", "control-agent:\n  port: 8001\n", $"control-agent:\n  port: {agentPort}\n");
         var result = RenderPipeline.Default(copy.Folder).Run(copy.Folder, null, () => null);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         return result.Inventory!.Servers.Zip(result.Servers!, (s, r) => DeployTarget.For(result.Inventory, s, r)).ToList();
@@ -182,6 +183,42 @@ public sealed class DeployerTests : IDisposable
         Assert.DoesNotContain(host!.Commands, c => c.StartsWith("mv ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Each_agent_is_reached_where_its_live_config_says_until_it_restarts_with_the_new_one()
+    {
+        // The servers run the example as rendered with the agent on 8001; the inventory moves it to 8011.
+        var live = Targets(agentPort: 8001);
+        var targets = Targets(agentPort: 8011);
+        var hosts = new Dictionary<string, ScriptedHost>();
+        var deployer = new Deployer(
+            (t, _) =>
+            {
+                var files = live.Single(l => l.Name == t.Name).Rendered.Files.ToDictionary(f => t.LivePath(f.Name), f => f.Utf8);
+                return Task.FromResult<IRemoteHost>(hosts[t.Name] = new ScriptedHost(t, _agentUri, _ => { }, files));
+            },
+            new NoProgress());
+
+        var reports = await deployer.DeployAsync(targets, targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), CancellationToken.None);
+
+        Assert.All(reports, r => Assert.Equal(ServerOutcome.Applied, r.Outcome));
+        var forwards = new Dictionary<string, (List<string> Before, List<string> After)>();
+        foreach (var (name, host) in hosts)
+        {
+            var restart = host.Commands.FindIndex(c => c.Contains("restart", StringComparison.Ordinal) && c.Contains("ctrl-agent", StringComparison.Ordinal));
+            Assert.True(restart > 0, $"{name}'s agent was not restarted: {string.Join("; ", host.Commands)}");
+            forwards[name] = (
+                host.Commands.Take(restart).Where(c => c.StartsWith("forward ", StringComparison.Ordinal)).ToList(),
+                host.Commands.Skip(restart).Where(c => c.StartsWith("forward ", StringComparison.Ordinal)).ToList());
+            Assert.All(forwards[name].Before, f => Assert.Equal("forward 127.0.0.1:8001", f));
+            Assert.All(forwards[name].After, f => Assert.Equal("forward 127.0.0.1:8011", f));
+        }
+
+        // kea-dhcp-2 goes first: its partner kea-dhcp-1 is asked (and hands over) on the live 8001; then
+        // kea-dhcp-1's turn finds kea-dhcp-2's agent restarted on 8011.
+        Assert.NotEmpty(forwards["kea-dhcp-1"].Before);
+        Assert.NotEmpty(forwards["kea-dhcp-2"].After);
+    }
+
     private sealed class NoProgress : IDeployProgress
     {
         public void Step(string server, string step, string detail)
@@ -198,7 +235,12 @@ public sealed class DeployerTests : IDisposable
 
         public Task<CommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellation)
         {
-            Commands.Add(command);
+            lock (Commands)
+            {
+                // A server's commands may run side by side (the version check beside the lock).
+                Commands.Add(command);
+            }
+
             onCommand(command);
             cancellation.ThrowIfCancellationRequested();
             var output = command switch
@@ -217,7 +259,15 @@ public sealed class DeployerTests : IDisposable
 
         public Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation) => Task.CompletedTask;
 
-        public Task<Uri> ForwardAsync(string host, int port, CancellationToken cancellation) => Task.FromResult(agent);
+        public Task<Uri> ForwardAsync(string host, int port, CancellationToken cancellation)
+        {
+            lock (Commands)
+            {
+                Commands.Add($"forward {host}:{port}");
+            }
+
+            return Task.FromResult(agent);
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Deploy benchmark against the SSH test lab (tests/lab/lab.sh: two Kea 3.0 servers in HA, each with its
+# own sshd): end-to-end wall clock of a no-op `keagitops deploy` (both servers, nothing to change) and a
+# reservation-only deploy (one reservation changed, applied at runtime), beside the floor of any tool
+# that logs in to both servers: `ssh host true` to each, one after the other. Run as root; the lab is
+# shared, so everything runs under flock /tmp/kgo-lab.lock and the lab is taken down afterwards.
+#   bench/deploy.sh KEAGITOPS [OTHER]   KEAGITOPS is a published keagitops (bench/run.sh passes its own);
+#                                      OTHER, another build measured in the same rounds (an A/B comparison)
+# Each figure is the best of RUNS rounds (default 5) and the median beside it. Every figure is measured
+# in each round, interleaved, so a machine busy with something else for a while hits all columns alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keagitops=${1:?usage: bench/deploy.sh KEAGITOPS [OTHER]}
+other=${2:-}
+runs=${RUNS:-5}
+lab=tests/lab/lab.sh
+LAB_DIR=${LAB_DIR:-/tmp/keagitops-lab}
+export LAB_DIR
+exec 9>/tmp/kgo-lab.lock
+flock 9
+trap 'bash "$lab" down >/dev/null 2>&1 || true' EXIT
+bash "$lab" up >/dev/null
+
+# The example inventory lab.sh writes, with the lab's own subnet (the seed's id 1 and pool halves, so a
+# deploy from the seed moves no lease between subnets) and faster heartbeats, as the lab tests use.
+inv=$LAB_DIR/inventory
+sed -i -e 's/heartbeat-delay: 10000/heartbeat-delay: 1000/' -e 's/max-response-delay: 60000/max-response-delay: 6000/' \
+  -e 's|^  - id: 1$|  - id: 3|' "$inv/site.yaml"
+python3 - "$inv/site.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+lab = """    reservations-from: reservations/
+  - id: 1
+    subnet: 198.51.100.0/24
+    pools:
+      - 198.51.100.10 - 198.51.100.129
+    reservations:
+      - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+"""
+assert text.count("    reservations-from: reservations/\n") == 1
+open(path, "w").write(text.replace("    reservations-from: reservations/\n", lab))
+PY
+# A git checkout, as a deploy runs from one (deploy reads its revision and records what each server runs).
+git -C "$inv" init -q && git -C "$inv" add -A && git -C "$inv" -c user.name=bench -c user.email=bench@keagitops.invalid commit -qm bench
+commit() { git -C "$inv" -c user.name=bench -c user.email=bench@keagitops.invalid commit -qam "$1"; }
+"$keagitops" deploy --inventory "$inv" >"$LAB_DIR/bench-first-deploy.log" 2>&1 || { cat "$LAB_DIR/bench-first-deploy.log" >&2; exit 1; }
+
+ssh_true() {
+  local a
+  for a in 198.51.100.133 198.51.100.134; do
+    ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_DIR/known_hosts" \
+      -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -i "$LAB_DIR/client_key" "root@$a" true
+  done
+}
+
+# Reservation-only: each round moves lab-fixed-1 between two addresses (a commit), so every deploy has one change.
+flip=0
+move_reservation() {
+  local from=198.51.100.201 to=198.51.100.211
+  [ $flip = 1 ] && { from=198.51.100.211; to=198.51.100.201; }
+  flip=$(( 1 - flip ))
+  sed -i "s/ip-address: $from, hostname: lab-fixed-1/ip-address: $to, hostname: lab-fixed-1/" "$inv/site.yaml"
+  commit "lab-fixed-1 to $to"
+}
+
+# measure KEY CHECK CMD...: runs CMD once, keeps its wall milliseconds in times[KEY]. CHECK is a pattern
+# the output must match twice (once per server), so a figure is never that of a failure.
+declare -A times
+measure() {
+  local key=$1 check=$2 t0 t1
+  shift 2
+  t0=$(date +%s%N)
+  "$@" >"$LAB_DIR/bench-out" 2>&1 || { cat "$LAB_DIR/bench-out" >&2; echo "$key: failed" >&2; exit 1; }
+  t1=$(date +%s%N)
+  if [ -n "$check" ] && [ "$(grep -cE "$check" "$LAB_DIR/bench-out")" -ne 2 ]; then
+    cat "$LAB_DIR/bench-out" >&2; echo "$key: expected '$check' for both servers" >&2; exit 1
+  fi
+  times[$key]="${times[$key]:-} $(( (t1 - t0) / 1000000 ))"
+}
+report() { # LABEL KEY
+  printf '%s\n' ${times[$2]} | sort -n | awk -v l="$1" '{a[NR]=$1} END {printf "%-52s best %.2f s  median %.2f s  (%d runs)\n", l, a[1]/1000, a[int((NR+1)/2)]/1000, NR}'
+}
+
+builds=("$keagitops")
+[ -n "$other" ] && builds+=("$other")
+for _ in $(seq "$runs"); do
+  measure floor "" ssh_true
+  for b in "${!builds[@]}"; do
+    measure "noop-$b" "Unchanged" "${builds[$b]}" deploy --inventory "$inv"
+    move_reservation
+    measure "reservation-$b" "Applied .* at runtime" "${builds[$b]}" deploy --inventory "$inv"
+  done
+done
+
+echo
+echo "deploy to the lab's two servers (Kea 3.0 HA pair, sshd each; wall clock, process start to exit):"
+report "floor: ssh HOST true to each server" floor
+for b in "${!builds[@]}"; do
+  name=$([ "$b" = 0 ] && echo "" || echo " [$other]")
+  report "no-op deploy (target < 1 s)$name" "noop-$b"
+  report "reservation-only deploy (target < 2 s)$name" "reservation-$b"
+done
