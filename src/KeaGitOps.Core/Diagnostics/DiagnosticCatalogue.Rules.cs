@@ -41,6 +41,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic PoolScopeClass(SourceLocation at, string name) =>
         Create(PoolScopeClassByHand, at, $"pool class '{name}' is an HA scope class, which keagitops adds to each half of every pool in load-balancing; remove it and keep only your own classes.");
 
+    public static Diagnostic PoolScopeClassInside(SourceLocation at, string name) =>
+        Create(PoolScopeClassByHand, at, $"pool class '{name}' tests an HA scope class (member('HA_…')); keagitops splits every pool between the servers' scopes itself, so half of this pool would never be used. Restrict the pool to the class without the scope.");
+
     public static Diagnostic PoolClassNotDefined(SourceLocation at, string name, string? suggestion, IReadOnlyCollection<string> defined) =>
         Create(PoolClassUndefined, at, $"pool class '{name}' is not defined{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}: no client would be in it. "
             + $"Define it under the top-level client-classes ({(defined.Count == 0 ? "none is defined yet" : "defined: " + string.Join(", ", defined))}); "

@@ -98,7 +98,7 @@ public static partial class DiagnosticCatalogue
         "Every address of the pool is reserved, or in load-balancing every address of one server's halves of a subnet's pools: clients without a reservation get no address there.", stork: "address_pools_exhausted_by_reservations");
 
     public static readonly RuleInfo PoolScopeClassByHand = Rule("KGO223", Severity.Error, "HA scope class written on a pool",
-        "keagitops splits every pool between the servers' HA scopes (HA_ classes) itself; a pool that names one by hand would be served by one server only, or by none after a rename.");
+        "keagitops splits every pool between the servers' HA scopes (HA_ classes) itself; a pool that names one by hand, or a class that tests one, would be served by one server only (half of it never), or by none after a rename.");
     public static readonly RuleInfo PoolClassUndefined = Rule("KGO224", Severity.Error, "Pool restricted to a class defined nowhere",
         "A misspelt or undefined class leaves the pool to no client at all, and the class keagitops combines with the HA scope can only name defined classes (Kea refuses the config otherwise).");
 

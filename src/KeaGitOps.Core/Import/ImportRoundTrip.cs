@@ -226,8 +226,8 @@ public static partial class ImportRoundTrip
     {
         var buffer = new ArrayBufferWriter<byte>();
         var combined = JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } dhcp4 && JsonValues.Member(dhcp4, "client-classes", JsonValueKind.Array) is { } classes
-            ? classes.EnumerateArray().Where(c => PoolClasses.Read(c) is not null && Text(c, "name") is not null)
-                .ToDictionary(c => Text(c, "name")!, c => PoolClasses.Read(c)!.Classes, StringComparer.Ordinal)
+            ? classes.EnumerateArray().Where(c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c)) is not null && Text(c, "name") is not null)
+                .ToDictionary(c => Text(c, "name")!, c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c))!.Classes, StringComparer.Ordinal)
             : [];
         using (var writer = new Utf8JsonWriter(buffer))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Validation.Rules;
@@ -17,7 +18,7 @@ namespace KeaGitOps.Core.Rendering;
 /// dhcp4_srv.cc), and Kea re-evaluates the combined class when a reservation assigns X.
 /// A combined class carries <c>user-context.keagitops</c> so that import recognises it as derived.
 /// </summary>
-public static class PoolClasses
+public static partial class PoolClasses
 {
     /// <summary>The user-context key that marks a class keagitops derived.</summary>
     public const string Marker = KeaProvenance.Key;
@@ -87,6 +88,30 @@ public static class PoolClasses
         && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
             ? new Combined([.. list.EnumerateArray().Select(e => e.GetString()!)], marker.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String ? scope.GetString() : null)
             : null;
+
+    /// <summary>
+    /// A hand-written class "in X and in this server's scope" (<c>member('X') and member('HA_s')</c>, either
+    /// order, nothing else in the definition: ISC's recipe for restricted pools in load-balancing), as the
+    /// combined class keagitops would render; null for any other class.
+    /// </summary>
+    public static Combined? ReadHandWritten(JsonElement definition)
+    {
+        if (definition.ValueKind != JsonValueKind.Object || !definition.TryGetProperty("test", out var test) || test.ValueKind != JsonValueKind.String
+            || definition.EnumerateObject().Any(m => m.Name is not ("name" or "test")) || MemberAndMember().Match(test.GetString()!) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var (first, second) = (match.Groups[1].Value, match.Groups[2].Value);
+        var firstIsScope = first.StartsWith(ScopePrefix, StringComparison.Ordinal);
+        return firstIsScope == second.StartsWith(ScopePrefix, StringComparison.Ordinal) ? null
+            : firstIsScope ? new Combined([second], first) : new Combined([first], second);
+    }
+
+    private const string ScopePrefix = "HA_";
+
+    [GeneratedRegex(@"^\s*member\('([^']+)'\)\s+and\s+member\('([^']+)'\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberAndMember();
 
     /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
     public static (string First, string Second)? Scopes(InventoryModel inventory) =>

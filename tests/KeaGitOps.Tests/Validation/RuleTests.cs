@@ -586,6 +586,19 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void A_pool_restricted_to_a_hand_written_split_class_is_refused_as_half_of_it_would_never_be_used()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "subnets:\n", "client-classes:\n  - { name: phones, test: \"option[60].exists\" }\n  - { name: phones_server1, test: \"member('phones') and member('HA_kea-dhcp-1')\" }\nsubnets:\n");
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phones_server1 ] }");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO223", Severity.Error, inventory.At(Site, "[ phones_server1 ]", "phones_server1"));
+        Assert.Contains("tests an HA scope class", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pool_mapping_takes_Keas_pool_keys_but_not_the_2x_client_class_key()
     {
         using var inventory = TempInventory.FromExample();

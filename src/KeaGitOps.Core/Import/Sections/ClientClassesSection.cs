@@ -35,6 +35,14 @@ internal static class ClientClassesSection
                 continue;
             }
 
+            if (PoolClasses.ReadHandWritten(definition) is { } split && Text(definition, "name") is { } splitName && OnlyPoolsName(dhcp4, splitName))
+            {
+                // ISC's own recipe for restricted pools in load-balancing: keagitops renders the same class itself.
+                c.CombinedPoolClasses[splitName] = (split.Classes, split.Scope);
+                c.Note(at, $"{splitName} ({Text(definition, "test")}) guards pools only: read back as their class {split.Classes[0]}, which keagitops combines with each server's scope itself");
+                continue;
+            }
+
             kept.Add(c.WithoutSecrets(definition, at));
         }
 
@@ -42,5 +50,33 @@ internal static class ClientClassesSection
         {
             c.Set("client-classes", new YamlList(kept));
         }
+    }
+
+    /// <summary>Whether <paramref name="name"/> appears in the config only as its definition's name and as pools' classes.</summary>
+    private static bool OnlyPoolsName(JsonElement dhcp4, string name)
+    {
+        var quoted = System.Text.Json.JsonSerializer.Serialize(name);
+        var everywhere = CountOf(dhcp4.GetRawText(), quoted) + CountOf(dhcp4.GetRawText(), $"'{name}'");
+        var inPools = 0;
+        if (Member(dhcp4, "subnet4", JsonValueKind.Array) is { } subnets)
+        {
+            foreach (var pools in subnets.EnumerateArray().Select(s => Member(s, "pools", JsonValueKind.Array)).OfType<JsonElement>())
+            {
+                inPools += pools.EnumerateArray().Sum(p => CountOf(p.GetRawText(), quoted));
+            }
+        }
+
+        return inPools > 0 && everywhere == inPools + 1;
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 }

@@ -20,6 +20,7 @@ public sealed class PoolClassRules : IInventoryRule
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         List<string>? defined = null;
+        HashSet<string>? scoped = null;
         foreach (var pool in inventory.Subnets.SelectMany(s => s.Pools))
         {
             foreach (var (name, at) in pool.ClientClasses)
@@ -31,13 +32,26 @@ public sealed class PoolClassRules : IInventoryRule
                 }
 
                 defined ??= DefinedClasses(inventory);
-                if (!BuiltIn.Contains(name) && !BuiltInPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !defined.Contains(name, StringComparer.Ordinal))
+                scoped ??= ScopedClasses(inventory);
+                if (scoped.Contains(name))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.PoolScopeClassInside(at, name));
+                }
+                else if (!BuiltIn.Contains(name) && !BuiltInPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !defined.Contains(name, StringComparer.Ordinal))
                 {
                     diagnostics.Add(DiagnosticCatalogue.PoolClassNotDefined(at, name, Spelling.Closest(name, defined), defined));
                 }
             }
         }
     }
+
+    /// <summary>Defined classes whose test names an HA scope class (a hand-written split, <c>member('X') and member('HA_s')</c>).</summary>
+    private static HashSet<string> ScopedClasses(InventoryModel inventory) =>
+        inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "client-classes")?.Value is SequenceNode classes
+            ? [.. classes.Items.OfType<MappingNode>()
+                .Where(c => c.Find("test")?.Value is ScalarNode { } test && test.Value.Contains("member('" + ScopePrefix, StringComparison.Ordinal))
+                .Select(c => c.Find("name")?.Value).OfType<ScalarNode>().Select(n => n.Value)]
+            : [];
 
     /// <summary>The names of the classes defined under the top-level client-classes (Kea's key), in order.</summary>
     public static List<string> DefinedClasses(InventoryModel inventory) =>
