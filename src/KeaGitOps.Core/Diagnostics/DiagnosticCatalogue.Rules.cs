@@ -44,6 +44,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic PoolScopeClassInside(SourceLocation at, string name) =>
         Create(PoolScopeClassByHand, at, $"pool class '{name}' tests an HA scope class (member('HA_…')); keagitops splits every pool between the servers' scopes itself, so half of this pool would never be used. Restrict the pool to the class without the scope.");
 
+    public static Diagnostic PoolClassQuote(SourceLocation at, string name) =>
+        Create(PoolClassUnquotable, at, $"pool class '{name}' holds a quote ('), which Kea's class tests cannot write, and keagitops combines this pool's classes in a test; rename the class.");
+
     public static Diagnostic PoolClassNotDefined(SourceLocation at, string name, string? suggestion, IReadOnlyCollection<string> defined) =>
         Create(PoolClassUndefined, at, $"pool class '{name}' is not defined{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}: no client would be in it. "
             + $"Define it under the top-level client-classes ({(defined.Count == 0 ? "none is defined yet" : "defined: " + string.Join(", ", defined))}); "

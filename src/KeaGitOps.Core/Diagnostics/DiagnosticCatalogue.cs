@@ -101,6 +101,8 @@ public static partial class DiagnosticCatalogue
         "keagitops splits every pool between the servers' HA scopes (HA_ classes) itself; a pool that names one by hand, or a class that tests one, would be served by one server only (half of it never), or by none after a rename.");
     public static readonly RuleInfo PoolClassUndefined = Rule("KGO224", Severity.Error, "Pool restricted to a class defined nowhere",
         "A misspelt or undefined class leaves the pool to no client at all, and the class keagitops combines with the HA scope can only name defined classes (Kea refuses the config otherwise).");
+    public static readonly RuleInfo PoolClassUnquotable = Rule("KGO225", Severity.Error, "Pool class name a class test cannot name",
+        "Where a pool's classes are combined with the HA scope (or several become one class on Kea 2.x), the combined class tests member('NAME'), and Kea's expressions have no way to write a quote inside a name.");
 
     // ---- High availability and control: KGO3xx --------------------------------------------------
     public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",

@@ -599,6 +599,20 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void A_pool_class_with_a_quote_cannot_be_combined_with_the_HA_scope()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "subnets:\n", "client-classes: [ { name: \"bob's\" } ]\nsubnets:\n");
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ \"bob's\" ] }");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO225", Severity.Error, inventory.At(Site, "[ \"bob's\" ]", "\"bob's\""));
+        Assert.Contains("holds a quote", error.Message, StringComparison.Ordinal);
+        result.AssertCodes("KGO225", "KGO204");
+    }
+
+    [Fact]
     public void A_pool_mapping_takes_Keas_pool_keys_but_not_the_2x_client_class_key()
     {
         using var inventory = TempInventory.FromExample();

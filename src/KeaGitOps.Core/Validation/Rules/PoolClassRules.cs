@@ -21,10 +21,19 @@ public sealed class PoolClassRules : IInventoryRule
     {
         List<string>? defined = null;
         HashSet<string>? scoped = null;
+        var loadBalancing = SubnetPlan.LoadBalancingServers(inventory) is not null;
+        var takesList = inventory.Kea.Version.TakesPoolClientClasses();
         foreach (var pool in inventory.Subnets.SelectMany(s => s.Pools))
         {
+            // The same condition as Rendering.PoolClasses.Guard: when the classes end up inside a combined test.
+            var combined = loadBalancing || (!takesList && pool.ClientClasses.Count > 1);
             foreach (var (name, at) in pool.ClientClasses)
             {
+                if (combined && name.Contains('\''))
+                {
+                    diagnostics.Add(DiagnosticCatalogue.PoolClassQuote(at, name));
+                }
+
                 if (name.StartsWith(ScopePrefix, StringComparison.Ordinal))
                 {
                     diagnostics.Add(DiagnosticCatalogue.PoolScopeClass(at, name));
