@@ -351,7 +351,7 @@ public static partial class ImportRoundTrip
             {
                 classes.UnionWith(inside);
             }
-            else if (!name.StartsWith("HA_", StringComparison.Ordinal))
+            else if (!name.StartsWith(PoolClasses.ScopePrefix, StringComparison.Ordinal))
             {
                 classes.Add(name);
             }

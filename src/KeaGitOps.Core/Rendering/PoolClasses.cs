@@ -108,14 +108,15 @@ public static partial class PoolClasses
             : firstIsScope ? new Combined([second], first) : new Combined([first], second);
     }
 
-    private const string ScopePrefix = "HA_";
+    /// <summary>The prefix of the classes the HA hook assigns (HA_ and the server's name): one server's scope.</summary>
+    public const string ScopePrefix = "HA_";
 
     [GeneratedRegex(@"^\s*member\('([^']+)'\)\s+and\s+member\('([^']+)'\)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex MemberAndMember();
 
     /// <summary>The HA scope classes of the two load-balancing servers, primary first; null in other modes.</summary>
     public static (string First, string Second)? Scopes(InventoryModel inventory) =>
-        SubnetPlan.LoadBalancingServers(inventory) is { } pair ? ("HA_" + pair.Lower.Name, "HA_" + pair.Upper.Name) : null;
+        SubnetPlan.LoadBalancingServers(inventory) is { } pair ? (ScopePrefix + pair.Lower.Name, ScopePrefix + pair.Upper.Name) : null;
 
     /// <summary>Every combined class the inventory's pools need, each once, in the order the pools name them.</summary>
     public static List<Combined> Of(InventoryModel inventory)

@@ -155,6 +155,24 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         return address.Success ? address.Groups[1].Value : answer.Contains("\"result\": 3", StringComparison.Ordinal) ? "none" : answer.Trim();
     }
 
+    /// <summary>
+    /// kea-dhcp-2 restarted on <paramref name="dhcp4"/> (a config naming it after kea-dhcp-1, so it cannot start),
+    /// then waited for (bounded) until kea-dhcp-1 serves alone in partner-down: the user's incident.
+    /// </summary>
+    private void BreakServer2AsInTheIncident(string dhcp4)
+    {
+        WriteServerFile(LabFixture.Server2, LiveDhcp4, dhcp4);
+        lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
+        var deadline = Stopwatch.StartNew();
+        while (HaState(LabFixture.Server1) != "partner-down")
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"kea-dhcp-1 did not go partner-down within 60 s (it is {HaState(LabFixture.Server1)})");
+            Thread.Sleep(300);
+        }
+
+        Assert.NotEqual("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+    }
+
     /// <summary>Both servers in load-balancing, waited for (bounded): a restarted server takes a few heartbeats.</summary>
     private void WaitForLoadBalancing(bool viaOwnAddress = false)
     {
@@ -312,16 +330,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         WaitForLoadBalancing();
         // The user's incident: kea-dhcp-2's config names it after kea-dhcp-1, so it cannot start (its HA
         // listener would bind kea-dhcp-1's address), and kea-dhcp-1 ends up serving alone in partner-down.
-        WriteServerFile(LabFixture.Server2, LiveDhcp4, Live(LabFixture.Server2).Replace("\"this-server-name\": \"kea-dhcp-2\"", "\"this-server-name\": \"kea-dhcp-1\"", StringComparison.Ordinal));
-        lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
-        var deadline = Stopwatch.StartNew();
-        while (HaState(LabFixture.Server1) != "partner-down")
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"kea-dhcp-1 did not go partner-down within 60 s (it is {HaState(LabFixture.Server1)})");
-            Thread.Sleep(300);
-        }
-
-        Assert.NotEqual("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+        BreakServer2AsInTheIncident(Live(LabFixture.Server2).Replace("\"this-server-name\": \"kea-dhcp-2\"", "\"this-server-name\": \"kea-dhcp-1\"", StringComparison.Ordinal));
         var servingPid = DaemonPid(LabFixture.Server1);
 
         var (code, text) = Deploy(_inventory);
@@ -390,16 +399,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
             .Replace("\"this-server-name\": \"kea-dhcp-2\"", "\"this-server-name\": \"kea-dhcp-1\"", StringComparison.Ordinal)
             .Replace("02:00:00:00:99:01", "02:00:00:00:99:05", StringComparison.Ordinal)
             .Replace("lab-fixed-1", "lab-ap", StringComparison.Ordinal);
-        WriteServerFile(LabFixture.Server2, LiveDhcp4, drifted);
-        lab.RunOnServer(LabFixture.Server2, "kea-lab-service restart isc-kea-dhcp4-server");
-        var deadline = Stopwatch.StartNew();
-        while (HaState(LabFixture.Server1) != "partner-down")
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"kea-dhcp-1 did not go partner-down within 60 s (it is {HaState(LabFixture.Server1)})");
-            Thread.Sleep(300);
-        }
-
-        Assert.NotEqual("active", lab.RunOnServer(LabFixture.Server2, "kea-lab-service is-active isc-kea-dhcp4-server").Stdout.Trim());
+        BreakServer2AsInTheIncident(drifted);
 
         // The operator imports the pair as it runs, before trusting any inventory.
         using var imported = new ScratchFolder();

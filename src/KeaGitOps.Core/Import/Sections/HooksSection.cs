@@ -160,7 +160,7 @@ internal static class HooksSection
             var secondary = c.Snapshot.Peers.Find(peer => peer.Role == "secondary");
             if (primary is not null && secondary is not null)
             {
-                c.Scopes = ("HA_" + primary.Name, "HA_" + secondary.Name);
+                c.Scopes = (Rendering.PoolClasses.ScopePrefix + primary.Name, Rendering.PoolClasses.ScopePrefix + secondary.Name);
             }
         }
     }

@@ -1,5 +1,6 @@
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Rendering;
 
 namespace KeaGitOps.Core.Validation.Rules;
 
@@ -14,8 +15,6 @@ public sealed class PoolClassRules : IInventoryRule
     private static readonly HashSet<string> BuiltIn = new(StringComparer.Ordinal) { "ALL", "KNOWN", "UNKNOWN", "BOOTP", "DROP" };
 
     private static readonly string[] BuiltInPrefixes = ["VENDOR_CLASS_", "AFTER_", "EXTERNAL_"];
-
-    private const string ScopePrefix = "HA_";
 
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
@@ -34,7 +33,7 @@ public sealed class PoolClassRules : IInventoryRule
                     diagnostics.Add(DiagnosticCatalogue.PoolClassQuote(at, name));
                 }
 
-                if (name.StartsWith(ScopePrefix, StringComparison.Ordinal))
+                if (name.StartsWith(PoolClasses.ScopePrefix, StringComparison.Ordinal))
                 {
                     diagnostics.Add(DiagnosticCatalogue.PoolScopeClass(at, name));
                     continue;
@@ -56,15 +55,16 @@ public sealed class PoolClassRules : IInventoryRule
 
     /// <summary>Defined classes whose test names an HA scope class (a hand-written split, <c>member('X') and member('HA_s')</c>).</summary>
     private static HashSet<string> ScopedClasses(InventoryModel inventory) =>
-        inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "client-classes")?.Value is SequenceNode classes
-            ? [.. classes.Items.OfType<MappingNode>()
-                .Where(c => c.Find("test")?.Value is ScalarNode { } test && test.Value.Contains("member('" + ScopePrefix, StringComparison.Ordinal))
-                .Select(c => c.Find("name")?.Value).OfType<ScalarNode>().Select(n => n.Value)]
-            : [];
+        [.. Definitions(inventory)
+            .Where(c => c.Find("test")?.Value is ScalarNode { } test && test.Value.Contains("member('" + PoolClasses.ScopePrefix, StringComparison.Ordinal))
+            .Select(Name).OfType<string>()];
 
     /// <summary>The names of the classes defined under the top-level client-classes (Kea's key), in order.</summary>
-    public static List<string> DefinedClasses(InventoryModel inventory) =>
-        inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "client-classes")?.Value is SequenceNode classes
-            ? [.. classes.Items.OfType<MappingNode>().Select(c => c.Find("name")?.Value).OfType<ScalarNode>().Select(n => n.Value)]
-            : [];
+    public static List<string> DefinedClasses(InventoryModel inventory) => [.. Definitions(inventory).Select(Name).OfType<string>()];
+
+    /// <summary>The class definitions under the top-level client-classes (Kea's key).</summary>
+    private static IEnumerable<MappingNode> Definitions(InventoryModel inventory) =>
+        inventory.KeaKeys.FirstOrDefault(e => e.Key.Value == "client-classes")?.Value is SequenceNode classes ? classes.Items.OfType<MappingNode>() : [];
+
+    private static string? Name(MappingNode definition) => (definition.Find("name")?.Value as ScalarNode)?.Value;
 }
