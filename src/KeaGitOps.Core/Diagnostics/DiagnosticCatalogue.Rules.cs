@@ -35,6 +35,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic SubnetIdTwice(SourceLocation at, long id, SourceLocation first) =>
         Create(DuplicateSubnetId, at, $"subnet id {id} is already used at {first}; every subnet needs its own stable id.", first);
 
+    public static Diagnostic SharedNetworkTwice(SourceLocation at, string name, SourceLocation first) =>
+        Create(DuplicateSharedNetwork, at, $"shared network '{name}' is already defined at {first}; give each network its own name, or move these subnets under the first.", first);
+
     public static Diagnostic MacMalformed(SourceLocation at, string mac, string problem) =>
         Create(MalformedMac, at, $"hw-address '{mac}' {problem}.");
 

@@ -103,6 +103,8 @@ public static partial class DiagnosticCatalogue
         "A misspelt or undefined class leaves the pool to no client at all, and the class keagitops combines with the HA scope can only name defined classes (Kea refuses the config otherwise).");
     public static readonly RuleInfo PoolClassUnquotable = Rule("KGO225", Severity.Error, "Pool class name a class test cannot name",
         "Where a pool's classes are combined with the HA scope (or several become one class on Kea 2.x), the combined class tests member('NAME'), and Kea's expressions have no way to write a quote inside a name.");
+    public static readonly RuleInfo DuplicateSharedNetwork = Rule("KGO226", Severity.Error, "Shared network name used twice",
+        "Kea names each shared network once (it refuses the config otherwise), and diff and import match networks by name.");
 
     // ---- High availability and control: KGO3xx --------------------------------------------------
     public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",

@@ -13,6 +13,15 @@ public static class JsonValues
     public static JsonElement? Member(JsonElement element, string key, JsonValueKind kind) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == kind ? value : null;
 
+    /// <summary>Every subnet of a Dhcp4 object: those of its subnet4 list, then those of each shared network's.</summary>
+    public static IEnumerable<JsonElement> Subnets(JsonElement dhcp4)
+    {
+        var top = Member(dhcp4, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default;
+        var networks = Member(dhcp4, "shared-networks", JsonValueKind.Array)?.EnumerateArray() ?? default;
+        return top.Concat(networks.SelectMany(n => Member(n, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default))
+            .Where(s => s.ValueKind == JsonValueKind.Object);
+    }
+
     /// <summary>A scalar as Kea text: a string's value, true/false, a number or null as written.</summary>
     public static string Scalar(JsonElement value) => value.ValueKind switch
     {

@@ -8,7 +8,7 @@ namespace KeaGitOps.Core.Diffing;
 
 /// <summary>
 /// What identifies an entry of a Kea list whatever its position: subnets by id, reservations by their
-/// identifier, options by space and name (or standard code), HA peers and loggers by name, Control Agent
+/// identifier, options by space and name (or standard code), shared networks, HA peers and loggers by name, Control Agent
 /// clients by user. Kea gives the order of these lists no meaning, so comparisons match entries by these
 /// keys, and a key is also the readable label of the entry in a path
 /// (<c>subnet4[id=1].reservations[hw-address=aa:bb:cc:dd:ee:ff]</c>). Hook libraries are not among them:
@@ -29,7 +29,7 @@ public static class KeaListKeys
             "subnet4" => item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? "id=" + id.GetRawText() : null,
             "reservations" => ReservationIdentity.Of(item)?.ToString() ?? (Text(item, "ip-address") is { } address ? "ip-address=" + address : null),
             "option-data" => OptionKey(item),
-            "peers" or "loggers" => Text(item, "name"),
+            "peers" or "loggers" or "shared-networks" => Text(item, "name"),
             "clients" => Text(item, "user"),
             _ => null,
         };

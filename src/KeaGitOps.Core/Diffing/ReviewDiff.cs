@@ -41,7 +41,7 @@ public sealed record ReviewDiff(IReadOnlyList<FileChanges> Files, IReadOnlyList<
     private static List<ReservationChange> ReservationChanges(InventoryModel before, InventoryModel after)
     {
         static Dictionary<(long, string), Reservation> Index(InventoryModel model) =>
-            model.Subnets.SelectMany(s => s.Reservations.Select(r => (Key: (s.Id ?? 0, Identifier(r)), Reservation: r)))
+            model.AllSubnets.SelectMany(s => s.Reservations.Select(r => (Key: (s.Id ?? 0, Identifier(r)), Reservation: r)))
                 .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.First().Reservation);
 
         var then = Index(before);

@@ -22,7 +22,11 @@ public sealed record Commented<T>(T Value, string? Comment);
 public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment, string? AgentHost = null);
 
 /// <param name="LeftOut">reservations not kept because the preferred server gives their address to another client; written as comments beside the kept one.</param>
-public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, IReadOnlyList<Commented<ImportedReservation>> LeftOut, string? Comment);
+/// <param name="Network">the shared network the subnet is in (the preferred server's say), or null.</param>
+public sealed record MergedSubnet(long Id, IReadOnlyList<Commented<Setting>> Settings, IReadOnlyList<Commented<ImportedReservation>> Reservations, IReadOnlyList<Commented<ImportedReservation>> LeftOut, string? Comment, string? Network = null);
+
+/// <summary>A shared network with its settings as reconciled; its subnets are the <see cref="MergedSubnet"/>s naming it.</summary>
+public sealed record MergedSharedNetwork(string Name, IReadOnlyList<Commented<Setting>> Settings, string? Comment);
 
 /// <summary>The reconciled inventory of all servers, with every conflict found and how it was decided.</summary>
 public sealed record ImportPlan(
@@ -31,6 +35,7 @@ public sealed record ImportPlan(
     IReadOnlyList<MergedServer> Servers,
     IReadOnlyList<Commented<Setting>> Settings,
     IReadOnlyList<MergedSubnet> Subnets,
+    IReadOnlyList<MergedSharedNetwork> SharedNetworks,
     IReadOnlyList<ImportFinding> Findings,
     IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> NotImported,
     IReadOnlyDictionary<string, IReadOnlyList<ImportNote>> RenderedDifferently,
@@ -76,7 +81,13 @@ public static class ImportReconciler
             merged = merged.Select(m => m with { AgentHost = agentHosts[m.Name] }).ToList();
         }
 
-        var settings = MergeSettings(servers, prefer, null, findings, perServer: agentHosts is null ? [] : [AgentHostKey]);
+        var settings = MergeSettings(servers, prefer, s => s.Settings, string.Empty, findings, perServer: agentHosts is null ? [] : [AgentHostKey]);
+        var networks = new List<MergedSharedNetwork>();
+        foreach (var name in servers.SelectMany(s => s.SharedNetworks.Select(n => n.Name)).Distinct())
+        {
+            networks.Add(MergeSharedNetwork(name, servers, prefer, findings));
+        }
+
         var subnets = new List<MergedSubnet>();
         foreach (var id in servers.SelectMany(s => s.Subnets.Select(n => n.Id)).Distinct().Order())
         {
@@ -89,6 +100,7 @@ public static class ImportReconciler
             merged,
             settings,
             subnets,
+            networks,
             findings,
             servers.ToDictionary(s => s.Name, s => (IReadOnlyList<ImportNote>)Of(s, NoteKind.NotImported)),
             servers.ToDictionary(s => s.Name, s => (IReadOnlyList<ImportNote>)Of(s, NoteKind.RenderedDifferently)),
@@ -183,19 +195,17 @@ public static class ImportReconciler
         return hosts.Values.Distinct().Count() > 1 && hosts.Values.All(h => h is not null) ? hosts : null;
     }
 
-    /// <summary>Settings by key: the preferred server's value wins; every difference is a finding. Keys in <paramref name="perServer"/> are written per server instead.</summary>
-    private static List<Commented<Setting>> MergeSettings(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, long? subnetId, List<ImportFinding> findings, IReadOnlyCollection<string>? perServer = null)
+    /// <summary>
+    /// Settings by key (<paramref name="of"/>: a server's settings of the thing merged; <paramref name="where"/> names it in findings):
+    /// the preferred server's value wins; every difference is a finding. Keys in <paramref name="perServer"/> are written per server instead.
+    /// </summary>
+    private static List<Commented<Setting>> MergeSettings(IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, Func<ServerSnapshot, IReadOnlyList<Setting>> of, string where, List<ImportFinding> findings, IReadOnlyCollection<string>? perServer = null)
     {
-        IReadOnlyList<Setting> Of(ServerSnapshot server) => subnetId is { } id
-            ? server.Subnets.Find(s => s.Id == id)?.Settings ?? []
-            : server.Settings;
-
-        var where = subnetId is { } sid ? $"subnet {sid}: " : string.Empty;
-        var keys = servers.SelectMany(s => Of(s).Select(x => x.Key)).Distinct().Where(k => perServer is null || !perServer.Contains(k)).ToList();
+        var keys = servers.SelectMany(s => of(s).Select(x => x.Key)).Distinct().Where(k => perServer is null || !perServer.Contains(k)).ToList();
         var result = new List<Commented<Setting>>();
         foreach (var key in keys)
         {
-            var values = servers.Select(s => (s.Name, Value: Of(s).FirstOrDefault(x => x.Key == key)?.Value)).ToList();
+            var values = servers.Select(s => (s.Name, Value: of(s).FirstOrDefault(x => x.Key == key)?.Value)).ToList();
             var mine = values.First(v => v.Name == prefer.Name).Value;
             var differ = values.Any(v => !Equals(v.Value, mine));
             string? comment = null;
@@ -227,9 +237,34 @@ public static class ImportReconciler
             findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: only on {string.Join(", ", holders.Select(h => h.Name))}; kept"));
         }
 
-        var settings = MergeSettings(holders, basis, id, findings);
+        var settings = MergeSettings(holders, basis, s => s.Subnets.Find(n => n.Id == id)?.Settings ?? [], $"subnet {id}: ", findings);
         var (reservations, leftOut) = MergeReservations(id, holders, basis, servers.Count, findings);
-        return new MergedSubnet(id, settings, reservations, leftOut, subnetComment);
+        var network = basis.Subnets.Find(n => n.Id == id)!.Network;
+        var placed = holders.Select(h => (h.Name, h.Subnets.Find(n => n.Id == id)!.Network)).ToList();
+        if (placed.Select(p => p.Network).Distinct().Count() > 1)
+        {
+            var described = string.Join(", ", placed.Select(p => $"{p.Name} has it {(p.Network is null ? "in no shared network" : $"in shared network {p.Network}")}"));
+            var message = $"{described}; {basis.Name}'s kept";
+            subnetComment = subnetComment is null ? $"conflict: {message}" : $"{subnetComment}; {message}";
+            findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"subnet {id}: {message}"));
+        }
+
+        return new MergedSubnet(id, settings, reservations, leftOut, subnetComment, network);
+    }
+
+    private static MergedSharedNetwork MergeSharedNetwork(string name, IReadOnlyList<ServerSnapshot> servers, ServerSnapshot prefer, List<ImportFinding> findings)
+    {
+        var holders = servers.Where(s => s.SharedNetworks.Exists(n => n.Name == name)).ToList();
+        string? comment = null;
+        if (holders.Count < servers.Count)
+        {
+            comment = $"conflict: shared network {name} is only on {string.Join(", ", holders.Select(h => h.Name))}; kept";
+            findings.Add(new ImportFinding(FindingCategory.DifferentSettings, $"shared network {name}: only on {string.Join(", ", holders.Select(h => h.Name))}; kept"));
+        }
+
+        var basis = holders.Contains(prefer) ? prefer : holders[0];
+        var settings = MergeSettings(holders, basis, s => s.SharedNetworks.Find(n => n.Name == name)?.Settings ?? [], $"shared network {name}: ", findings);
+        return new MergedSharedNetwork(name, settings, comment);
     }
 
     private static (List<Commented<ImportedReservation>> Kept, List<Commented<ImportedReservation>> LeftOut) MergeReservations(long id, List<ServerSnapshot> servers, ServerSnapshot prefer, int serverCount, List<ImportFinding> findings)

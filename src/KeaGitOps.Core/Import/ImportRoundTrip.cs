@@ -131,7 +131,7 @@ public static partial class ImportRoundTrip
     private static string? Invented(JsonChange change)
     {
         var segments = change.Segments;
-        if (segments.Any(s => s.Name is not (null or "Dhcp4" or "subnet4" or "reservations" or "option-data")))
+        if (segments.Any(s => s.Name is not (null or "Dhcp4" or "shared-networks" or "subnet4" or "reservations" or "option-data")))
         {
             return null;
         }
@@ -255,12 +255,44 @@ public static partial class ImportRoundTrip
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.Object:
+                // Kea stores a map's "comment" as user-context.comment (and config-get gives it back there):
+                // the two spellings are one value.
+                var comment = name != "user-context" && element.TryGetProperty("comment", out var c) ? c : (JsonElement?)null;
                 writer.WriteStartObject();
                 foreach (var member in element.EnumerateObject())
                 {
                     var memberName = KeaSpelling(member.Name);
+                    if (comment is not null && memberName == "comment")
+                    {
+                        continue;
+                    }
+
                     writer.WritePropertyName(memberName);
+                    if (comment is { } inside && memberName == "user-context" && member.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        writer.WriteStartObject();
+                        writer.WritePropertyName("comment");
+                        inside.WriteTo(writer);
+                        foreach (var context in member.Value.EnumerateObject().Where(m => m.Name != "comment"))
+                        {
+                            writer.WritePropertyName(context.Name);
+                            Write(writer, context.Value, context.Name, combined);
+                        }
+
+                        writer.WriteEndObject();
+                        comment = null;
+                        continue;
+                    }
+
                     Write(writer, member.Value, memberName, combined);
+                }
+
+                if (comment is { } alone)
+                {
+                    writer.WriteStartObject("user-context");
+                    writer.WritePropertyName("comment");
+                    alone.WriteTo(writer);
+                    writer.WriteEndObject();
                 }
 
                 writer.WriteEndObject();

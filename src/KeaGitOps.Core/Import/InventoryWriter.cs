@@ -74,36 +74,62 @@ public static class InventoryWriter
 
         WriteConnection(site, connection);
 
-        site.Append("subnets:");
-        if (plan.Subnets.Count == 0)
+        var topLevel = plan.Subnets.Where(s => s.Network is null).ToList();
+        if (topLevel.Count > 0 || plan.SharedNetworks.Count == 0)
         {
-            site.Append(" []");
+            site.Append("subnets:").Append(topLevel.Count == 0 ? " []\n" : "\n");
+            WriteSubnets(site, 2, topLevel, plan, grouping, files);
         }
 
-        site.Append('\n');
-        foreach (var subnet in plan.Subnets)
+        if (plan.SharedNetworks.Count > 0)
+        {
+            site.Append("shared-networks:\n");
+            foreach (var network in plan.SharedNetworks)
+            {
+                site.Append("  - name: ").Append(YamlValue.Quote(network.Name)).Append(Comment(network.Comment)).Append('\n');
+                foreach (var group in network.Settings.GroupBy(s => Section(s.Value.Key)))
+                {
+                    WriteGroup(site, 4, group.Key, group.ToList());
+                }
+
+                var subnets = plan.Subnets.Where(s => s.Network == network.Name).ToList();
+                site.Append("    subnets:").Append(subnets.Count == 0 ? " []\n" : "\n");
+                WriteSubnets(site, 6, subnets, plan, grouping, files);
+            }
+        }
+
+        files[ImportOutput.SiteFile] = site.ToString();
+        return (files, assumptions);
+    }
+
+    /// <summary>Subnets as list items at <paramref name="indent"/> (their keys two deeper), their reservations inline or in files.</summary>
+    private static void WriteSubnets(StringBuilder site, int indent, List<MergedSubnet> subnets, ImportPlan plan, ReservationGrouping grouping, SortedDictionary<string, string> files)
+    {
+        var pad = new string(' ', indent);
+        var keys = new string(' ', indent + 2);
+        foreach (var subnet in subnets)
         {
             var id = subnet.Id.ToString(CultureInfo.InvariantCulture);
-            site.Append("  - id: ").Append(id).Append(Comment(subnet.Comment)).Append('\n');
+            site.Append(pad).Append("- id: ").Append(id).Append(Comment(subnet.Comment)).Append('\n');
             foreach (var group in subnet.Settings.GroupBy(s => Section(s.Value.Key)))
             {
-                WriteGroup(site, 4, group.Key, group.ToList());
+                WriteGroup(site, indent + 2, group.Key, group.ToList());
             }
 
             switch (grouping)
             {
                 case ReservationGrouping.Inline:
                     // Indented under the subnet's key; the header comment and conflict comments come along.
-                    site.Append("    reservations:").Append(subnet.Reservations.Count == 0 ? " []\n" : "\n");
+                    site.Append(keys).Append("reservations:").Append(subnet.Reservations.Count == 0 ? " []\n" : "\n");
                     foreach (var line in Reservations(subnet, plan, subnet.Reservations).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "[]"))
                     {
-                        site.Append("      ").Append(line).Append('\n');
+                        site.Append(keys).Append("  ").Append(line).Append('\n');
                     }
 
                     break;
                 case ReservationGrouping.HostnamePrefix:
                     var folder = $"reservations/subnet-{id}/";
-                    site.Append("    reservations-from: ").Append(YamlValue.Quote(folder)).Append('\n');
+                    site.Append(keys).Append("reservations-from: ").Append(YamlValue.Quote(folder)).Append('\n');
                     foreach (var group in subnet.Reservations.GroupBy(r => HostnamePrefix(r.Value)).OrderBy(g => g.Key, StringComparer.Ordinal))
                     {
                         files[$"{folder}{group.Key}.yaml"] = Reservations(subnet, plan, group.ToList());
@@ -118,14 +144,11 @@ public static class InventoryWriter
                     break;
                 default:
                     var file = $"reservations/subnet-{id}.yaml";
-                    site.Append("    reservations-from: ").Append(YamlValue.Quote(file)).Append('\n');
+                    site.Append(keys).Append("reservations-from: ").Append(YamlValue.Quote(file)).Append('\n');
                     files[file] = Reservations(subnet, plan, subnet.Reservations);
                     break;
             }
         }
-
-        files[ImportOutput.SiteFile] = site.ToString();
-        return (files, assumptions);
     }
 
     private static string Section(string key) => key.Contains('.', StringComparison.Ordinal) ? key[..key.IndexOf('.', StringComparison.Ordinal)] : key;

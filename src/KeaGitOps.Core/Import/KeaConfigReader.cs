@@ -37,21 +37,6 @@ public static class KeaConfigReader
         return snapshot;
     }
 
-    /// <summary>Global keys the inventory does not take as written yet, with why and how much they hold.</summary>
-    private static Dictionary<string, string> RefusedGlobals(JsonElement dhcp4)
-    {
-        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Member(dhcp4, "shared-networks", JsonValueKind.Array) is { } networks)
-        {
-            var subnets = networks.EnumerateArray().Select(n => Member(n, "subnet4", JsonValueKind.Array)).OfType<JsonElement>().SelectMany(s => s.EnumerateArray()).ToList();
-            var reservations = subnets.Sum(s => Member(s, "reservations", JsonValueKind.Array)?.GetArrayLength() ?? 0);
-            refused["shared-networks"] = $"{networks.GetArrayLength()} shared network(s) with {subnets.Count} subnet(s) and {reservations} reservation(s): "
-                + "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules)";
-        }
-
-        return refused;
-    }
-
     private static void ReadDhcp4(SectionContext c, JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Dhcp4", out var dhcp4) || dhcp4.ValueKind != JsonValueKind.Object)
@@ -68,7 +53,7 @@ public static class KeaConfigReader
 
         const string P = "Dhcp4";
         c.KeepKeaKeys(dhcp4, P, c.Set, ["interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
-            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets", "client-classes"], RefusedGlobals(dhcp4));
+            "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets", "client-classes", "shared-networks"]);
         c.BareNames = KeaVersionSection.Read(c, dhcp4).TakesBareNames();
         ReadOptionDefinitions(c, dhcp4);
 
@@ -103,7 +88,16 @@ public static class KeaConfigReader
             var i = 0;
             foreach (var subnet in subnets.EnumerateArray())
             {
-                SubnetSection.Read(c, subnet, $"{P}.subnet4[{i++}]");
+                SubnetSection.Read(c, subnet, $"{P}.subnet4[{i++}]", network: null);
+            }
+        }
+
+        if (Member(dhcp4, "shared-networks", JsonValueKind.Array) is { } networks)
+        {
+            var i = 0;
+            foreach (var network in networks.EnumerateArray())
+            {
+                SharedNetworkSection.Read(c, network, $"{P}.shared-networks[{i++}]");
             }
         }
     }

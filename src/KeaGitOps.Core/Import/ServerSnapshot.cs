@@ -28,7 +28,11 @@ public sealed record ImportedReservation(ReservationIdentity Identity, string? A
 /// </summary>
 public sealed record KeaVersionReading(string Message, bool Contradictory);
 
-public sealed record ImportedSubnet(long Id, IReadOnlyList<Setting> Settings, IReadOnlyList<ImportedReservation> Reservations);
+/// <param name="Network">the name of the shared network the subnet is in, or null for a subnet of Dhcp4.subnet4.</param>
+public sealed record ImportedSubnet(long Id, IReadOnlyList<Setting> Settings, IReadOnlyList<ImportedReservation> Reservations, string? Network = null);
+
+/// <summary>One shared network: its name and its own settings (its subnets are <see cref="ServerSnapshot.Subnets"/> naming it).</summary>
+public sealed record ImportedSharedNetwork(string Name, IReadOnlyList<Setting> Settings);
 
 /// <summary>What one server's kea-dhcp4.conf says, in inventory terms, plus what could not be said that way.</summary>
 public sealed class ServerSnapshot
@@ -51,7 +55,10 @@ public sealed class ServerSnapshot
     /// <summary>Site-wide settings, in the order they are written.</summary>
     public List<Setting> Settings { get; } = [];
 
+    /// <summary>Every subnet, those of shared networks too (each names its network).</summary>
     public List<ImportedSubnet> Subnets { get; } = [];
+
+    public List<ImportedSharedNetwork> SharedNetworks { get; } = [];
 
     /// <summary>Null when the config's syntax names one Kea version and nothing contradicts it.</summary>
     public KeaVersionReading? KeaVersionReading { get; set; }

@@ -23,6 +23,7 @@ public sealed class InventoryLoader
     public const string ReservationsFromKey = "reservations-from";
     private const string ReservationsKey = "reservations";
     private const string SubnetsKey = "subnets";
+    private const string SharedNetworksKey = "shared-networks";
 
     /// <summary>Values that aliases may stand for in the whole inventory (each file also has its own limit).</summary>
     public const int MaxAliasValuesInAll = 1_000_000;
@@ -87,7 +88,12 @@ public sealed class InventoryLoader
                 }
 
                 firstPlace.Add(entry.Key.Value, entry.Key);
-                entries.Add(entry.Key.Value == SubnetsKey ? reading.SpliceReservations(entry) : entry);
+                entries.Add(entry.Key.Value switch
+                {
+                    SubnetsKey => reading.SpliceReservations(entry),
+                    SharedNetworksKey => reading.SpliceSharedNetworks(entry),
+                    _ => entry,
+                });
             }
         }
 
@@ -110,7 +116,24 @@ public sealed class InventoryLoader
         private readonly HashSet<string> _linksReported = new(StringComparer.Ordinal);
         private readonly List<(string Display, int AliasValues)> _aliasUse = [];
 
+        /// <summary>Every reservations file a reservations-from has named so far, with the first reference that named it (across all subnet lists).</summary>
+        private readonly Dictionary<string, (SourceEntry File, ScalarNode Reference)> _claimed = new(StringComparer.Ordinal);
+
         public List<InventoryFile> Files { get; } = [];
+
+        /// <summary>Each shared network with its subnets' reservations files spliced in, as for the top-level subnets.</summary>
+        public MappingEntry SpliceSharedNetworks(MappingEntry networks)
+        {
+            if (networks.Value is not SequenceNode list)
+            {
+                return networks;
+            }
+
+            var items = list.Items.Select(item => item is MappingNode network && network.Find(SubnetsKey) is { } subnets
+                ? new MappingNode([.. network.Entries.Select(e => ReferenceEquals(e, subnets) ? SpliceReservations(e) : e)], network.Location)
+                : item);
+            return networks with { Value = new SequenceNode([.. items], list.Location) };
+        }
 
         public MappingEntry SpliceReservations(MappingEntry subnets)
         {
@@ -122,9 +145,8 @@ public sealed class InventoryLoader
             // Resolve every subnet's sources first (each file claimed by the first reference that names it),
             // then read and parse each file once, in parallel: opening a file is slow on some file systems,
             // and the fast reader for reservation files allocates little.
-            var claimed = new Dictionary<string, (SourceEntry File, ScalarNode Reference)>(StringComparer.Ordinal);
             var sources = list.Items
-                .Select(item => item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from ? Claim(from, claimed) : null)
+                .Select(item => item is MappingNode subnet && subnet.Find(ReservationsFromKey) is { } from ? Claim(from) : null)
                 .ToList();
             var files = sources.Where(s => s is not null).SelectMany(s => s!).ToList();
             var parsed = new ParsedFile[files.Count];
@@ -155,7 +177,7 @@ public sealed class InventoryLoader
         /// is one finding at the second reference, naming the first; its reservations are read once, so they
         /// do not each clash with themselves.
         /// </summary>
-        private List<SourceEntry> Claim(MappingEntry from, Dictionary<string, (SourceEntry File, ScalarNode Reference)> claimed)
+        private List<SourceEntry> Claim(MappingEntry from)
         {
             var references = from.Value switch
             {
@@ -169,13 +191,13 @@ public sealed class InventoryLoader
                 (SourceEntry File, SourceEntry First, ScalarNode FirstReference)? twice = null;
                 foreach (var file in Resolve(reference))
                 {
-                    if (claimed.TryGetValue(file.Real, out var first))
+                    if (_claimed.TryGetValue(file.Real, out var first))
                     {
                         twice ??= (file, first.File, first.Reference);
                         continue;
                     }
 
-                    claimed.Add(file.Real, (file, reference));
+                    _claimed.Add(file.Real, (file, reference));
                     kept.Add(file);
                 }
 

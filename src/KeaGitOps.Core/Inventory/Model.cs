@@ -110,6 +110,10 @@ public sealed class InventoryModel : ModelObject
     [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
     [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
     [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
+    [Key("shared-networks")] public List<SharedNetwork> SharedNetworks { get; set; } = [];
+
+    /// <summary>Every subnet the servers serve: those under <c>subnets</c>, then each shared network's, in the order written.</summary>
+    public IEnumerable<Subnet> AllSubnets => SharedNetworks.Count == 0 ? Subnets : Subnets.Concat(SharedNetworks.SelectMany(n => n.Subnets));
 }
 
 public sealed class KeaSettings : ModelObject
@@ -270,6 +274,23 @@ public sealed class Logging : ModelObject
     [Key("severity")] public string Severity { get; set; } = "INFO";
     [Key("debuglevel")] public long DebugLevel { get; set; }
     [Key("output")] public LogOutput Output { get; set; } = LogOutput.Stdout;
+}
+
+/// <summary>
+/// A shared network (Kea's <c>shared-networks</c>): subnets on one link that serve the same clients, with the
+/// settings they share. Its subnets are subnets like any other (ids unique across the inventory, pools split
+/// between the servers, reservations ruled); what a subnet leaves unset it inherits from its network, then from
+/// the global scope, as in Kea.
+/// </summary>
+[KeaScope("Dhcp4", "shared-networks")]
+public sealed class SharedNetwork : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("renew-timer")] public long? RenewTimer { get; set; }
+    [Key("rebind-timer")] public long? RebindTimer { get; set; }
+    [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
+    [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+    [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
 }
 
 [KeaScope("Dhcp4", "subnet4")]

@@ -35,7 +35,7 @@ public sealed class KeaKeysOverlay
 
     /// <summary>
     /// The overlays of an inventory, by output file: where each typed section's Kea keys go in Kea's config
-    /// (the top level and control-socket and lease-database in Dhcp4, a subnet by its id, the relationship
+    /// (the top level and control-socket and lease-database in Dhcp4, a shared network by its name, a subnet by its id, the relationship
     /// in the HA hook's parameters, the agent's own map). The same for every server.
     /// </summary>
     public static IReadOnlyDictionary<string, KeaKeysOverlay> For(InventoryModel inventory) =>
@@ -76,14 +76,14 @@ public sealed class KeaKeysOverlay
 
         AddMap(dhcp4, "control-socket", inventory.ControlSocket.KeaKeys);
         AddMap(dhcp4, "lease-database", inventory.LeaseDatabase.KeaKeys);
-        foreach (var subnet in inventory.Subnets)
+        AddSubnets(dhcp4, inventory.Subnets);
+        foreach (var network in inventory.SharedNetworks)
         {
-            if (subnet.KeaKeys.Count > 0 && subnet.Id is { } id)
-            {
-                var overlay = new KeaKeysOverlay();
-                AddMembers(overlay, subnet.KeaKeys);
-                dhcp4.Items.Add(("subnet4", item => item.TryGetProperty("id", out var itemId) && itemId.TryGetInt64(out var value) && value == id, overlay));
-            }
+            var overlay = new KeaKeysOverlay();
+            AddMembers(overlay, network.KeaKeys);
+            AddSubnets(overlay, network.Subnets);
+            var name = network.Name;
+            dhcp4.Items.Add(("shared-networks", item => item.TryGetProperty("name", out var itemName) && itemName.ValueKind == JsonValueKind.String && itemName.ValueEquals(name), overlay));
         }
 
         if (inventory.HighAvailability.KeaKeys.Count > 0)
@@ -99,6 +99,20 @@ public sealed class KeaKeysOverlay
         var root = new KeaKeysOverlay();
         root.Children["Dhcp4"] = dhcp4;
         return root;
+    }
+
+    /// <summary>Each subnet's Kea keys, over the subnet4 item with its id (ids are unique across the inventory).</summary>
+    private static void AddSubnets(KeaKeysOverlay parent, List<Subnet> subnets)
+    {
+        foreach (var subnet in subnets)
+        {
+            if (subnet.KeaKeys.Count > 0 && subnet.Id is { } id)
+            {
+                var overlay = new KeaKeysOverlay();
+                AddMembers(overlay, subnet.KeaKeys);
+                parent.Items.Add(("subnet4", item => item.TryGetProperty("id", out var itemId) && itemId.TryGetInt64(out var value) && value == id, overlay));
+            }
+        }
     }
 
     private static KeaKeysOverlay ControlAgentOverlay(InventoryModel inventory)

@@ -124,7 +124,7 @@ public static partial class PoolClasses
         string?[] scopes = Scopes(inventory) is { } pair ? [pair.First, pair.Second] : [null];
         var takesList = inventory.Kea.Version.TakesPoolClientClasses();
         var all = new List<Combined>();
-        foreach (var pool in inventory.Subnets.SelectMany(s => s.Pools).Where(p => p.ClientClasses.Count > 0))
+        foreach (var pool in inventory.AllSubnets.SelectMany(s => s.Pools).Where(p => p.ClientClasses.Count > 0))
         {
             foreach (var scope in scopes)
             {

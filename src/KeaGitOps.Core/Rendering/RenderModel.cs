@@ -21,6 +21,7 @@ public sealed record RenderModel(
     IReadOnlyList<OptionView> OptionData,
     string OptionDataJson,
     IReadOnlyList<SubnetView> Subnets,
+    IReadOnlyList<SharedNetworkView> SharedNetworks,
     ProvenanceView Provenance);
 
 /// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
@@ -76,6 +77,14 @@ public sealed record SubnetView(
     string OptionDataJson,
     IReadOnlyList<ReservationView> Reservations,
     string ReservationsJson);
+
+/// <summary>A shared network with its own subnets; its Kea keys are laid over the template's output by name (<see cref="KeaKeysOverlay"/>).</summary>
+public sealed record SharedNetworkView(
+    string Name,
+    TimersView Timers,
+    IReadOnlyList<OptionView> OptionData,
+    string OptionDataJson,
+    IReadOnlyList<SubnetView> Subnets);
 
 /// <summary>One reservation (templates that lay reservations out themselves loop over these; the shipped one emits <see cref="SubnetView.ReservationsJson"/>).</summary>
 /// <param name="KeaKeys">Kea's own keys written in the reservation, as finished JSON members each followed by a comma (<c>"next-server": "192.0.2.1",</c>); null when none.</param>

@@ -64,6 +64,7 @@ public sealed class RenderModelBuilder
             options,
             JsonFragments.Options(options),
             inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses)).ToList(),
+            inventory.SharedNetworks.Select(n => SharedNetworkViewOf(n, scopes, kea.PoolClientClasses)).ToList(),
             new ProvenanceView(
                 Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
                 Quote(digest),
@@ -105,6 +106,17 @@ public sealed class RenderModelBuilder
     /// </summary>
     private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth) =>
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
+
+    private static SharedNetworkView SharedNetworkViewOf(SharedNetwork network, (string First, string Second)? scopes, bool takesList)
+    {
+        var options = Options(network.OptionData);
+        return new SharedNetworkView(
+            Quote(network.Name),
+            new TimersView(network.RenewTimer, network.RebindTimer, network.ValidLifetime),
+            options,
+            JsonFragments.Options(options),
+            network.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, takesList)).ToList());
+    }
 
     private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
@@ -345,8 +346,7 @@ public static class LeasePreflight
             yield return reservation;
         }
 
-        var subnets = Array(dhcp4, "subnet4").Concat(Array(dhcp4, "shared-networks").SelectMany(n => Array(n, "subnet4")));
-        foreach (var subnet in subnets)
+        foreach (var subnet in JsonValues.Subnets(dhcp4))
         {
             if (subnet.TryGetProperty("id", out var id) && id.TryGetInt64(out var subnetId))
             {

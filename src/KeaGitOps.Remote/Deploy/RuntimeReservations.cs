@@ -172,14 +172,14 @@ public sealed partial class RuntimeReservations
     private static Dictionary<ReservationIdentity, string>? Reservations(JsonElement root, long subnetId)
     {
         var result = new Dictionary<ReservationIdentity, string>();
-        if (!root.TryGetProperty("Dhcp4", out var dhcp4) || !dhcp4.TryGetProperty("subnet4", out var subnets) || subnets.ValueKind != JsonValueKind.Array)
+        if (JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is not { } dhcp4)
         {
             return result;
         }
 
-        foreach (var subnet in subnets.EnumerateArray())
+        foreach (var subnet in JsonValues.Subnets(dhcp4))
         {
-            if (subnet.ValueKind != JsonValueKind.Object || !subnet.TryGetProperty("id", out var id) || !id.TryGetInt64(out var value) || value != subnetId)
+            if (!subnet.TryGetProperty("id", out var id) || !id.TryGetInt64(out var value) || value != subnetId)
             {
                 continue;
             }
@@ -201,6 +201,7 @@ public sealed partial class RuntimeReservations
         return result;
     }
 
-    [GeneratedRegex(@"^Dhcp4\.subnet4\[id=(\d+)\]\.reservations(?:$|[.\[])")]
+    // A subnet of a shared network too (a network whose name holds ']' does not match: that change restarts).
+    [GeneratedRegex(@"^Dhcp4\.(?:shared-networks\[[^\]]*\]\.)?subnet4\[id=(\d+)\]\.reservations(?:$|[.\[])")]
     private static partial Regex ReservationPath();
 }

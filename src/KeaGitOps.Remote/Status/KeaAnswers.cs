@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KeaGitOps.Core.Diffing;
 
 namespace KeaGitOps.Remote.Status;
 
@@ -106,18 +107,7 @@ public static partial class KeaAnswers
             return subnets;
         }
 
-        var lists = new List<JsonElement>();
-        if (dhcp4.TryGetProperty("subnet4", out var top) && top.ValueKind == JsonValueKind.Array)
-        {
-            lists.Add(top);
-        }
-
-        if (dhcp4.TryGetProperty("shared-networks", out var networks) && networks.ValueKind == JsonValueKind.Array)
-        {
-            lists.AddRange(networks.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("subnet4", out var inner) && inner.ValueKind == JsonValueKind.Array).Select(n => n.GetProperty("subnet4")));
-        }
-
-        foreach (var subnet in lists.SelectMany(l => l.EnumerateArray()))
+        foreach (var subnet in JsonValues.Subnets(dhcp4))
         {
             if (Number(subnet, "id") is not { } id)
             {

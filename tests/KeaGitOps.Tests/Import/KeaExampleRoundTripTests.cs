@@ -32,12 +32,17 @@ public sealed class KeaExampleRoundTripTests
     /// <summary>
     /// Examples the model cannot cover whole, and the rule the imported inventory breaks (named in the
     /// report's "Checked after writing" section, as import promises): a one-address pool cannot be split
-    /// between two load-balancing servers.
+    /// between two load-balancing servers, and a pool pinned to one server's HA scope is not split at all.
     /// </summary>
     private static readonly Dictionary<string, string> Uncovered = new(StringComparer.Ordinal)
     {
         ["vendor-specific"] = "KGO305",
         ["vivso"] = "KGO305",
+
+        // A pool guarded by a class testing only member('HA_server1'): served by one server of the pair,
+        // where keagitops splits every pool between both (half of it would never be used).
+        ["all-keys"] = "KGO223",
+        ["all-keys-netconf"] = "KGO223",
     };
 
     /// <summary>
@@ -46,10 +51,8 @@ public sealed class KeaExampleRoundTripTests
     /// </summary>
     private static readonly Dictionary<string, string> Lossy = new(StringComparer.Ordinal)
     {
-        ["all-keys"] = "shared-networks; multi-threading off; lease_cmds parameters",
-        ["all-keys-netconf"] = "shared-networks; multi-threading off; lease_cmds parameters",
-        ["comments"] = "shared-networks",
-        ["shared-network"] = "shared-networks",
+        ["all-keys"] = "multi-threading off; lease_cmds parameters",
+        ["all-keys-netconf"] = "multi-threading off; lease_cmds parameters",
         ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
         ["all-options"] = "options that need their option-def",
     };

@@ -14,6 +14,7 @@ public sealed class RenderedGoldenTests
     [InlineData("render/hot-standby", "hot-standby")]
     [InlineData("render/multi-subnet", "multi-subnet")]
     [InlineData("render/hostile-strings", "hostile-strings")]
+    [InlineData("render/shared-networks", "shared-networks")]
     public void Rendered_configs_match_the_approved_files(string inventory, string golden)
     {
         var folder = inventory == "inventory" ? RepositoryLayout.ExampleInventory : RepositoryLayout.Fixture(inventory);

@@ -32,6 +32,7 @@ public sealed class SchemaModelConsistencyTests
         ("properties/control-socket", typeof(ControlSocket)),
         ("properties/lease-database", typeof(LeaseDatabase)),
         ("properties/logging", typeof(Logging)),
+        ("definitions/sharedNetwork", typeof(SharedNetwork)),
         ("definitions/subnet", typeof(Subnet)),
         ("definitions/pool", typeof(Pool)),
         ("definitions/reservation", typeof(Reservation)),

@@ -58,12 +58,9 @@ internal static class ClientClassesSection
         var quoted = System.Text.Json.JsonSerializer.Serialize(name);
         var everywhere = CountOf(dhcp4.GetRawText(), quoted) + CountOf(dhcp4.GetRawText(), $"'{name}'");
         var inPools = 0;
-        if (Member(dhcp4, "subnet4", JsonValueKind.Array) is { } subnets)
+        foreach (var pools in Subnets(dhcp4).Select(s => Member(s, "pools", JsonValueKind.Array)).OfType<JsonElement>())
         {
-            foreach (var pools in subnets.EnumerateArray().Select(s => Member(s, "pools", JsonValueKind.Array)).OfType<JsonElement>())
-            {
-                inPools += pools.EnumerateArray().Sum(p => CountOf(p.GetRawText(), quoted));
-            }
+            inPools += pools.EnumerateArray().Sum(p => CountOf(p.GetRawText(), quoted));
         }
 
         return inPools > 0 && everywhere == inPools + 1;

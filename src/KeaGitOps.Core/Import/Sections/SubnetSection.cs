@@ -5,12 +5,13 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// One entry of Dhcp4.subnet4: its id (Kea 2.2's automatic numbering made explicit), prefix, comment, pools
+/// One entry of Dhcp4.subnet4 (or of a shared network's subnet4): its id (Kea 2.2's automatic numbering made explicit), prefix, comment, pools
 /// (load-balancing halves folded back), timers, options and reservations.
 /// </summary>
 internal static class SubnetSection
 {
-    public static void Read(SectionContext c, JsonElement subnet, string path)
+    /// <param name="network">the name of the shared network holding the subnet, or null.</param>
+    public static void Read(SectionContext c, JsonElement subnet, string path, string? network)
     {
         var keaKeys = new List<Setting>();
         if (!c.KeepKeaKeys(subnet, path, (key, value) => keaKeys.Add(new Setting(key, value)), ["id", "subnet", "pools", "renew-timer", "rebind-timer", "valid-lifetime", "option-data", "reservations", "user-context"]))
@@ -60,7 +61,7 @@ internal static class SubnetSection
             }
         }
 
-        c.Snapshot.Subnets.Add(new ImportedSubnet(id, settings, reservations));
+        c.Snapshot.Subnets.Add(new ImportedSubnet(id, settings, reservations, network));
     }
 
     /// <summary>One pool as read: its range, the HA scope class guarding it (alone or combined), the pool's own classes and other settings.</summary>

@@ -21,7 +21,10 @@ public sealed class KeaSettingsRules : IInventoryRule
         {
             ["subnet4"] = "subnets are written under 'subnets', where keagitops splits their pools between the servers and checks their reservations",
             ["control-sockets"] = "the control socket is written as 'control-socket' and rendered in the form the version takes",
-            ["shared-networks"] = "shared networks are not modelled yet (their subnets need the HA pool split and the reservation rules); keep their subnets under 'subnets' for now",
+        },
+        ["Dhcp4.shared-networks"] = new(StringComparer.Ordinal)
+        {
+            ["subnet4"] = "a shared network's subnets are written under its 'subnets', where keagitops splits their pools between the servers and checks their reservations",
         },
         ["Dhcp4.option-data"] = new(StringComparer.Ordinal)
         {
@@ -83,7 +86,13 @@ public sealed class KeaSettingsRules : IInventoryRule
         Check(inventory.ControlSocket, table, version, diagnostics);
         Check(inventory.LeaseDatabase, table, version, diagnostics);
         CheckOptions(inventory.OptionData, table, version, diagnostics);
-        foreach (var subnet in inventory.Subnets)
+        foreach (var network in inventory.SharedNetworks)
+        {
+            Check(network, table, version, diagnostics);
+            CheckOptions(network.OptionData, table, version, diagnostics);
+        }
+
+        foreach (var subnet in inventory.AllSubnets)
         {
             Check(subnet, table, version, diagnostics);
             CheckOptions(subnet.OptionData, table, version, diagnostics);
@@ -113,7 +122,7 @@ public sealed class KeaSettingsRules : IInventoryRule
             diagnostics.Add(DiagnosticCatalogue.SettingTwice(loggers.Key.Location, "loggers", "logging", inventory.LocationOf(nameof(InventoryModel.Logging))));
         }
 
-        foreach (var subnet in inventory.Subnets)
+        foreach (var subnet in inventory.AllSubnets)
         {
             if (subnet.Comment is not null && subnet.KeaKeys.FirstOrDefault(e => e.Key.Value == "user-context") is { Value: MappingNode context } && context.Find("comment") is { } comment)
             {
@@ -192,6 +201,7 @@ public sealed class KeaSettingsRules : IInventoryRule
         ControlAgent => "control-agent",
         ControlSocket => "control-socket",
         LeaseDatabase => "lease-database",
+        SharedNetwork network => $"shared network {network.Name}",
         Subnet subnet => $"subnet {subnet.Id}",
         Pool pool => $"pool {pool.Range.Value}",
         OptionValue option => $"option {option.Name}",

@@ -12,7 +12,12 @@ public sealed class OptionRules : IInventoryRule
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         CheckAll(inventory.OptionData, diagnostics);
-        foreach (var subnet in inventory.Subnets)
+        foreach (var network in inventory.SharedNetworks)
+        {
+            CheckAll(network.OptionData, diagnostics);
+        }
+
+        foreach (var subnet in inventory.AllSubnets)
         {
             CheckAll(subnet.OptionData, diagnostics);
             foreach (var reservation in subnet.Reservations)

@@ -15,7 +15,7 @@ public sealed class PoolAddressRules : IInventoryRule
 {
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
-        foreach (var subnet in inventory.Subnets)
+        foreach (var subnet in inventory.AllSubnets)
         {
             if (!SubnetPlan.TryPrefix(subnet, out var prefix, out _))
             {

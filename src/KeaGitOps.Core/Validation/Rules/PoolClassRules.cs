@@ -22,7 +22,7 @@ public sealed class PoolClassRules : IInventoryRule
         HashSet<string>? scoped = null;
         var loadBalancing = SubnetPlan.LoadBalancingServers(inventory) is not null;
         var takesList = inventory.Kea.Version.TakesPoolClientClasses();
-        foreach (var pool in inventory.Subnets.SelectMany(s => s.Pools))
+        foreach (var pool in inventory.AllSubnets.SelectMany(s => s.Pools))
         {
             // The same condition as Rendering.PoolClasses.Guard: when the classes end up inside a combined test.
             var combined = loadBalancing || (!takesList && pool.ClientClasses.Count > 1);

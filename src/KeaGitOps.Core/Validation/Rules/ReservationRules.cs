@@ -15,13 +15,13 @@ public sealed partial class ReservationRules : IInventoryRule
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         // Sized once: grown step by step to 100,000 entries they would rehash and reallocate many times.
-        var count = inventory.Subnets.Sum(s => s.Reservations.Count);
+        var count = inventory.AllSubnets.Sum(s => s.Reservations.Count);
         var byAddress = new Dictionary<Ipv4Address, Reservation>(count);
         var byHostname = new Dictionary<string, Reservation>(count, StringComparer.OrdinalIgnoreCase);
         var serverAddresses = InfrastructureAddresses.Servers(inventory); // two servers with one address are ServerRules' finding
         var halves = SubnetPlan.LoadBalancingServers(inventory);
 
-        foreach (var subnet in inventory.Subnets)
+        foreach (var subnet in inventory.AllSubnets)
         {
             var hasPrefix = SubnetPlan.TryPrefix(subnet, out var prefix, out _);
             var pools = SubnetPlan.Pools(subnet);

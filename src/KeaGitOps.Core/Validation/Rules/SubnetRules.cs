@@ -4,14 +4,23 @@ using KeaGitOps.Core.Inventory;
 
 namespace KeaGitOps.Core.Validation.Rules;
 
-/// <summary>Subnets and pools: prefixes, ids, overlaps, and whether each pool can be split for load-balancing.</summary>
+/// <summary>Subnets and pools (those of shared networks too): prefixes, ids, overlaps, whether each pool can be split for load-balancing, and shared network names.</summary>
 public sealed class SubnetRules : IInventoryRule
 {
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
+        var networks = new Dictionary<string, SharedNetwork>(StringComparer.Ordinal);
+        foreach (var network in inventory.SharedNetworks)
+        {
+            if (!networks.TryAdd(network.Name, network))
+            {
+                diagnostics.Add(DiagnosticCatalogue.SharedNetworkTwice(network.LocationOf(nameof(SharedNetwork.Name)), network.Name, networks[network.Name].LocationOf(nameof(SharedNetwork.Name))));
+            }
+        }
+
         var ids = new Dictionary<long, Subnet>();
         var ranges = new List<(Ipv4Range Range, Subnet Subnet)>();
-        foreach (var subnet in inventory.Subnets)
+        foreach (var subnet in inventory.AllSubnets)
         {
             if (subnet.Id is { } id && !ids.TryAdd(id, subnet))
             {

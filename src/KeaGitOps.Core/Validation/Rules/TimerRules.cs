@@ -9,18 +9,36 @@ public sealed class TimerRules : IInventoryRule
     public void Check(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         Check(inventory, inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime, "the global timers", diagnostics);
-        foreach (var subnet in inventory.Subnets)
+        CheckSubnets(inventory.Subnets, inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime, diagnostics);
+        foreach (var network in inventory.SharedNetworks)
         {
-            if (subnet.RenewTimer is null && subnet.RebindTimer is null && subnet.ValidLifetime is null)
+            // A subnet inherits what it leaves unset from its network, which inherits from the global scope (as in Kea).
+            var renew = network.RenewTimer ?? inventory.RenewTimer;
+            var rebind = network.RebindTimer ?? inventory.RebindTimer;
+            var valid = network.ValidLifetime ?? inventory.ValidLifetime;
+            if (network.RenewTimer is not null || network.RebindTimer is not null || network.ValidLifetime is not null)
             {
-                continue; // inherits the global timers, checked above
+                Check(network, renew, rebind, valid, $"shared network {network.Name}", diagnostics);
             }
 
-            Check(subnet, subnet.RenewTimer ?? inventory.RenewTimer, subnet.RebindTimer ?? inventory.RebindTimer, subnet.ValidLifetime ?? inventory.ValidLifetime, $"subnet {subnet.Prefix}", diagnostics);
+            CheckSubnets(network.Subnets, renew, rebind, valid, diagnostics);
         }
     }
 
-    // InventoryModel and Subnet name their timer properties alike, so one nameof serves both owners.
+    private static void CheckSubnets(List<Subnet> subnets, long? renew, long? rebind, long? valid, DiagnosticBag diagnostics)
+    {
+        foreach (var subnet in subnets)
+        {
+            if (subnet.RenewTimer is null && subnet.RebindTimer is null && subnet.ValidLifetime is null)
+            {
+                continue; // inherits the timers of its network or the global ones, checked there
+            }
+
+            Check(subnet, subnet.RenewTimer ?? renew, subnet.RebindTimer ?? rebind, subnet.ValidLifetime ?? valid, $"subnet {subnet.Prefix}", diagnostics);
+        }
+    }
+
+    // InventoryModel, SharedNetwork and Subnet name their timer properties alike, so one nameof serves both owners.
     private static void Check(ModelObject owner, long? renew, long? rebind, long? valid, string scope, DiagnosticBag diagnostics)
     {
         if (renew is { } r && rebind is { } b && r >= b)
