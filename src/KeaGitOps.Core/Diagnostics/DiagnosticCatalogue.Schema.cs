@@ -37,6 +37,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic UnknownKeyInScope(SourceLocation at, string key, string where, string? suggestion, IReadOnlyCollection<string> own, string version, IReadOnlyCollection<string> kea) =>
         Create(UnknownKey, at, $"unknown key '{key}' in {where}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}; keagitops's keys here: {string.Join(", ", own)}; and the keys Kea {version} takes here: {string.Join(", ", kea)}.");
 
+    public static Diagnostic NotPerServer(SourceLocation at, string key, string where, string why) =>
+        Create(UnknownKey, at, $"'{key}' cannot be one server's own ({why}): write it at the top level{where}, not under servers[].");
+
     public static Diagnostic DeprecatedKeaKey(SourceLocation at, string key, string current, string version) =>
         Create(DeprecatedKeaName, at, $"'{key}' is an older Kea name that Kea {version} still reads with a deprecation warning; its current name is '{current}'. Rename the key.");
 

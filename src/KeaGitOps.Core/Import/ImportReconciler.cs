@@ -19,7 +19,8 @@ public sealed record ImportFinding(FindingCategory Category, string Message);
 public sealed record Commented<T>(T Value, string? Comment);
 
 /// <param name="AgentHost">the address this server's Control Agent listens on, when the servers' agents listen on different ones (a per-server fact).</param>
-public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment, string? AgentHost = null);
+/// <param name="Own">settings that are this server's own (dotted keys as in <see cref="ImportPlan.Settings"/>), written under servers[].</param>
+public sealed record MergedServer(string Name, string? Address, string? Role, IReadOnlyList<string> Interfaces, string? Comment, string? AgentHost = null, IReadOnlyList<Setting>? Own = null);
 
 /// <param name="LeftOut">reservations not kept because the preferred server gives their address to another client; written as comments beside the kept one.</param>
 /// <param name="Network">the shared network the subnet is in (the preferred server's say), or null.</param>
@@ -81,7 +82,9 @@ public static class ImportReconciler
             merged = merged.Select(m => m with { AgentHost = agentHosts[m.Name] }).ToList();
         }
 
-        var settings = MergeSettings(servers, prefer, s => s.Settings, string.Empty, findings, perServer: agentHosts is null ? [] : [AgentHostKey]);
+        var own = OwnSettings(servers, merged);
+        merged = merged.Select(m => m with { Own = [.. own.Select(key => servers.First(s => s.Name == m.Name).Settings.First(x => x.Key == key))] }).ToList();
+        var settings = MergeSettings(servers, prefer, s => s.Settings, string.Empty, findings, perServer: [.. own, .. agentHosts is null ? [] : new[] { AgentHostKey }]);
         var networks = new List<MergedSharedNetwork>();
         foreach (var name in servers.SelectMany(s => s.SharedNetworks.Select(n => n.Name)).Distinct())
         {
@@ -194,6 +197,51 @@ public static class ImportReconciler
         var hosts = servers.ToDictionary(s => s.Name, s => s.Settings.FirstOrDefault(x => x.Key == AgentHostKey)?.Value is YamlString host ? host.Value : null);
         return hosts.Values.Distinct().Count() > 1 && hosts.Values.All(h => h is not null) ? hosts : null;
     }
+
+    /// <summary>Sections of the site settings that are never one server's own: keagitops's own, or what the pair must agree on.</summary>
+    private static readonly HashSet<string> PairSections = new(StringComparer.Ordinal) { "kea", "logging", "control-agent", "lease-database", "multi-threading" };
+
+    /// <summary>
+    /// Site settings whose values differ between the servers because each is the server's own, written per server
+    /// instead of decided as a conflict: every server has one, and each value names its own server (address or
+    /// name) and no other (dhcp-ddns.sender-ip, server-tag), or it is an HA TLS file of the server's (cert-file, key-file). Keys the pair
+    /// must agree on (Validation.Rules.KeaSettingsRules.PairOnlyDhcp4Keys) stay conflicts.
+    /// </summary>
+    private static List<string> OwnSettings(IReadOnlyList<ServerSnapshot> servers, List<MergedServer> merged)
+    {
+        if (servers.Count < 2)
+        {
+            return [];
+        }
+
+        // What names each server: its address and its name.
+        var names = merged.ToDictionary(m => m.Name, m => (IReadOnlyList<string>)[m.Name, .. m.Address is null ? [] : new[] { m.Address }]);
+        var own = new List<string>();
+        foreach (var key in servers[0].Settings.Select(s => s.Key).Distinct())
+        {
+            var section = key.Contains('.', StringComparison.Ordinal) ? key[..key.IndexOf('.', StringComparison.Ordinal)] : key;
+            var values = servers.Select(s => (s.Name, Value: s.Settings.FirstOrDefault(x => x.Key == key)?.Value)).ToList();
+            if (values.Exists(v => v.Value is null) || values.Select(v => v.Value).Distinct().Count() < servers.Count
+                || PairSections.Contains(section) || Validation.Rules.KeaSettingsRules.PairOnlyDhcp4Keys.ContainsKey(section))
+            {
+                continue;
+            }
+
+            var tls = section == "high-availability" && Validation.Rules.KeaSettingsRules.PerServerHaKeys.Contains(key[(section.Length + 1)..]);
+            var bound = section != "high-availability" && values.TrueForAll(v => names[v.Name].Any(n => Mentions(v.Value!, n))
+                && names.Where(other => other.Key != v.Name).SelectMany(other => other.Value).All(n => !Mentions(v.Value!, n)));
+            if (tls || bound)
+            {
+                own.Add(key);
+            }
+        }
+
+        return own;
+    }
+
+    /// <summary>Whether a value holds a name or address as a whole word (192.168.1.13 is not in 192.168.1.133, kea-1 not in kea-10).</summary>
+    private static bool Mentions(YamlValue value, string word) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value.ToYaml(), $@"(?<![0-9A-Za-z._-]){System.Text.RegularExpressions.Regex.Escape(word)}(?![0-9A-Za-z_-])");
 
     /// <summary>
     /// Settings by key (<paramref name="of"/>: a server's settings of the thing merged; <paramref name="where"/> names it in findings):

@@ -265,13 +265,43 @@ public static class InventoryWriter
                 entries.Add(KeyValuePair.Create("ssh", (YamlValue)ssh));
             }
 
+            // What is the server's own: its agent's address, and Kea keys under the section they belong to.
+            var own = server.Own ?? [];
             if (server.AgentHost is { } agentHost)
             {
                 entries.Add(KeyValuePair.Create("control-agent", (YamlValue)new YamlMap([KeyValuePair.Create("host", YamlValue.String(agentHost))])));
             }
 
+            const string Ha = "high-availability.";
+            var dhcp4 = Nested(own.Where(s => !s.Key.StartsWith(Ha, StringComparison.Ordinal)));
+            if (dhcp4.Count > 0)
+            {
+                entries.Add(KeyValuePair.Create("dhcp4", (YamlValue)new YamlMap(dhcp4)));
+            }
+
+            var ha = own.Where(s => s.Key.StartsWith(Ha, StringComparison.Ordinal)).Select(s => KeyValuePair.Create(s.Key[Ha.Length..], s.Value)).ToList();
+            if (ha.Count > 0)
+            {
+                entries.Add(KeyValuePair.Create("high-availability", (YamlValue)new YamlMap(ha)));
+            }
+
             text.Append("  - ").Append(new YamlMap(entries).ToYaml()).Append(Comment(server.Comment)).Append('\n');
         }
+    }
+
+    /// <summary>Dotted settings (interfaces-config.dhcp-socket-type) as nested maps, in the order first written.</summary>
+    private static List<KeyValuePair<string, YamlValue>> Nested(IEnumerable<Setting> settings)
+    {
+        var result = new List<KeyValuePair<string, YamlValue>>();
+        foreach (var group in settings.GroupBy(s => Section(s.Key)))
+        {
+            var items = group.ToList();
+            result.Add(items is [{ } only] && only.Key == group.Key
+                ? KeyValuePair.Create(group.Key, only.Value)
+                : KeyValuePair.Create(group.Key, (YamlValue)new YamlMap(Nested(items.Select(s => new Setting(s.Key[(group.Key.Length + 1)..], s.Value))))));
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -136,15 +136,40 @@ public sealed class Server : ModelObject
     [Key("ssh")] public SshSettings? Ssh { get; set; }
     [Key("deploy")] public DeploySettings? Deploy { get; set; }
     [Key("control-agent")] public ServerControlAgent? ControlAgent { get; set; }
+    [Key("dhcp4")] public ServerDhcp4? Dhcp4 { get; set; }
+    [Key("high-availability")] public ServerHighAvailability? HighAvailability { get; set; }
 
     /// <summary>Where this server's Control Agent listens: its own host when declared, else the pair's (<paramref name="pair"/>).</summary>
     public string AgentHost(ControlAgent pair) => ControlAgent?.Host ?? pair.Host;
+
+    /// <summary>Whether the server declares Kea keys of its own (laid over its configs only).</summary>
+    public bool HasOwnKeaKeys => (Dhcp4?.KeaKeys.Count ?? 0) + (HighAvailability?.KeaKeys.Count ?? 0) + (ControlAgent?.KeaKeys.Count ?? 0) > 0;
 }
 
-/// <summary>What one server's Control Agent binds, where it differs from the pair's: an address is one server's fact.</summary>
+/// <summary>
+/// What one server's Control Agent binds, where it differs from the pair's: an address is one server's fact.
+/// Also Kea's agent keys that are this server's own (its TLS certificate and key files).
+/// </summary>
+[KeaScope("Control-agent")]
 public sealed class ServerControlAgent : ModelObject
 {
     [Key("host")] public string? Host { get; set; }
+}
+
+/// <summary>
+/// Kea's Dhcp4 keys that are one server's own, laid over that server's kea-dhcp4.conf only: what Kea binds to
+/// the server's address (<c>dhcp-ddns.sender-ip</c>), its own files, its <c>server-tag</c>. What both servers
+/// must agree on (subnets, options, classes, hooks, timers) is refused here.
+/// </summary>
+[KeaScope("Dhcp4")]
+public sealed class ServerDhcp4 : ModelObject
+{
+}
+
+/// <summary>The HA relationship's keys that are one server's own: its TLS certificate and key files (<c>cert-file</c>, <c>key-file</c>).</summary>
+[KeaScope("high-availability")]
+public sealed class ServerHighAvailability : ModelObject
+{
 }
 
 public sealed class SshSettings : ModelObject

@@ -76,6 +76,7 @@ public sealed class InventoryRenderer(TemplateSet templates)
         var model = builder.For(server);
         var files = new List<RenderedFile>();
         JsonDocument? dhcp4 = null;
+        var own = server.HasOwnKeaKeys ? KeaKeysOverlay.ForServer(server) : null;
         foreach (var template in templates.Files)
         {
             var document = RenderOne(template, model, findings);
@@ -84,13 +85,17 @@ public sealed class InventoryRenderer(TemplateSet templates)
                 continue;
             }
 
-            if (builder.Overlays.TryGetValue(template.OutputName, out var overlay) && !overlay.IsEmpty)
+            // The pair's Kea keys, then this server's own over them.
+            foreach (var overlays in own is null ? [builder.Overlays] : new[] { builder.Overlays, own })
             {
-                using (PhaseTimer.Measure("kea keys " + template.OutputName))
+                if (overlays.TryGetValue(template.OutputName, out var overlay) && !overlay.IsEmpty)
                 {
-                    var written = document;
-                    document = overlay.Apply(written);
-                    written.Dispose();
+                    using (PhaseTimer.Measure("kea keys " + template.OutputName))
+                    {
+                        var written = document;
+                        document = overlay.Apply(written);
+                        written.Dispose();
+                    }
                 }
             }
 

@@ -86,19 +86,49 @@ public sealed class KeaKeysOverlay
             dhcp4.Items.Add(("shared-networks", item => item.TryGetProperty("name", out var itemName) && itemName.ValueKind == JsonValueKind.String && itemName.ValueEquals(name), overlay));
         }
 
-        if (inventory.HighAvailability.KeaKeys.Count > 0)
+        AddRelationship(dhcp4, inventory.HighAvailability.KeaKeys);
+        return Root("Dhcp4", dhcp4);
+    }
+
+    /// <summary>
+    /// One server's own Kea keys (servers[].dhcp4, .high-availability, .control-agent), by output file, laid
+    /// over that server's configs after the pair's overlay. Empty overlays when it declares none.
+    /// </summary>
+    public static IReadOnlyDictionary<string, KeaKeysOverlay> ForServer(Server server)
+    {
+        var dhcp4 = new KeaKeysOverlay();
+        AddMembers(dhcp4, server.Dhcp4?.KeaKeys ?? []);
+        AddRelationship(dhcp4, server.HighAvailability?.KeaKeys ?? []);
+        var agent = new KeaKeysOverlay();
+        AddMembers(agent, server.ControlAgent?.KeaKeys ?? []);
+        return new Dictionary<string, KeaKeysOverlay>(StringComparer.Ordinal)
         {
-            var relationship = new KeaKeysOverlay();
-            AddMembers(relationship, inventory.HighAvailability.KeaKeys);
-            var hook = new KeaKeysOverlay();
-            hook.Child("parameters").Items.Add(("high-availability", _ => true, relationship));
-            dhcp4.Items.Add(("hooks-libraries", item => item.TryGetProperty("library", out var library) && library.ValueKind == JsonValueKind.String
-                && KeaHooks.FileName(library.GetString()!) == KeaHooks.HighAvailability, hook));
+            [TemplateSet.Dhcp4] = Root("Dhcp4", dhcp4),
+            [TemplateSet.ControlAgent] = Root("Control-agent", agent),
+        };
+    }
+
+    private static KeaKeysOverlay Root(string name, KeaKeysOverlay overlay)
+    {
+        var root = new KeaKeysOverlay();
+        root.Children[name] = overlay;
+        return root;
+    }
+
+    /// <summary>The HA relationship's keys, over the relationship in the HA hook's parameters.</summary>
+    private static void AddRelationship(KeaKeysOverlay dhcp4, IReadOnlyList<MappingEntry> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
         }
 
-        var root = new KeaKeysOverlay();
-        root.Children["Dhcp4"] = dhcp4;
-        return root;
+        var relationship = new KeaKeysOverlay();
+        AddMembers(relationship, keys);
+        var hook = new KeaKeysOverlay();
+        hook.Child("parameters").Items.Add(("high-availability", _ => true, relationship));
+        dhcp4.Items.Add(("hooks-libraries", item => item.TryGetProperty("library", out var library) && library.ValueKind == JsonValueKind.String
+            && KeaHooks.FileName(library.GetString()!) == KeaHooks.HighAvailability, hook));
     }
 
     /// <summary>Each subnet's Kea keys, over the subnet4 item with its id (ids are unique across the inventory).</summary>
@@ -119,9 +149,7 @@ public sealed class KeaKeysOverlay
     {
         var agent = new KeaKeysOverlay();
         AddMembers(agent, inventory.ControlAgent.KeaKeys);
-        var root = new KeaKeysOverlay();
-        root.Children["Control-agent"] = agent;
-        return root;
+        return Root("Control-agent", agent);
     }
 
     private static void AddMembers(KeaKeysOverlay overlay, IReadOnlyList<MappingEntry> keys)

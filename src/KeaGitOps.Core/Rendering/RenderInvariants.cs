@@ -7,12 +7,16 @@ namespace KeaGitOps.Core.Rendering;
 
 /// <summary>
 /// Checks on rendered output that make the user's incident impossible to ship: a server whose
-/// this-server-name or own peer URL is not its own, or two configs that drifted apart.
+/// this-server-name or own peer URL is not its own, or two configs that differ in more than this-server-name
+/// and the per-server values the inventory declares (interfaces, servers[].dhcp4, servers[].high-availability).
 /// </summary>
 public static class RenderInvariants
 {
-    /// <summary>Paths that may differ between the servers' kea-dhcp4.conf: the per-server facts.</summary>
+    /// <summary>Paths that may differ between any two servers' kea-dhcp4.conf: the per-server facts every server has.</summary>
     private static readonly string[] PerServerPaths = ["Dhcp4.interfaces-config.interfaces"];
+
+    /// <summary>Where the HA relationship's keys are in a rendered config's path (the hook's position aside).</summary>
+    private const string RelationshipPath = "].parameters.high-availability[0].";
 
     private const string ThisServerNameSuffix = ".this-server-name";
 
@@ -27,13 +31,32 @@ public static class RenderInvariants
 
         for (var i = 1; i < dhcp4.Count; i++)
         {
+            var declared = Declared(inventory.Servers[0]).Concat(Declared(inventory.Servers[i])).ToList();
             var unexpected = JsonDiff.Compare(dhcp4[0], dhcp4[i])
-                .Where(c => !c.Path.EndsWith(ThisServerNameSuffix, StringComparison.Ordinal) && !PerServerPaths.Any(p => c.Path.StartsWith(p, StringComparison.Ordinal)))
+                .Where(c => !c.Path.EndsWith(ThisServerNameSuffix, StringComparison.Ordinal)
+                    && !PerServerPaths.Any(p => c.Path.StartsWith(p, StringComparison.Ordinal))
+                    && !declared.Exists(d => d(c.Path)))
                 .ToList();
             if (unexpected.Count > 0)
             {
                 diagnostics.Add(DiagnosticCatalogue.ConfigsDiverge(SourceLocation.StartOf(template.DisplayPath), inventory.Servers[0].Name, inventory.Servers[i].Name, unexpected.Take(5).Select(c => c.Path).ToList(), unexpected.Count));
             }
+        }
+    }
+
+    /// <summary>The values a server declares as its own (servers[].dhcp4 and .high-availability): tests of a changed path.</summary>
+    private static IEnumerable<Func<string, bool>> Declared(Server server)
+    {
+        foreach (var (key, _) in server.Dhcp4?.KeaKeys ?? [])
+        {
+            var path = "Dhcp4." + key.Value;
+            yield return changed => changed == path || changed.StartsWith(path + ".", StringComparison.Ordinal) || changed.StartsWith(path + "[", StringComparison.Ordinal);
+        }
+
+        foreach (var (key, _) in server.HighAvailability?.KeaKeys ?? [])
+        {
+            var member = RelationshipPath + key.Value;
+            yield return changed => changed.StartsWith("Dhcp4.hooks-libraries[", StringComparison.Ordinal) && changed.Contains(member, StringComparison.Ordinal);
         }
     }
 

@@ -370,6 +370,7 @@ public sealed class ImportTests : IDisposable
     [InlineData("render/kea-keys")] // Kea keys at every scope, class-restricted pools with options, every identifier, reservations without an address
     [InlineData("render/hot-standby")]
     [InlineData("render/shared-networks")]
+    [InlineData("render/per-server")] // each server's own dhcp-ddns.sender-ip and server-tag, and agent address
     public void Importing_keagitops_own_render_renders_back_to_the_same_configs(string inventory)
     {
         using var example = TempInventory.FromFolder(inventory == "inventory" ? RepositoryLayout.ExampleInventory : RepositoryLayout.Fixture(inventory));

@@ -23,6 +23,8 @@ public sealed class SchemaModelConsistencyTests
         ("properties/kea", typeof(KeaSettings)),
         ("definitions/server", typeof(Server)),
         ("definitions/server/properties/control-agent", typeof(ServerControlAgent)),
+        ("definitions/server/properties/dhcp4", typeof(ServerDhcp4)),
+        ("definitions/server/properties/high-availability", typeof(ServerHighAvailability)),
         ("definitions/ssh", typeof(SshSettings)),
         ("definitions/deploy", typeof(DeploySettings)),
         ("properties/git", typeof(GitSettings)),

@@ -59,6 +59,24 @@ public sealed class KeaSettingsRules : IInventoryRule
         },
     };
 
+    /// <summary>Dhcp4 keys that both servers of the pair must hold alike, refused under servers[].dhcp4, with why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PairOnlyDhcp4Keys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["option-data"] = "both servers must give clients the same options",
+        ["option-def"] = "both servers must read options alike",
+        ["client-classes"] = "both servers must classify clients alike, and keagitops adds the classes that split restricted pools",
+        ["hooks-libraries"] = "both servers must load the same hooks",
+        ["reservations"] = "both servers must reserve the same addresses",
+        ["renew-timer"] = "both servers must give clients the same timers",
+        ["rebind-timer"] = "both servers must give clients the same timers",
+        ["valid-lifetime"] = "both servers must give clients the same lease times",
+        ["shared-networks"] = "both servers must serve the same networks",
+        ["control-socket"] = "deploy reaches both servers through the one control socket",
+    };
+
+    /// <summary>The HA relationship's keys one server may hold of its own: its TLS files (the peers must agree on everything else).</summary>
+    public static readonly IReadOnlySet<string> PerServerHaKeys = new HashSet<string>(StringComparer.Ordinal) { "cert-file", "key-file", "trust-anchor", "require-client-certs" };
+
     /// <summary>Renamed Kea parameters that users carry over from hand-written configs, with their current names.</summary>
     public static readonly IReadOnlyDictionary<string, string> RenamedKeys = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -85,6 +103,11 @@ public sealed class KeaSettingsRules : IInventoryRule
         Check(inventory.ControlAgent, table, version, diagnostics);
         Check(inventory.ControlSocket, table, version, diagnostics);
         Check(inventory.LeaseDatabase, table, version, diagnostics);
+        foreach (var server in inventory.Servers)
+        {
+            CheckPerServer(server, table, version, diagnostics);
+        }
+
         CheckOptions(inventory.OptionData, table, version, diagnostics);
         foreach (var network in inventory.SharedNetworks)
         {
@@ -131,7 +154,8 @@ public sealed class KeaSettingsRules : IInventoryRule
         }
     }
 
-    private static void Check(ModelObject owner, Lazy<KeaKeyTable> lazyTable, string version, DiagnosticBag diagnostics)
+    /// <param name="skip">keys already reported otherwise.</param>
+    private static void Check(ModelObject owner, Lazy<KeaKeyTable> lazyTable, string version, DiagnosticBag diagnostics, IEnumerable<string>? skip = null)
     {
         if (owner.KeaKeys.Count == 0)
         {
@@ -145,6 +169,11 @@ public sealed class KeaSettingsRules : IInventoryRule
         foreach (var entry in owner.KeaKeys)
         {
             var key = entry.Key.Value;
+            if (skip?.Contains(key, StringComparer.Ordinal) == true)
+            {
+                continue;
+            }
+
             if (SecretKeys.IsSecretLike(key))
             {
                 diagnostics.Add(DiagnosticCatalogue.SecretKey(entry.Key.Location, key));
@@ -185,6 +214,37 @@ public sealed class KeaSettingsRules : IInventoryRule
         }
     }
 
+    /// <summary>A server's own Kea keys: checked as any Kea key, and refused where the pair must agree.</summary>
+    private static void CheckPerServer(Server server, Lazy<KeaKeyTable> table, string version, DiagnosticBag diagnostics)
+    {
+        if (server.Dhcp4 is { } dhcp4)
+        {
+            foreach (var entry in dhcp4.KeaKeys.Where(e => PairOnlyDhcp4Keys.ContainsKey(e.Key.Value)))
+            {
+                diagnostics.Add(DiagnosticCatalogue.NotPerServer(entry.Key.Location, entry.Key.Value, string.Empty, PairOnlyDhcp4Keys[entry.Key.Value]));
+            }
+
+            Check(dhcp4, table, version, diagnostics, skip: PairOnlyDhcp4Keys.Keys);
+        }
+
+        if (server.HighAvailability is { } ha)
+        {
+            var pairOnly = ha.KeaKeys.Where(e => !PerServerHaKeys.Contains(e.Key.Value)).Select(e => e.Key.Value).ToList();
+            foreach (var entry in ha.KeaKeys.Where(e => pairOnly.Contains(e.Key.Value)))
+            {
+                diagnostics.Add(DiagnosticCatalogue.NotPerServer(entry.Key.Location, entry.Key.Value, " under high-availability",
+                    $"the peers of a relationship must agree on it; a server's own are its TLS files: {string.Join(", ", PerServerHaKeys.Order(StringComparer.Ordinal))}"));
+            }
+
+            Check(ha, table, version, diagnostics, skip: pairOnly);
+        }
+
+        if (server.ControlAgent is { } agent)
+        {
+            Check(agent, table, version, diagnostics);
+        }
+    }
+
     private static void CheckOptions(List<OptionValue> options, Lazy<KeaKeyTable> table, string version, DiagnosticBag diagnostics)
     {
         foreach (var option in options)
@@ -200,6 +260,9 @@ public sealed class KeaSettingsRules : IInventoryRule
         HighAvailability => "high-availability",
         ControlAgent => "control-agent",
         ControlSocket => "control-socket",
+        ServerDhcp4 => "servers[].dhcp4",
+        ServerHighAvailability => "servers[].high-availability",
+        ServerControlAgent => "servers[].control-agent",
         LeaseDatabase => "lease-database",
         SharedNetwork network => $"shared network {network.Name}",
         Subnet subnet => $"subnet {subnet.Id}",
