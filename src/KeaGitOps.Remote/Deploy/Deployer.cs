@@ -492,9 +492,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
     /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
-    /// <param name="RuntimeReason">why a server that could take reservations at runtime needs a restart (null: it never could).</param>
     /// <param name="ReconfigureObstacle">why the change cannot be applied by a reload of the running server (null: it can; see <see cref="Reconfiguration"/>).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason, string? ReconfigureObstacle)
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? ReconfigureObstacle)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
@@ -512,12 +511,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
             _agentLive[target.Name] = agent;
             _agentNow[target.Name] = agent;
-            var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
+            var runtime = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons).Plan : null;
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
                 runtime,
-                runtime is null ? reason : null,
                 Reconfiguration.Obstacle(comparisons));
         }
         finally
