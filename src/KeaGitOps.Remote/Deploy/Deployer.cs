@@ -331,7 +331,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             progress.Step(target.Name, "runtime apply", $"{fallback}; restarting with the new file instead");
             try
             {
-                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation).ConfigureAwait(false);
+                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation, fallback).ConfigureAwait(false);
             }
             finally
             {
@@ -340,7 +340,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             }
         }
 
-        return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, plan.RuntimeReason is null ? string.Empty : $"restarted ({plan.RuntimeReason}): ", cancellation).ConfigureAwait(false);
+        return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, plan.ReconfigureObstacle is null ? string.Empty : $"restarted ({plan.ReconfigureObstacle}): ", cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -420,7 +420,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
         DeployPlan plan,
         string why,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        string? fallbackFromRuntime = null)
     {
         enter("host facts");
         progress.Step(target.Name, "host facts", "addresses, interfaces, ports");
@@ -442,7 +443,16 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         enter("backup and replace");
         var backups = await BackUpAndReplaceAsync(target, host, plan).ConfigureAwait(false);
 
-        enter("restart and verify");
+        // A server that runs re-reads a DHCPv4-only change (see Reconfiguration); one that does not is started.
+        var reload = false;
+        if (plan.ReconfigureObstacle is null && fallbackFromRuntime is null)
+        {
+            var (own, ownProblem) = await ServerStateAsync(target, host, CancellationToken.None).ConfigureAwait(false);
+            reload = own is not null;
+            why = reload ? why : $"restarted (kea-dhcp4 does not answer: {ownProblem}): ";
+        }
+
+        enter(reload ? "reconfigure and verify" : "restart and verify");
         // A healthy partner takes this server's clients over for the restart and gives them back after.
         using var partnerChannel = partnerDown || partners.Count != 1 ? null : await PartnerChannelAsync(partners[0], hosts).ConfigureAwait(false);
         HandOver? handOver = null;
@@ -459,10 +469,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         // Forced past a partner that is down, this server cannot reach a shared HA state: it must run and
         // answer (it will serve alone, in partner-down), and that is all that can be verified.
-        var failure = await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false);
+        var (failure, how) = reload
+            ? await ReloadAndVerifyAsync(target, host, plan, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false)
+            : (await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa: !partnerDown, handOver).ConfigureAwait(false), string.Empty);
         if (failure is null)
         {
-            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}{handOverNote}", plan.ChangedNames);
+            return report(ServerOutcome.Applied, $"{why}applied {string.Join(", ", plan.ChangedNames)}{how}{handOverNote}", plan.ChangedNames);
         }
 
         enter("rollback");
@@ -480,12 +492,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
     /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
-    /// <param name="RuntimeReason">why a server that could take reservations at runtime needs a restart (null: it never could).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason)
+    /// <param name="ReconfigureObstacle">why the change cannot be applied by a reload of the running server (null: it can; see <see cref="Reconfiguration"/>).</param>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? ReconfigureObstacle)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
-        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : "with a restart";
+        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : ReconfigureObstacle is null ? "with a reload (config-reload, no restart)" : "with a restart";
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
@@ -499,12 +511,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
             _agentLive[target.Name] = agent;
             _agentNow[target.Name] = agent;
-            var (runtime, reason) = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons) : (null, null);
+            var runtime = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons).Plan : null;
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
                 runtime,
-                runtime is null ? reason : null);
+                Reconfiguration.Obstacle(comparisons));
         }
         finally
         {
@@ -711,6 +723,44 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             return $"the restart command failed ({restart.Summary()})";
         }
 
+        return await VerifyAsync(target, host, requireHealthyHa, handOver).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reloads the running server's config from the file now in place and reads it back (see
+    /// <see cref="Reconfiguration"/>), then waits (bounded) as after a restart. A reload Kea refuses is
+    /// followed by a restart with the same file: the server may have lost its sockets or hooks half-way.
+    /// The failure (null on success) and the words the report adds.
+    /// </summary>
+    private async Task<(string? Failure, string How)> ReloadAndVerifyAsync(DeployTarget target, IRemoteHost host, DeployPlan plan, bool requireHealthyHa, HandOver? handOver)
+    {
+        progress.Step(target.Name, "reconfigure", "config-reload: the running kea-dhcp4 reads the new file, no restart");
+        string? notReloaded;
+        using (var channel = await OpenChannelAsync(host, target).ConfigureAwait(false))
+        {
+            notReloaded = channel is null ? "the control channel cannot be opened" : await Reconfiguration.ReloadAsync(channel, CancellationToken.None).ConfigureAwait(false);
+            if (notReloaded is null)
+            {
+                progress.Step(target.Name, "reconfigure", "config-get: the running config against the rendered one");
+                if (await Reconfiguration.RunningDiffersAsync(channel!, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4), CancellationToken.None).ConfigureAwait(false) is { } differs)
+                {
+                    return (differs, string.Empty);
+                }
+            }
+        }
+
+        if (notReloaded is not null)
+        {
+            progress.Step(target.Name, "reconfigure", $"{notReloaded}; restarting with the new file instead");
+            return (await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa, handOver).ConfigureAwait(false), $" with a restart ({notReloaded})");
+        }
+
+        return (await VerifyAsync(target, host, requireHealthyHa, handOver).ConfigureAwait(false), " without a restart (config-reload, running config read back)");
+    }
+
+    /// <summary>Waits (bounded) until the service runs, answers, and HA is healthy (with the hand-back done). Null on success.</summary>
+    private async Task<string?> VerifyAsync(DeployTarget target, IRemoteHost host, bool requireHealthyHa, HandOver? handOver)
+    {
         progress.Step(target.Name, "verify", requireHealthyHa
             ? $"service, control channel, HA within {target.Settings.HaTimeout.TotalSeconds:0} s"
             : $"service and control channel within {target.Settings.HaTimeout.TotalSeconds:0} s (partner down: HA cannot be healthy)");

@@ -4,7 +4,8 @@ using KeaGitOps.Remote.Kea;
 namespace KeaGitOps.Remote.Deploy;
 
 /// <summary>
-/// The partner takes over every client of a server before that server restarts, and gives them back
+/// The partner takes over every client of a server before that server restarts (or reloads its config,
+/// which restarts Kea's HA service just the same: see <see cref="Reconfiguration"/>), and gives them back
 /// only once the restarted server answers them.
 ///
 /// The partner stays in its normal state and is told to serve every scope (ha-scopes) for the whole

@@ -61,7 +61,7 @@ public sealed partial class RuntimeReservations
 
     /// <summary>
     /// The steps that take the live config to the rendered one, or null with the reason when the
-    /// change is more than reservations (then only a restart applies it).
+    /// change is more than reservations (then a reload or a restart applies it).
     /// </summary>
     public static (RuntimeReservations? Plan, string? Reason) Plan(IReadOnlyList<ConfigComparison> comparisons)
     {
@@ -82,7 +82,7 @@ public sealed partial class RuntimeReservations
             var match = ReservationPath().Match(change.Path);
             if (!match.Success)
             {
-                return (null, $"{change.Path} changed, which only a restart applies");
+                return (null, $"{change.Path} changed, which host_cmds cannot apply");
             }
 
             subnets.Add(long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));

@@ -288,8 +288,15 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         }
     }
 
+    /// <summary>The value of a setting in the config the server runs (config-get through its own kea-shell), as JSON text.</summary>
+    private string RunningSetting(string server, string name)
+    {
+        using var answer = System.Text.Json.JsonDocument.Parse(KeaShell(server, "config-get"));
+        return answer.RootElement[0].GetProperty("arguments").GetProperty("Dhcp4").GetProperty(name).GetRawText();
+    }
+
     [Fact]
-    public void A_timer_change_restarts_each_server_after_handing_its_clients_to_its_partner()
+    public void A_timer_change_is_reloaded_into_each_running_server_after_handing_its_clients_to_its_partner()
     {
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
         WaitForLoadBalancing();
@@ -298,26 +305,25 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
         var clock = Stopwatch.StartNew();
         var (code, text) = Deploy(_inventory);
-        output.WriteLine($"full deploy of two servers with hand-over: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+        output.WriteLine($"full deploy of two servers, reloaded with hand-over: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
 
         Assert.Equal(ExitCodes.Success, code);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "Applied .*clients handed over to kea-dhcp-. and back"));
-        Assert.All(LabFixture.Servers.Zip(pids), pair => Assert.NotEqual(pair.Second, DaemonPid(pair.First)));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, @"Applied .*without a restart \(config-reload, running config read back\) \(clients handed over to kea-dhcp-. and back\)"));
+        // No process was restarted: the same kea-dhcp4 runs the new file.
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
         Assert.All(LabFixture.Servers, server => Assert.Equal("load-balancing", HaState(server)));
         Assert.All(LabFixture.Servers, server => Assert.Contains("\"valid-lifetime\": 90010", Live(server), StringComparison.Ordinal));
-        // What a restart still loses with the partner serving every scope (measured over many runs; before, with
-        // ISC's maintenance, the partner went partner-down and stayed silent for up to a heartbeat after the
-        // restarted server's lease sync). At most one REQUEST per restarted server:
-        // the first one the partner answers after the server stops, if that comes before the partner's next
-        // heartbeat, fails its lease update and Kea drops the ACK; after that the partner queues its updates
-        // (communication-recovery). At most one DISCOVER or REQUEST per restarted server in the milliseconds
-        // of its lease sync, during which Kea disables the partner's DHCP service (dhcp-disable). Both are Kea's
-        // lease safety and cannot be avoided by the order of commands; everything else is answered (measured:
-        // 1-3 of 120-330 exchanges per deploy over 9 runs; 13-18 DISCOVERs for two plain restarts, 15-27 per deploy
-        // with the maintenance hand-over).
-        var restarted = LabFixture.Servers.Count;
-        Assert.True(_lastProbe!.Unanswered <= 2 * restarted, _lastProbe.ToString());
-        Assert.True(_lastProbe.Discover.Drops <= restarted, _lastProbe.ToString());
+        Assert.All(LabFixture.Servers, server => Assert.Equal("90010", RunningSetting(server, "valid-lifetime")));
+        // What a reload still loses, with the partner serving every scope (Kea 3.0.4 restarts its HA service on
+        // every reconfiguration, see Reconfiguration): a REQUEST the partner answers in the tens of milliseconds
+        // the reloading server's HA listener is down fails its lease update, and Kea drops the ACK; the partner
+        // then goes communication-recovery, whose entry serves its own scope only until the hand-over bridges it
+        // again, or the lease sync disables it for a few milliseconds, either of which may cost a DISCOVER.
+        // Measured over 21 deploys of this change (42 reloads, 14 in one lab and 7 runs of this test): 0 in 11,
+        // at most 2 per deploy (REQUESTs at most 2, DISCOVERs at most 1); the restart path it replaces lost 1-3
+        // in every one of 6 deploys measured beside it (REQUESTs 1-2, DISCOVERs 0-2).
+        Assert.True(_lastProbe!.Unanswered <= 2, _lastProbe.ToString());
+        Assert.True(_lastProbe.Discover.Drops <= 1, _lastProbe.ToString());
     }
 
     [Fact]
@@ -548,13 +554,16 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
         var before = Live(LabFixture.Server2);
         // The restart fails only while the new config (with its marker) is in place, as a broken daemon would.
+        // The agent moves too, so that only a restart applies the change (a DHCPv4-only change is reloaded).
         _inventory.Replace("site.yaml", "comment: home LAN", "comment: break-the-restart");
+        _inventory.Replace("site.yaml", "control-agent:\n  port: 8001\n", "control-agent:\n  port: 8011\n");
         _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: \"! grep -q break-the-restart /etc/kea/kea-dhcp4.conf && kea-lab-service restart isc-kea-dhcp4-server\"");
 
         var (code, text) = Deploy(_inventory);
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("RolledBack", text, StringComparison.Ordinal);
+        Assert.Contains("the restart command failed", text, StringComparison.Ordinal);
         Assert.Equal(before, Live(LabFixture.Server2));
         Assert.Equal("load-balancing", HaState(LabFixture.Server2));
         Assert.DoesNotContain("break-the-restart", Live(LabFixture.Server1), StringComparison.Ordinal);
@@ -746,10 +755,9 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
         var primaryBefore = Live(LabFixture.Server1);
         _inventory.Replace("site.yaml", "valid-lifetime: 86400", "valid-lifetime: 90007");
-        // A slow restart holds the deploy after kea-dhcp-2's replacement while the signal arrives.
-        _inventory.Replace("site.yaml", "restart-command: kea-lab-service restart isc-kea-dhcp4-server", "restart-command: \"sleep 2; kea-lab-service restart isc-kea-dhcp4-server\"");
 
-        var (code, text) = DeployAndSignal("kea-dhcp-2: restart", signal);
+        // The signal arrives as kea-dhcp-2 reloads its replaced file: the wait for its HA (a heartbeat or more) follows.
+        var (code, text) = DeployAndSignal("kea-dhcp-2: reconfigure", signal);
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Matches(@"kea-dhcp-2\s+Applied", text);

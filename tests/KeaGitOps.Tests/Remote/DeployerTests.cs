@@ -18,6 +18,12 @@ public sealed class DeployerTests : IDisposable
     private readonly Uri _agentUri;
     private readonly CancellationTokenSource _stopAgent = new();
 
+    /// <summary>The agent's answer to a command other than the heartbeat (null: success with the heartbeat's state), set by a test.</summary>
+    private Func<string, string?> _answer = _ => null;
+
+    /// <summary>The commands the agent received, in order.</summary>
+    private readonly List<string> _agentCommands = [];
+
     public DeployerTests()
     {
         var port = FreePort();
@@ -48,7 +54,14 @@ public sealed class DeployerTests : IDisposable
                 return;
             }
 
-            var body = Encoding.UTF8.GetBytes("""[ { "result": 0, "arguments": { "state": "load-balancing" } } ]""");
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var command = System.Text.Json.JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.GetProperty("command").GetString()!;
+            lock (_agentCommands)
+            {
+                _agentCommands.Add(command);
+            }
+
+            var body = Encoding.UTF8.GetBytes(_answer(command) ?? """[ { "result": 0, "arguments": { "state": "load-balancing" } } ]""");
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
@@ -160,12 +173,89 @@ public sealed class DeployerTests : IDisposable
     [Fact]
     public async Task A_hand_edit_under_a_subnets_own_user_context_keagitops_is_applied()
     {
+        _answer = RunningAsRendered("kea-dhcp-2");
         // Only TOP.user-context.keagitops is keagitops' provenance; the same key in a subnet is a setting.
         var (report, host) = await DeployOverLiveAsync(text => text.Replace("\"subnet4\": [\n      {\n", "\"subnet4\": [\n      {\n        \"user-context\": { \"keagitops\": \"edited by hand\" },\n", StringComparison.Ordinal));
 
         Assert.Equal(ServerOutcome.Applied, report.Outcome);
         Assert.Equal([TemplateSet.Dhcp4], report.ChangedFiles);
         Assert.Contains(host.Commands, c => c.StartsWith("mv -f ", StringComparison.Ordinal) && c.Contains(TemplateSet.Dhcp4, StringComparison.Ordinal));
+    }
+
+    /// <summary>An agent whose config-get answers <paramref name="server"/>'s rendered kea-dhcp4.conf (as Kea would after reading it), with <paramref name="edit"/> applied.</summary>
+    private static Func<string, string?> RunningAsRendered(string server, Func<string, string>? edit = null)
+    {
+        var rendered = Targets().Single(t => t.Name == server).Rendered.File(TemplateSet.Dhcp4).Text;
+        using var config = System.Text.Json.JsonDocument.Parse((edit ?? (t => t))(rendered), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
+        var answer = $"[ {{ \"result\": 0, \"arguments\": {config.RootElement.GetRawText()} }} ]";
+        return command => command == "config-get" ? answer : null;
+    }
+
+    private static string ValidLifetime(string text, int value) =>
+        System.Text.RegularExpressions.Regex.Replace(text, "\"valid-lifetime\": [0-9]+", $"\"valid-lifetime\": {value}");
+
+    [Fact]
+    public async Task A_DHCPv4_only_change_is_reloaded_into_the_running_server_and_read_back_without_a_restart()
+    {
+        _answer = RunningAsRendered("kea-dhcp-2");
+
+        var (report, host) = await DeployOverLiveAsync(text => ValidLifetime(text, 7200));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.Contains("without a restart (config-reload, running config read back)", report.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Commands, c => c.Contains("restart", StringComparison.Ordinal));
+        // The tested file is in place before the server reads it, and what runs is then read back.
+        var reload = _agentCommands.IndexOf("config-reload");
+        Assert.True(reload >= 0, string.Join(", ", _agentCommands));
+        Assert.Equal("config-get", _agentCommands[reload + 1]);
+        Assert.Contains(host.Commands, c => c.StartsWith("mv -f ", StringComparison.Ordinal) && c.Contains(TemplateSet.Dhcp4, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reload_Kea_refuses_is_followed_by_a_restart_with_the_new_file()
+    {
+        _answer = command => command == "config-reload" ? """[ { "result": 1, "text": "Config reload failed: cannot bind" } ]""" : null;
+
+        var (report, host) = await DeployOverLiveAsync(text => ValidLifetime(text, 7200));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.Contains("with a restart (config-reload failed: Config reload failed: cannot bind)", report.Message, StringComparison.Ordinal);
+        Assert.Contains(host.Commands, c => c == "systemctl restart isc-kea-dhcp4-server");
+        Assert.DoesNotContain(host.Commands, c => c.StartsWith("cp -p ", StringComparison.Ordinal) && c.Contains("keagitops-backup", StringComparison.Ordinal) && c.Contains(".keagitops-new", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reloaded_server_that_runs_something_else_than_the_render_is_rolled_back_to_its_backup()
+    {
+        // As when kea-dhcp4 was started with another file than the one deploy replaced: config-reload reads that one.
+        _answer = RunningAsRendered("kea-dhcp-2", text => ValidLifetime(text, 3600));
+
+        var (report, host) = await DeployOverLiveAsync(text => ValidLifetime(text, 7200));
+
+        Assert.Equal(ServerOutcome.RolledBack, report.Outcome);
+        Assert.Contains("the running config is not the one rendered after config-reload: Dhcp4.valid-lifetime: file 86400, running 3600", report.Message, StringComparison.Ordinal);
+        // The backup goes back in place and the server is restarted with it.
+        var restore = host.Commands.FindIndex(c => c.StartsWith("cp -p ", StringComparison.Ordinal) && c.Contains("keagitops-backup", StringComparison.Ordinal) && c.Contains(".keagitops-new", StringComparison.Ordinal));
+        Assert.True(restore > 0, string.Join("\n", host.Commands));
+        Assert.Contains(host.Commands.Skip(restore), c => c == "systemctl restart isc-kea-dhcp4-server");
+    }
+
+    [Fact]
+    public async Task A_change_of_the_agents_config_is_never_reloaded_only_restarted()
+    {
+        var live = Targets(agentPort: 8001);
+        var targets = Targets(agentPort: 8011);
+        var target = targets.Single(t => t.Name == "kea-dhcp-2");
+        var files = live.Single(l => l.Name == target.Name).Rendered.Files.ToDictionary(f => target.LivePath(f.Name), f => f.Name == TemplateSet.Dhcp4 ? Encoding.UTF8.GetBytes(ValidLifetime(f.Text, 7200)) : f.Utf8);
+        ScriptedHost? host = null;
+        var deployer = new Deployer((t, _) => Task.FromResult<IRemoteHost>(t.Name == target.Name ? host = new ScriptedHost(t, _agentUri, _ => { }, files) : new ScriptedHost(t, _agentUri, _ => { })), new NoProgress());
+
+        var report = Assert.Single(await deployer.DeployAsync([target], targets, new DeployOptions(DryRun: false, Force: false, Owner: "test"), CancellationToken.None));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.StartsWith("restarted (the Control Agent's config changed", report.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("config-reload", _agentCommands);
+        Assert.Contains(host!.Commands, c => c == "systemctl restart isc-kea-dhcp4-server");
     }
 
     [Fact]
