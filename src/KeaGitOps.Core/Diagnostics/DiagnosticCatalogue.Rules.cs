@@ -137,8 +137,8 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic ServerAddressTwice(SourceLocation at, Ipv4Address address, string name, string firstName, SourceLocation first) =>
         Create(DuplicateServer, at, $"{name} has address {address}, which is already {firstName}'s ({first}); its HA listener would try to bind its partner's address (the 'Cannot assign requested address' failure). Give each server its own address.", first);
 
-    public static Diagnostic PoolCannotSplit(SourceLocation at, string pool) =>
-        Create(PoolTooSmallToSplit, at, $"pool '{pool}' has one address, but load-balancing splits every pool between the two servers; widen the pool or make it a reservation.");
+    public static Diagnostic PoolCannotSplit(SourceLocation at, string pool, string first, string second) =>
+        Create(PoolTooSmallToSplit, at, $"pool '{pool}' has one address, which load-balancing cannot split between the two servers: {first} serves it alone ({second} only while {first} is down); widen the pool to share it, or make it a reservation.");
 
     public static Diagnostic HaTimingOutOfOrder(SourceLocation at, long maxResponse, long heartbeat) =>
         Create(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");

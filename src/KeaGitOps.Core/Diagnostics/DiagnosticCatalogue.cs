@@ -113,8 +113,8 @@ public static partial class DiagnosticCatalogue
         "The HA listener and the Control Agent cannot bind the same port; one of them fails to start.", stork: "ha_dedicated_ports");
     public static readonly RuleInfo DuplicateServer = Rule("KGO304", Severity.Error, "Server name or address used twice",
         "this-server-name and each peer URL are derived from servers[]; duplicates make a server bind its partner's address (the user's incident).");
-    public static readonly RuleInfo PoolTooSmallToSplit = Rule("KGO305", Severity.Error, "Pool too small to split",
-        "In load-balancing mode every pool is split between the two servers; a one-address pool cannot be.");
+    public static readonly RuleInfo PoolTooSmallToSplit = Rule("KGO305", Severity.Warning, "Pool too small to split",
+        "In load-balancing mode every pool is split between the two servers; a one-address pool cannot be, so it goes whole to the primary's scope and its partner serves it only while the primary is down.");
     public static readonly RuleInfo HaTiming = Rule("KGO306", Severity.Warning, "HA timing out of order",
         "max-response-delay should be greater than heartbeat-delay, or a partner is declared down between two heartbeats.");
     public static readonly RuleInfo AgentOverPlainHttp = Rule("KGO307", Severity.Warning, "Control Agent listens on the network over plain HTTP",

@@ -160,7 +160,9 @@ public sealed class RenderModelBuilder
 
             if (range.Halves() is not { } halves)
             {
-                continue; // a one-address pool cannot be split: KGO305 stops the render first
+                // One address cannot be split: it is the lower half, whole, and the upper half is empty (KGO305 warns).
+                pools.Add(new PoolView(Quote(range.ToString()), Guard(pool, classes.First, takesList), options, keaKeys));
+                continue;
             }
 
             pools.Add(new PoolView(Quote(halves.Lower.ToString()), Guard(pool, classes.First, takesList), options, keaKeys));

@@ -814,15 +814,21 @@ public sealed class RuleTests
     }
 
     [Fact]
-    public void One_address_pool_cannot_be_split_in_load_balancing()
+    public void One_address_pool_cannot_be_split_in_load_balancing_and_goes_whole_to_the_primary()
     {
         using var inventory = TempInventory.FromExample();
         inventory.Replace(Site, Pool, Pool + "\n      - 192.168.1.252 - 192.168.1.252");
 
         var result = inventory.Validate();
 
-        result.AssertReported("KGO305", Severity.Error, inventory.At(Site, "- 192.168.1.252 - 192.168.1.252", "192.168.1.252"));
+        var warning = result.AssertReported("KGO305", Severity.Warning, inventory.At(Site, "- 192.168.1.252 - 192.168.1.252", "192.168.1.252"));
+        Assert.Contains("kea-dhcp-1 serves it alone (kea-dhcp-2 only while kea-dhcp-1 is down)", warning.Message, StringComparison.Ordinal);
         result.AssertCodes("KGO305", "KGO204");
+        var rendered = KeaGitOps.Core.Rendering.RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
+        Assert.True(rendered.Succeeded, string.Join("\n", rendered.Diagnostics));
+        using var config = System.Text.Json.JsonDocument.Parse(rendered.Servers![1].File(KeaGitOps.Core.Rendering.TemplateSet.Dhcp4).Text);
+        var pool = Assert.Single(config.RootElement.GetProperty("Dhcp4").GetProperty("subnet4")[0].GetProperty("pools").EnumerateArray(), p => p.GetProperty("pool").GetString()!.StartsWith("192.168.1.252", StringComparison.Ordinal));
+        Assert.Equal("HA_kea-dhcp-1", Assert.Single(pool.GetProperty("client-classes").EnumerateArray()).GetString());
     }
 
     [Fact]

@@ -149,7 +149,9 @@ internal static class SubnetSection
             }
             else if (c.Scopes is not null)
             {
-                c.Note(pool.Path, $"{pool.Text} is not split between the servers; keagitops renders it as two halves (load-balancing needs that)");
+                c.Note(pool.Path, pool.Range is { Size: 1 }
+                    ? $"{pool.Text} is not split between the servers; keagitops gives its one address to the primary's scope ({c.Scopes.Value.First})"
+                    : $"{pool.Text} is not split between the servers; keagitops renders it as two halves (load-balancing needs that)");
             }
 
             result.Add(pool.ToValue(pool.Range?.ToString() ?? pool.Text));

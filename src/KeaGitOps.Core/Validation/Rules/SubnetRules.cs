@@ -81,9 +81,9 @@ public sealed class SubnetRules : IInventoryRule
                 diagnostics.Add(DiagnosticCatalogue.PoolOutside(pool.Location, pool.Value, subnet.Prefix));
             }
 
-            if (inventory.HighAvailability.Mode == HaMode.LoadBalancing && range.Size < 2)
+            if (range.Size < 2 && SubnetPlan.LoadBalancingServers(inventory) is { } pair)
             {
-                diagnostics.Add(DiagnosticCatalogue.PoolCannotSplit(pool.Location, pool.Value));
+                diagnostics.Add(DiagnosticCatalogue.PoolCannotSplit(pool.Location, pool.Value, pair.Lower.Name, pair.Upper.Name));
             }
 
             pools.Add((range, pool));
