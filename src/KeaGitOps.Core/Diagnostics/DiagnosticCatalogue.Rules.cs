@@ -35,6 +35,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic SubnetIdTwice(SourceLocation at, long id, SourceLocation first) =>
         Create(DuplicateSubnetId, at, $"subnet id {id} is already used at {first}; every subnet needs its own stable id.", first);
 
+    public static Diagnostic SharedNetworkDispensable(SourceLocation at, string name, int subnets) =>
+        Create(DispensableSharedNetwork, at, $"shared network '{name}' has {(subnets == 0 ? "no subnet" : "one subnet")}; a shared network serves several subnets on one link: {(subnets == 0 ? "add its subnets or remove it" : "move the subnet to the top-level subnets (with the network's settings) or add the other subnets of its link")}.");
+
     public static Diagnostic SharedNetworkTwice(SourceLocation at, string name, SourceLocation first) =>
         Create(DuplicateSharedNetwork, at, $"shared network '{name}' is already defined at {first}; give each network its own name, or move these subnets under the first.", first);
 

@@ -105,6 +105,8 @@ public static partial class DiagnosticCatalogue
         "Where a pool's classes are combined with the HA scope (or several become one class on Kea 2.x), the combined class tests member('NAME'), and Kea's expressions have no way to write a quote inside a name.");
     public static readonly RuleInfo DuplicateSharedNetwork = Rule("KGO226", Severity.Error, "Shared network name used twice",
         "Kea names each shared network once (it refuses the config otherwise), and diff and import match networks by name.");
+    public static readonly RuleInfo DispensableSharedNetwork = Rule("KGO227", Severity.Warning, "Shared network with one subnet or none",
+        "A shared network exists to offer clients on one link the addresses of several subnets; with one subnet (or none) it only adds a scope to read.", stork: "dispensable_shared_network");
 
     // ---- High availability and control: KGO3xx --------------------------------------------------
     public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",

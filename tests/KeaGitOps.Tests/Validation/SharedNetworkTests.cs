@@ -73,6 +73,16 @@ public sealed class SharedNetworkTests
     }
 
     [Fact]
+    public void A_network_with_one_subnet_is_KGO227_and_with_two_is_not()
+    {
+        using var one = WithNetwork();
+        using var two = WithNetwork(Network + "      - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }\n");
+
+        Assert.Contains("shared network 'floor-2' has one subnet", one.Validate().AssertReportedOnce("KGO227").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(two.Validate().Diagnostics, d => d.Code == "KGO227");
+    }
+
+    [Fact]
     public void Subnet_ids_and_prefixes_are_unique_across_the_top_level_and_every_network()
     {
         using var inventory = WithNetwork(Network.Replace("id: 20", "id: 1", StringComparison.Ordinal).Replace("10.2.0.", "192.168.1.", StringComparison.Ordinal));

@@ -16,6 +16,11 @@ public sealed class SubnetRules : IInventoryRule
             {
                 diagnostics.Add(DiagnosticCatalogue.SharedNetworkTwice(network.LocationOf(nameof(SharedNetwork.Name)), network.Name, networks[network.Name].LocationOf(nameof(SharedNetwork.Name))));
             }
+
+            if (network.Subnets.Count < 2)
+            {
+                diagnostics.Add(DiagnosticCatalogue.SharedNetworkDispensable(network.LocationOf(nameof(SharedNetwork.Name)), network.Name, network.Subnets.Count));
+            }
         }
 
         var ids = new Dictionary<long, Subnet>();
