@@ -152,8 +152,21 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>
         Create(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");
 
-    public static Diagnostic OptionUnknown(SourceLocation at, string name) =>
-        Create(UnknownOption, at, $"'{name}' is not a standard DHCPv4 option name; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4).");
+    public static Diagnostic OptionUnknown(SourceLocation at, string name, string space, string? suggestion) =>
+        Create(UnknownOption, at, (space == "dhcp4"
+            ? $"'{name}' is not a standard DHCPv4 option name and no option-def defines it"
+            : $"no option-def defines an option '{name}' in space {space}")
+            + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+            + "; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4), or define the option under option-def (name, code, type, space).");
+
+    public static Diagnostic OptionValueCount(SourceLocation at, string name, int count, string expected) =>
+        Create(InvalidOptionValue, at, $"option {name} has {count} value(s), but its definition takes {expected}; give one value for each field.");
+
+    public static Diagnostic OptionTakesMoreValues(SourceLocation at, string name, int count, int fields) =>
+        Create(OptionNotArray, at, $"option {name} is a record of {fields} fields, but {count} values are given; Kea would drop the ones after the {fields}th silently. Remove them, or make the option-def an array.");
+
+    public static Diagnostic OptionDefinitionInvalid(SourceLocation at, string name, string problem) =>
+        Create(InvalidOptionDefinition, at, $"option-def {name}: {problem}.");
 
     public static Diagnostic OptionCodeMismatch(SourceLocation at, string name, long code, int expected) =>
         Create(InvalidOptionValue, at, $"option {name} has code {expected}, not {code}; remove the code or fix it.");

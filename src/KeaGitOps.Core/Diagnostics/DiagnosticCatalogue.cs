@@ -133,6 +133,8 @@ public static partial class DiagnosticCatalogue
         "Kea trims each option value and cannot carry an empty one among several, with no error; such a value would reach clients changed. Commas and backslashes are escaped for Kea, so they arrive as written.");
     public static readonly RuleInfo HandWrittenKeaEscape = Rule("KGO406", Severity.Warning, "Kea's comma escape written by hand",
         "keagitops escapes option values for Kea itself, so Kea's escape for a comma (a backslash before it) copied from a Kea config reaches clients with its backslash.");
+    public static readonly RuleInfo InvalidOptionDefinition = Rule("KGO407", Severity.Error, "Option definition Kea refuses",
+        "Kea refuses an option-def it cannot build (a record with one field, a string before other fields, an array of strings, a standard option's code in dhcp4, a name or code defined twice), and the whole config with it.");
 
     // ---- Kea version: KGO5xx --------------------------------------------------------------------
     public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 2.6 and 3.0 allow",

@@ -114,7 +114,12 @@ public static class KeaConfigReader
         {
             foreach (var definition in definitions.EnumerateArray())
             {
-                c.DefinedOptions.Add($"{Text(definition, "space") ?? KeaDefaults.OptionSpace}/{Text(definition, "name")}");
+                var space = Text(definition, "space") ?? KeaDefaults.OptionSpace;
+                c.DefinedOptions.Add($"{space}/{Text(definition, "name")}");
+                if (SectionContext.Integer(definition, "code") is { } code && Text(definition, "name") is { } name)
+                {
+                    c.DefinedCodes.TryAdd($"{space}/{code}", name);
+                }
             }
         }
     }

@@ -109,6 +109,7 @@ public sealed class InventoryModel : ModelObject
     [Key("rebind-timer")] public long? RebindTimer { get; set; }
     [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
     [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+    [Key("option-def")] public List<OptionDef> OptionDefs { get; set; } = [];
     [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
 }
 
@@ -405,4 +406,21 @@ public sealed class OptionValue : ModelObject
     [Key("csv-format")] public bool? CsvFormat { get; set; }
     [Key("always-send")] public bool? AlwaysSend { get; set; }
     [Key("never-send")] public bool? NeverSend { get; set; }
+}
+
+/// <summary>
+/// One option definition (Kea's global <c>option-def</c>): what an option outside Kea's standard list is
+/// called, its code, space and type, so that option-data naming it is checked and escaped by that type.
+/// Kea's other option-def keys (<c>comment</c>, <c>user-context</c>) are taken as written.
+/// </summary>
+[KeaScope("Dhcp4", "option-def")]
+public sealed class OptionDef : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("code")] public long? Code { get; set; }
+    [Key("type")] public string Type { get; set; } = string.Empty;
+    [Key("space")] public string? Space { get; set; }
+    [Key("array")] public bool? Array { get; set; }
+    [Key("record-types")] public string? RecordTypes { get; set; }
+    [Key("encapsulate")] public string? Encapsulate { get; set; }
 }

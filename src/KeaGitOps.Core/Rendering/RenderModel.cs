@@ -5,7 +5,7 @@ namespace KeaGitOps.Core.Rendering;
 // (quoted and escaped by CanonicalJson.Quote): templates emit it as is, never inside quotes, so no
 // inventory text can change the structure of the JSON. Numbers and booleans are plain values;
 // optional values are null and tested with `if`. The *Json members are finished JSON built from those
-// literals (JsonFragments): option lists and each subnet's reservations.
+// literals (JsonFragments): option lists, option definitions and each subnet's reservations.
 
 /// <summary>The root object of a template: the inventory as rendered for one server.</summary>
 public sealed record RenderModel(
@@ -21,7 +21,8 @@ public sealed record RenderModel(
     IReadOnlyList<OptionView> OptionData,
     string OptionDataJson,
     IReadOnlyList<SubnetView> Subnets,
-    ProvenanceView Provenance);
+    ProvenanceView Provenance,
+    string? OptionDefJson = null);
 
 /// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
 /// <param name="PoolClientClasses">a pool's class as a <c>client-classes</c> list (3.0) rather than one <c>client-class</c>.</param>

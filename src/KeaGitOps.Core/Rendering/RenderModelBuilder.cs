@@ -50,7 +50,8 @@ public sealed class RenderModelBuilder
             EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, KeaHooks.HostCommands)) : null);
         var auth = inventory.ControlAgent.Authentication;
         var scopes = PoolClasses.Scopes(inventory);
-        var options = Options(inventory.OptionData);
+        var catalogue = OptionCatalogue.Of(inventory);
+        var options = Options(inventory.OptionData, catalogue);
         return new RenderModel(
             kea,
             ThisServer: null!,
@@ -63,12 +64,13 @@ public sealed class RenderModelBuilder
             new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
             options,
             JsonFragments.Options(options),
-            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses)).ToList(),
+            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses, catalogue)).ToList(),
             new ProvenanceView(
                 Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
                 Quote(digest),
                 revision is null ? null : Quote(revision.Commit),
-                revision?.Dirty));
+                revision?.Dirty),
+            JsonFragments.OptionDefs(inventory.OptionDefs));
     }
 
     private static ServerView View(InventoryModel inventory, Server server) => new(
@@ -106,15 +108,15 @@ public sealed class RenderModelBuilder
     private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth) =>
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
-    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList)
+    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList, OptionCatalogue catalogue)
     {
-        var options = Options(subnet.OptionData);
-        var reservations = subnet.Reservations.Select(ReservationViewOf).ToList();
+        var options = Options(subnet.OptionData, catalogue);
+        var reservations = subnet.Reservations.Select(r => ReservationViewOf(r, catalogue)).ToList();
         return new SubnetView(
             subnet.Id ?? 0,
             Quote(subnet.Prefix),
             subnet.Comment is null ? null : Quote(subnet.Comment),
-            Pools(subnet, scopes, takesList),
+            Pools(subnet, scopes, takesList, catalogue),
             new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
             options,
             JsonFragments.Options(options),
@@ -128,7 +130,7 @@ public sealed class RenderModelBuilder
     /// Both configs carry both halves, so they stay identical. Each half keeps the pool's own settings;
     /// a pool restricted to classes gets a combined class per half (<see cref="PoolClasses"/>).
     /// </summary>
-    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes, bool takesList)
+    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes, bool takesList, OptionCatalogue catalogue)
     {
         var pools = new List<PoolView>();
         foreach (var pool in subnet.Pools)
@@ -138,7 +140,7 @@ public sealed class RenderModelBuilder
                 continue;
             }
 
-            var options = pool.OptionData.Count == 0 ? null : JsonFragments.Options(Options(pool.OptionData));
+            var options = pool.OptionData.Count == 0 ? null : JsonFragments.Options(Options(pool.OptionData, catalogue));
             var keaKeys = KeaKeysJson.Members(pool.KeaKeys);
             if (scopes is not { } classes)
             {
@@ -161,7 +163,7 @@ public sealed class RenderModelBuilder
     private static string? Guard(Pool pool, string? scope, bool takesList) =>
         PoolClasses.Guard(pool, scope, takesList, null) is { Count: > 0 } names ? string.Join(", ", names.Select(Quote)) : null;
 
-    private static ReservationView ReservationViewOf(Reservation reservation)
+    private static ReservationView ReservationViewOf(Reservation reservation, OptionCatalogue catalogue)
     {
         // Validation has made sure there is exactly one identifier.
         var (type, value) = reservation.FirstIdentifier!.Value;
@@ -171,11 +173,11 @@ public sealed class RenderModelBuilder
             reservation.IpAddress is { } address ? Quote(address.ToString()) : null,
             reservation.Hostname is null ? null : Quote(reservation.Hostname),
             reservation.Comment is null ? null : Quote(reservation.Comment),
-            Options(reservation.OptionData),
+            Options(reservation.OptionData, catalogue),
             KeaKeysJson.Members(reservation.KeaKeys));
     }
 
-    private static List<OptionView> Options(List<OptionValue> options)
+    private static List<OptionView> Options(List<OptionValue> options, OptionCatalogue catalogue)
     {
         if (options.Count == 0)
         {
@@ -189,7 +191,7 @@ public sealed class RenderModelBuilder
                 Quote(option.Name),
                 option.Code,
                 option.Space is null ? null : Quote(option.Space),
-                Quote(OptionCsv.Data(option)),
+                Quote(OptionCsv.Data(option, catalogue.Find(option))),
                 option.CsvFormat,
                 option.AlwaysSend,
                 option.NeverSend,

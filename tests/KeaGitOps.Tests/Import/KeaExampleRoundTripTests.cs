@@ -51,7 +51,6 @@ public sealed class KeaExampleRoundTripTests
         ["comments"] = "shared-networks",
         ["shared-network"] = "shared-networks",
         ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
-        ["all-options"] = "options that need their option-def",
     };
 
     /// <summary>Examples that load hook libraries Debian's Kea packages here do not have (ISC's premium ones of 2.x, made-up names).</summary>

@@ -36,6 +36,7 @@ public sealed class SchemaModelConsistencyTests
         ("definitions/pool", typeof(Pool)),
         ("definitions/reservation", typeof(Reservation)),
         ("definitions/optionValue", typeof(OptionValue)),
+        ("definitions/optionDef", typeof(OptionDef)),
     ];
 
     private static readonly Type[] AllModelTypes =
