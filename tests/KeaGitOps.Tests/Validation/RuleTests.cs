@@ -887,7 +887,7 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO402", Severity.Error, inventory.At(Site, "router: 192.168.1.1", "router"));
-        Assert.StartsWith("'router' is not a standard DHCPv4 option name", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'router' is not a standard DHCPv4 option name and no option-def defines it (did you mean 'routers'?)", error.Message, StringComparison.Ordinal);
         result.AssertCodes("KGO402", "KGO204");
     }
 
