@@ -184,6 +184,9 @@ public static partial class DiagnosticCatalogue
         Create(HandWrittenKeaEscape, at, $"option {name} value '{value}' holds '\\,', Kea's escape for a comma; keagitops escapes commas itself, so clients receive the backslash as well. Write ',' alone unless the backslash is meant.");
 
     // ---- Kea version ----------------------------------------------------------------------------
+    public static Diagnostic SettingNotInVersion(SourceLocation at, string setting, string version, string since) =>
+        Create(NotInKeaVersion, at, $"{setting} exists from Kea {since} on; Kea {version} would ignore it silently. Remove it, or set kea.version to {since}.");
+
     public static Diagnostic SocketPathRestricted(SourceLocation at, string version, string path, string bare) =>
         Create(RestrictedPath, at, $"Kea {version} creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
 

@@ -139,6 +139,8 @@ public static partial class DiagnosticCatalogue
     // ---- Kea version: KGO5xx --------------------------------------------------------------------
     public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 2.6 and 3.0 allow",
         "Kea 3.0 and 2.6 (2.6.3 on) only load sockets, hooks, leases and logs from their default directories.");
+    public static readonly RuleInfo NotInKeaVersion = Rule("KGO503", Severity.Error, "Setting the Kea version does not have",
+        "The target Kea version has no such setting, and ignores it without a word where it is a hook's parameter (lease_cmds reads binding-variables from Kea 3.0 on).");
     public static readonly RuleInfo RenamedKeaKey = Rule("KGO502", Severity.Error, "Renamed Kea parameter",
         "The key is an older Kea name; the inventory uses the current one.");
 

@@ -69,7 +69,8 @@ public static class KeaConfigReader
         const string P = "Dhcp4";
         c.KeepKeaKeys(dhcp4, P, c.Set, ["interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
             "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets", "client-classes"], RefusedGlobals(dhcp4));
-        c.BareNames = KeaVersionSection.Read(c, dhcp4).TakesBareNames();
+        c.Version = KeaVersionSection.Read(c, dhcp4);
+        c.BareNames = c.Version.TakesBareNames();
         ReadOptionDefinitions(c, dhcp4);
 
         if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))

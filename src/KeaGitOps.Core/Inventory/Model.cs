@@ -110,6 +110,7 @@ public sealed class InventoryModel : ModelObject
     [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
     [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
     [Key("option-def")] public List<OptionDef> OptionDefs { get; set; } = [];
+    [Key("lease-cmds")] public LeaseCommands LeaseCommands { get; set; } = new();
     [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
 }
 
@@ -423,4 +424,21 @@ public sealed class OptionDef : ModelObject
     [Key("array")] public bool? Array { get; set; }
     [Key("record-types")] public string? RecordTypes { get; set; }
     [Key("encapsulate")] public string? Encapsulate { get; set; }
+}
+
+/// <summary>
+/// The parameters of the lease_cmds hook library, which keagitops loads itself (HA needs it). Kea 3.0's
+/// lease_cmds reads <c>binding-variables</c> and nothing else; 2.2's and 2.6's read no parameters at all.
+/// </summary>
+public sealed class LeaseCommands : ModelObject
+{
+    [Key("binding-variables")] public List<BindingVariable> BindingVariables { get; set; } = [];
+}
+
+/// <summary>One of lease_cmds' binding variables (Kea 3.0): an expression evaluated on each query or response, stored in the lease's user-context.</summary>
+public sealed class BindingVariable : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("expression")] public string Expression { get; set; } = string.Empty;
+    [Key("source")] public string Source { get; set; } = string.Empty;
 }

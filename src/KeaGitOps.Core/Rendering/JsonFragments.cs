@@ -47,6 +47,28 @@ public static class JsonFragments
         return text.Append(" ]").ToString();
     }
 
+    /// <summary>lease_cmds' parameters (its binding variables), or null when there are none.</summary>
+    public static string? LeaseCmdsParameters(Inventory.LeaseCommands leaseCmds)
+    {
+        if (leaseCmds.BindingVariables.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder("{ \"binding-variables\": [");
+        foreach (var variable in leaseCmds.BindingVariables)
+        {
+            text.Append(text[^1] == '[' ? " {" : ", {");
+            Member(text, "name", CanonicalJson.Quote(variable.Name));
+            Member(text, "expression", CanonicalJson.Quote(variable.Expression));
+            Member(text, "source", CanonicalJson.Quote(variable.Source));
+            text.Length--; // the last member's comma
+            text.Append(" }");
+        }
+
+        return text.Append(" ] }").ToString();
+    }
+
     /// <summary>
     /// A subnet's reservations: hw-address or client-id, hostname, the comment as user-context,
     /// option-data when there is any, then ip-address.

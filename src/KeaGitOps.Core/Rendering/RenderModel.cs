@@ -22,7 +22,8 @@ public sealed record RenderModel(
     string OptionDataJson,
     IReadOnlyList<SubnetView> Subnets,
     ProvenanceView Provenance,
-    string? OptionDefJson = null);
+    string? OptionDefJson = null,
+    string? LeaseCmdsParametersJson = null);
 
 /// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
 /// <param name="PoolClientClasses">a pool's class as a <c>client-classes</c> list (3.0) rather than one <c>client-class</c>.</param>

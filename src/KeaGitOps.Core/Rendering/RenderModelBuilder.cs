@@ -70,7 +70,8 @@ public sealed class RenderModelBuilder
                 Quote(digest),
                 revision is null ? null : Quote(revision.Commit),
                 revision?.Dirty),
-            JsonFragments.OptionDefs(inventory.OptionDefs));
+            JsonFragments.OptionDefs(inventory.OptionDefs),
+            JsonFragments.LeaseCmdsParameters(inventory.LeaseCommands));
     }
 
     private static ServerView View(InventoryModel inventory, Server server) => new(

@@ -983,6 +983,31 @@ public sealed class RuleTests
         result.AssertCodes("KGO501", "KGO204");
     }
 
+    [Theory]
+    [InlineData("2.6")]
+    [InlineData("2.2")]
+    public void Lease_cmds_binding_variables_before_kea_3_0_are_refused_since_that_lease_cmds_ignores_them(string version)
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nlease-cmds:\n  binding-variables: [ { name: given, expression: \"addrtotext(pkt4.yiaddr)\", source: response } ]");
+        inventory.Replace(Site, "version: \"3.0\"", $"version: \"{version}\"");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO503", Severity.Error, inventory.At(Site, "binding-variables", "["));
+        Assert.Equal($"lease-cmds.binding-variables exists from Kea 3.0 on; Kea {version} would ignore it silently. Remove it, or set kea.version to 3.0.", error.Message);
+        result.AssertCodes("KGO503", "KGO204");
+    }
+
+    [Fact]
+    public void Lease_cmds_binding_variables_are_valid_for_kea_3_0()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nlease-cmds:\n  binding-variables: [ { name: given, expression: \"addrtotext(pkt4.yiaddr)\", source: response } ]");
+
+        inventory.Validate().AssertCodes("KGO204");
+    }
+
     [Fact]
     public void Socket_name_with_a_path_is_fine_for_kea_2_2()
     {

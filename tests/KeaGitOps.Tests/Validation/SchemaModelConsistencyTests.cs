@@ -37,6 +37,8 @@ public sealed class SchemaModelConsistencyTests
         ("definitions/reservation", typeof(Reservation)),
         ("definitions/optionValue", typeof(OptionValue)),
         ("definitions/optionDef", typeof(OptionDef)),
+        ("properties/lease-cmds", typeof(LeaseCommands)),
+        ("properties/lease-cmds/properties/binding-variables/items", typeof(BindingVariable)),
     ];
 
     private static readonly Type[] AllModelTypes =

@@ -17,6 +17,9 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     /// <summary>Whether the config is written in Kea 3.0's syntax (else 2.2's).</summary>
     public bool BareNames { get; set; } = true;
 
+    /// <summary>The Kea version the config's syntax says (KeaVersionSection).</summary>
+    public Inventory.KeaVersion Version { get; set; } = Inventory.KeaVersion.V3_0;
+
     /// <summary>"space/name" of every global option-def in the config: options beside the standard ones that it defines.</summary>
     public HashSet<string> DefinedOptions { get; } = new(StringComparer.Ordinal);
 
