@@ -148,6 +148,12 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic AgentBindsOtherServersAddress(SourceLocation at, string host, string owner, string server) =>
         Create(AgentOnOneServersAddress, at, $"the Control Agent of {server} would listen on {host}, which is {owner}'s address: it cannot bind there and does not start. Set each server's own address under servers[].control-agent.host (or use 127.0.0.1 for both).");
 
+    public static Diagnostic HaAgentPortNotPeerPort(SourceLocation at, long agentPort, long haPort) =>
+        Create(HaPeersNeedTheAgents, at, $"multi-threading is off, so each partner's HA requests go to the Control Agent at the peer URL's port {haPort}, but the agent listens on {agentPort}; set control-agent.port to {haPort} (or high-availability.port to {agentPort}).");
+
+    public static Diagnostic HaAgentNotOnServerAddress(SourceLocation at, string server, string host, string address) =>
+        Create(HaPeersNeedTheAgents, at, $"multi-threading is off, so {server}'s partner sends its HA requests to {server}'s Control Agent at {address}, but that agent listens on {host}; declare servers[].control-agent.host: {address} for {server}.");
+
     // ---- Timers and options ---------------------------------------------------------------------
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>
         Create(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");

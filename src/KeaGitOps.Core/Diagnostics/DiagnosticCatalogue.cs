@@ -120,6 +120,9 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo AgentOnOneServersAddress = Rule("KGO308", Severity.Error, "Control Agent address belongs to one server",
         "An address is one server's fact: an agent told to bind another server's address cannot start there (the same class of fault as the user's incident). Declare it per server under servers[].control-agent.host.");
 
+    public static readonly RuleInfo HaPeersNeedTheAgents = Rule("KGO309", Severity.Error, "HA without multi-threading needs the Control Agents on the peer URLs",
+        "With multi-threading off, Kea turns off the HA hook's own listener: a partner's heartbeats and lease updates reach a server only through its Control Agent, so each agent must listen on its server's address at the HA port, or the pair never leaves waiting.");
+
     // ---- Timers and options: KGO4xx -------------------------------------------------------------
     public static readonly RuleInfo TimerOrder = Rule("KGO401", Severity.Error, "Timers out of order",
         "Clients renew at renew-timer, rebind at rebind-timer, and lose the lease at valid-lifetime: renew < rebind < valid-lifetime. Kea only warns and ignores renew.");

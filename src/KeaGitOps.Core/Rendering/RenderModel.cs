@@ -39,6 +39,8 @@ public sealed record KeaTarget(
 
 public sealed record ServerView(string Name, string Address, string Role, string PeerUrl, IReadOnlyList<string> Interfaces, bool IsThisServer);
 
+/// <param name="DedicatedListener">the HA hook's own listener on each peer URL (multi-threading on); else the peers reach each other through the Control Agents (<see cref="HaPeers"/>).</param>
+/// <param name="BasicAuthUser">the agent's user, which a peer gives when it reaches its partner through the agent (with the password file's path), or null.</param>
 public sealed record HaView(
     string Mode,
     bool IsLoadBalancing,
@@ -47,7 +49,10 @@ public sealed record HaView(
     long MaxResponseDelay,
     long MaxAckDelay,
     long MaxUnackedClients,
-    bool AutoFailover);
+    bool AutoFailover,
+    bool DedicatedListener = true,
+    string? BasicAuthUser = null,
+    string? BasicAuthPasswordFile = null);
 
 public sealed record ControlAgentView(string Host, long Port, ControlAgentAuthenticationView? Authentication);
 

@@ -56,7 +56,7 @@ public sealed class RenderModelBuilder
             kea,
             ThisServer: null!,
             Servers: [],
-            new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover),
+            HaViewOf(inventory),
             new ControlAgentView(Quote(inventory.ControlAgent.Host), inventory.ControlAgent.Port, auth is null ? null : AuthenticationView(auth)),
             Quote(version.TakesBareNames() ? inventory.ControlSocket.SocketName : SocketPath(inventory)),
             new LeaseDatabaseView(inventory.LeaseDatabase.LfcInterval),
@@ -72,6 +72,15 @@ public sealed class RenderModelBuilder
                 revision?.Dirty),
             JsonFragments.OptionDefs(inventory.OptionDefs),
             JsonFragments.LeaseCmdsParameters(inventory.LeaseCommands));
+    }
+
+    private static HaView HaViewOf(InventoryModel inventory)
+    {
+        var ha = inventory.HighAvailability;
+        var throughAgent = HaPeers.ThroughControlAgent(inventory);
+        var auth = throughAgent ? inventory.ControlAgent.Authentication : null;
+        return new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover,
+            !throughAgent, auth is null ? null : Quote(auth.User), auth is null ? null : Quote(auth.PasswordPath));
     }
 
     private static ServerView View(InventoryModel inventory, Server server) => new(

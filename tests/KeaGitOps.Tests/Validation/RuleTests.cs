@@ -983,6 +983,31 @@ public sealed class RuleTests
         result.AssertCodes("KGO501", "KGO204");
     }
 
+    [Fact]
+    public void Multi_threading_off_needs_each_agent_on_its_servers_address_at_the_HA_port()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nmulti-threading: { enable-multi-threading: false }");
+
+        var result = inventory.Validate();
+
+        // The example's agent listens on 127.0.0.1:8001: its partner's heartbeats (to :8000) would reach nothing.
+        var port = result.AssertReported("KGO309", Severity.Error, inventory.At(Site, "port: 8001", "8001"));
+        Assert.StartsWith("multi-threading is off, so each partner's HA requests go to the Control Agent at the peer URL's port 8000, but the agent listens on 8001", port.Message, StringComparison.Ordinal);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "KGO309" && d.Message.Contains("declare servers[].control-agent.host", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Multi_threading_off_with_each_agent_on_its_servers_address_at_the_HA_port_is_valid_and_not_a_port_clash()
+    {
+        using var inventory = TempInventory.FromFolder(RepositoryLayout.Fixture("render/ha-without-mt"));
+
+        var result = inventory.Validate();
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        result.AssertNotReported("KGO302");
+    }
+
     [Theory]
     [InlineData("2.6")]
     [InlineData("2.2")]

@@ -85,7 +85,7 @@ public sealed class ServerRules : IInventoryRule
     private static void CheckPorts(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         var haPort = inventory.HighAvailability.Port;
-        if (haPort == inventory.ControlAgent.Port)
+        if (haPort == inventory.ControlAgent.Port && !Rendering.HaPeers.ThroughControlAgent(inventory))
         {
             diagnostics.Add(DiagnosticCatalogue.HaPortClash(
                 inventory.HighAvailability.LocationOf(nameof(HighAvailability.Port)), haPort, inventory.ControlAgent.LocationOf(nameof(ControlAgent.Port))));
