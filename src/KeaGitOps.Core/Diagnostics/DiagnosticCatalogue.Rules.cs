@@ -140,10 +140,13 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic HaTimingOutOfOrder(SourceLocation at, long maxResponse, long heartbeat) =>
         Create(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");
 
-    public static Diagnostic AgentExposed(SourceLocation at, string host, long port, bool authenticated) =>
-        Create(AgentOverPlainHttp, at, authenticated
-            ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1."
-            : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1, and add control-agent.authentication.");
+    public static Diagnostic AgentExposed(SourceLocation at, string host, long port, bool authenticated, bool haPeersNeedIt = false) =>
+        Create(AgentOverPlainHttp, at, (authenticated
+            ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). "
+            : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. ")
+            + (haPeersNeedIt
+                ? $"With multi-threading off the HA peers reach each other through it there (KGO309): keep that network to the servers{(authenticated ? string.Empty : " and add control-agent.authentication")}, or turn multi-threading on, so the HA hook's own listener carries their traffic and the agent can listen on 127.0.0.1."
+                : $"keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1{(authenticated ? "." : ", and add control-agent.authentication.")}"));
 
     public static Diagnostic AgentBindsOtherServersAddress(SourceLocation at, string host, string owner, string server) =>
         Create(AgentOnOneServersAddress, at, $"the Control Agent of {server} would listen on {host}, which is {owner}'s address: it cannot bind there and does not start. Set each server's own address under servers[].control-agent.host (or use 127.0.0.1 for both).");

@@ -106,7 +106,7 @@ public sealed class ServerRules : IInventoryRule
             // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
             if (Ipv4Address.TryParse(host, out var address) && address.Value >> 24 != 127)
             {
-                diagnostics.Add(DiagnosticCatalogue.AgentExposed(at, host, agent.Port, agent.Authentication is not null));
+                diagnostics.Add(DiagnosticCatalogue.AgentExposed(at, host, agent.Port, agent.Authentication is not null, Rendering.HaPeers.ThroughControlAgent(inventory)));
             }
         }
     }
