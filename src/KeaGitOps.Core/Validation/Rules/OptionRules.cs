@@ -62,9 +62,9 @@ public sealed class OptionRules : IInventoryRule
 
         if (definition.Type == OptionType.Empty)
         {
-            if (values.Exists(v => v.Value.Length > 0))
+            if (values.FindIndex(v => v.Value.Length > 0) is var carried and >= 0)
             {
-                diagnostics.Add(DiagnosticCatalogue.OptionValueInvalid(values.Find(v => v.Value.Length > 0).Location, option.Name, values.Find(v => v.Value.Length > 0).Value, "the option is defined as empty (its presence is its meaning): remove the data"));
+                diagnostics.Add(DiagnosticCatalogue.OptionValueInvalid(values[carried].Location, option.Name, values[carried].Value, "the option is defined as empty (its presence is its meaning): remove the data"));
             }
 
             return;
