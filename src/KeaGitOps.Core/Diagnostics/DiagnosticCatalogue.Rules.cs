@@ -146,20 +146,42 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic HaTimingOutOfOrder(SourceLocation at, long maxResponse, long heartbeat) =>
         Create(HaTiming, at, $"max-response-delay {maxResponse} ms is not greater than heartbeat-delay {heartbeat} ms; the partner would be declared unresponsive between two heartbeats. Make max-response-delay several heartbeats long.");
 
-    public static Diagnostic AgentExposed(SourceLocation at, string host, long port, bool authenticated) =>
-        Create(AgentOverPlainHttp, at, authenticated
-            ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1."
-            : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1, and add control-agent.authentication.");
+    public static Diagnostic AgentExposed(SourceLocation at, string host, long port, bool authenticated, bool haPeersNeedIt = false) =>
+        Create(AgentOverPlainHttp, at, (authenticated
+            ? $"the Control Agent listens on {host}:{port} over plain HTTP with basic authentication, so its password crosses the network in clear text (no TLS is rendered). "
+            : $"the Control Agent listens on {host}:{port} over plain HTTP without authentication: anyone who reaches that port can reconfigure or shut down the DHCP server. ")
+            + (haPeersNeedIt
+                ? $"With multi-threading off the HA peers reach each other through it there (KGO309): keep that network to the servers{(authenticated ? string.Empty : " and add control-agent.authentication")}, or turn multi-threading on, so the HA hook's own listener carries their traffic and the agent can listen on 127.0.0.1."
+                : $"keagitops reaches the agent through SSH: set control-agent.host to 127.0.0.1{(authenticated ? "." : ", and add control-agent.authentication.")}"));
 
     public static Diagnostic AgentBindsOtherServersAddress(SourceLocation at, string host, string owner, string server) =>
         Create(AgentOnOneServersAddress, at, $"the Control Agent of {server} would listen on {host}, which is {owner}'s address: it cannot bind there and does not start. Set each server's own address under servers[].control-agent.host (or use 127.0.0.1 for both).");
+
+    public static Diagnostic HaAgentPortNotPeerPort(SourceLocation at, long agentPort, long haPort) =>
+        Create(HaPeersNeedTheAgents, at, $"multi-threading is off, so each partner's HA requests go to the Control Agent at the peer URL's port {haPort}, but the agent listens on {agentPort}; set control-agent.port to {haPort} (or high-availability.port to {agentPort}).");
+
+    public static Diagnostic HaAgentNotOnServerAddress(SourceLocation at, string server, string host, string address) =>
+        Create(HaPeersNeedTheAgents, at, $"multi-threading is off, so {server}'s partner sends its HA requests to {server}'s Control Agent at {address}, but that agent listens on {host}; declare servers[].control-agent.host: {address} for {server}.");
 
     // ---- Timers and options ---------------------------------------------------------------------
     public static Diagnostic TimersOutOfOrder(SourceLocation at, string scope, string smaller, long smallerValue, string larger, long largerValue) =>
         Create(TimerOrder, at, $"in {scope}, {smaller} ({smallerValue}) must be less than {larger} ({largerValue}); clients need renew < rebind < valid-lifetime.");
 
-    public static Diagnostic OptionUnknown(SourceLocation at, string name) =>
-        Create(UnknownOption, at, $"'{name}' is not a standard DHCPv4 option name; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4).");
+    public static Diagnostic OptionUnknown(SourceLocation at, string name, string space, string? suggestion) =>
+        Create(UnknownOption, at, (space == "dhcp4"
+            ? $"'{name}' is not a standard DHCPv4 option name and no option-def defines it"
+            : $"no option-def defines an option '{name}' in space {space}")
+            + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+            + "; check the spelling against Kea's list of standard options (e.g. routers, domain-name-servers, capwap-ac-v4), or define the option under option-def (name, code, type, space).");
+
+    public static Diagnostic OptionValueCount(SourceLocation at, string name, int count, string expected) =>
+        Create(InvalidOptionValue, at, $"option {name} has {count} value(s), but its definition takes {expected}; give one value for each field.");
+
+    public static Diagnostic OptionTakesMoreValues(SourceLocation at, string name, int count, int fields) =>
+        Create(OptionNotArray, at, $"option {name} is a record of {fields} fields, but {count} values are given; Kea would drop the ones after the {fields}th silently. Remove them, or make the option-def an array.");
+
+    public static Diagnostic OptionDefinitionInvalid(SourceLocation at, string name, string problem) =>
+        Create(InvalidOptionDefinition, at, $"option-def {name}: {problem}.");
 
     public static Diagnostic OptionCodeMismatch(SourceLocation at, string name, long code, int expected) =>
         Create(InvalidOptionValue, at, $"option {name} has code {expected}, not {code}; remove the code or fix it.");
@@ -177,6 +199,9 @@ public static partial class DiagnosticCatalogue
         Create(HandWrittenKeaEscape, at, $"option {name} value '{value}' holds '\\,', Kea's escape for a comma; keagitops escapes commas itself, so clients receive the backslash as well. Write ',' alone unless the backslash is meant.");
 
     // ---- Kea version ----------------------------------------------------------------------------
+    public static Diagnostic SettingNotInVersion(SourceLocation at, string setting, string version, string since) =>
+        Create(NotInKeaVersion, at, $"{setting} exists from Kea {since} on; Kea {version} would ignore it silently. Remove it, or set kea.version to {since}.");
+
     public static Diagnostic SocketPathRestricted(SourceLocation at, string version, string path, string bare) =>
         Create(RestrictedPath, at, $"Kea {version} creates control sockets only in its own socket directory, which differs between packagings; '{path}' may be refused. Give the bare name '{bare}'.");
 

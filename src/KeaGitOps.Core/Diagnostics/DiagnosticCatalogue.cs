@@ -124,6 +124,9 @@ public static partial class DiagnosticCatalogue
     public static readonly RuleInfo AgentOnOneServersAddress = Rule("KGO308", Severity.Error, "Control Agent address belongs to one server",
         "An address is one server's fact: an agent told to bind another server's address cannot start there (the same class of fault as the user's incident). Declare it per server under servers[].control-agent.host.");
 
+    public static readonly RuleInfo HaPeersNeedTheAgents = Rule("KGO309", Severity.Error, "HA without multi-threading needs the Control Agents on the peer URLs",
+        "With multi-threading off, Kea turns off the HA hook's own listener: a partner's heartbeats and lease updates reach a server only through its Control Agent, so each agent must listen on its server's address at the HA port, or the pair never leaves waiting.");
+
     // ---- Timers and options: KGO4xx -------------------------------------------------------------
     public static readonly RuleInfo TimerOrder = Rule("KGO401", Severity.Error, "Timers out of order",
         "Clients renew at renew-timer, rebind at rebind-timer, and lose the lease at valid-lifetime: renew < rebind < valid-lifetime. Kea only warns and ignores renew.");
@@ -137,10 +140,14 @@ public static partial class DiagnosticCatalogue
         "Kea trims each option value and cannot carry an empty one among several, with no error; such a value would reach clients changed. Commas and backslashes are escaped for Kea, so they arrive as written.");
     public static readonly RuleInfo HandWrittenKeaEscape = Rule("KGO406", Severity.Warning, "Kea's comma escape written by hand",
         "keagitops escapes option values for Kea itself, so Kea's escape for a comma (a backslash before it) copied from a Kea config reaches clients with its backslash.");
+    public static readonly RuleInfo InvalidOptionDefinition = Rule("KGO407", Severity.Error, "Option definition Kea refuses",
+        "Kea refuses an option-def it cannot build (a record with one field, a string before other fields, an array of strings, a standard option's code in dhcp4, a name or code defined twice), and the whole config with it.");
 
     // ---- Kea version: KGO5xx --------------------------------------------------------------------
     public static readonly RuleInfo RestrictedPath = Rule("KGO501", Severity.Error, "Path outside what Kea 2.6 and 3.0 allow",
         "Kea 3.0 and 2.6 (2.6.3 on) only load sockets, hooks, leases and logs from their default directories.");
+    public static readonly RuleInfo NotInKeaVersion = Rule("KGO503", Severity.Error, "Setting the Kea version does not have",
+        "The target Kea version has no such setting, and ignores it without a word where it is a hook's parameter (lease_cmds reads binding-variables from Kea 3.0 on).");
     public static readonly RuleInfo RenamedKeaKey = Rule("KGO502", Severity.Error, "Renamed Kea parameter",
         "The key is an older Kea name; the inventory uses the current one.");
 

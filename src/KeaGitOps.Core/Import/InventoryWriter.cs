@@ -58,7 +58,14 @@ public static class InventoryWriter
             {
                 var haPort = (plan.Settings.FirstOrDefault(s => s.Value.Key == "high-availability.port")?.Value.Value as YamlNumber)?.Value;
                 var agentPort = KeaDefaults.For("Control-agent", "http-port")!.Value.GetInt64();
-                if (haPort is null || haPort == agentPort)
+                if (ThroughControlAgent(plan))
+                {
+                    var port = haPort ?? agentPort;
+                    var why = "assumed: no kea-ctrl-agent.conf was read; with multi-threading off the HA peers reach each other through the agents, so each listens on its server's address at the peer URLs' port";
+                    site.Append("control-agent:\n  port: ").Append(port.ToString(CultureInfo.InvariantCulture)).Append(Comment(why)).Append('\n');
+                    assumptions.Add($"control-agent.port: {port}, and each server's control-agent.host its own address ({why})");
+                }
+                else if (haPort is null || haPort == agentPort)
                 {
                     var why = "assumed: no kea-ctrl-agent.conf was read, and Kea's default agent port 8000 is the HA port; check it";
                     site.Append("control-agent:\n  port: ").Append(AssumedAgentPort.ToString(CultureInfo.InvariantCulture)).Append(Comment(why)).Append('\n');
@@ -243,6 +250,10 @@ public static class InventoryWriter
         return entries.Count == 0 ? null : new YamlMap(entries);
     }
 
+    /// <summary>Whether the imported config turns multi-threading off, so that the HA peers reach each other through their agents (Rendering.HaPeers).</summary>
+    private static bool ThroughControlAgent(ImportPlan plan) =>
+        plan.Settings.FirstOrDefault(s => s.Value.Key == Sections.MultiThreadingSection.EnabledKey)?.Value.Value is YamlBool { Value: false };
+
     private static void WriteServers(StringBuilder text, ImportPlan plan, ImportConnection? connection)
     {
         text.Append("servers:\n");
@@ -267,7 +278,12 @@ public static class InventoryWriter
 
             // What is the server's own: its agent's address, and Kea keys under the section they belong to.
             var own = server.Own ?? [];
-            if (server.AgentHost is { } agentHost)
+            if (server.AgentHost is null && server.Address is { } address && ThroughControlAgent(plan) && !plan.Settings.Any(s => s.Value.Key.StartsWith("control-agent.", StringComparison.Ordinal)))
+            {
+                // No agent config was read: the peers' HA requests go to the agent at the server's own address (see above).
+                entries.Add(KeyValuePair.Create("control-agent", (YamlValue)new YamlMap([KeyValuePair.Create("host", YamlValue.String(address))])));
+            }
+            else if (server.AgentHost is { } agentHost)
             {
                 entries.Add(KeyValuePair.Create("control-agent", (YamlValue)new YamlMap([KeyValuePair.Create("host", YamlValue.String(agentHost))])));
             }

@@ -54,7 +54,8 @@ public static class KeaConfigReader
         const string P = "Dhcp4";
         c.KeepKeaKeys(dhcp4, P, c.Set, ["interfaces-config", "control-socket", "lease-database", "renew-timer", "rebind-timer", "valid-lifetime",
             "multi-threading", "hooks-libraries", "option-data", "subnet4", "loggers", "user-context", "control-sockets", "client-classes", "shared-networks"]);
-        c.BareNames = KeaVersionSection.Read(c, dhcp4).TakesBareNames();
+        c.Version = KeaVersionSection.Read(c, dhcp4);
+        c.BareNames = c.Version.TakesBareNames();
         ReadOptionDefinitions(c, dhcp4);
 
         if (dhcp4.TryGetProperty("interfaces-config", out var interfaces))
@@ -108,7 +109,12 @@ public static class KeaConfigReader
         {
             foreach (var definition in definitions.EnumerateArray())
             {
-                c.DefinedOptions.Add($"{Text(definition, "space") ?? KeaDefaults.OptionSpace}/{Text(definition, "name")}");
+                var space = Text(definition, "space") ?? KeaDefaults.OptionSpace;
+                c.DefinedOptions.Add($"{space}/{Text(definition, "name")}");
+                if (SectionContext.Integer(definition, "code") is { } code && Text(definition, "name") is { } name)
+                {
+                    c.DefinedCodes.TryAdd($"{space}/{code}", name);
+                }
             }
         }
     }

@@ -109,6 +109,8 @@ public sealed class InventoryModel : ModelObject
     [Key("rebind-timer")] public long? RebindTimer { get; set; }
     [Key("valid-lifetime")] public long? ValidLifetime { get; set; }
     [Key("option-data")] public List<OptionValue> OptionData { get; set; } = [];
+    [Key("option-def")] public List<OptionDef> OptionDefs { get; set; } = [];
+    [Key("lease-cmds")] public LeaseCommands LeaseCommands { get; set; } = new();
     [Key("subnets")] public List<Subnet> Subnets { get; set; } = [];
     [Key("shared-networks")] public List<SharedNetwork> SharedNetworks { get; set; } = [];
 
@@ -451,4 +453,38 @@ public sealed class OptionValue : ModelObject
     [Key("csv-format")] public bool? CsvFormat { get; set; }
     [Key("always-send")] public bool? AlwaysSend { get; set; }
     [Key("never-send")] public bool? NeverSend { get; set; }
+}
+
+/// <summary>
+/// One option definition (Kea's global <c>option-def</c>): what an option outside Kea's standard list is
+/// called, its code, space and type, so that option-data naming it is checked and escaped by that type.
+/// Kea's other option-def keys (<c>comment</c>, <c>user-context</c>) are taken as written.
+/// </summary>
+[KeaScope("Dhcp4", "option-def")]
+public sealed class OptionDef : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("code")] public long? Code { get; set; }
+    [Key("type")] public string Type { get; set; } = string.Empty;
+    [Key("space")] public string? Space { get; set; }
+    [Key("array")] public bool? Array { get; set; }
+    [Key("record-types")] public string? RecordTypes { get; set; }
+    [Key("encapsulate")] public string? Encapsulate { get; set; }
+}
+
+/// <summary>
+/// The parameters of the lease_cmds hook library, which keagitops loads itself (HA needs it). Kea 3.0's
+/// lease_cmds reads <c>binding-variables</c> and nothing else; 2.2's and 2.6's read no parameters at all.
+/// </summary>
+public sealed class LeaseCommands : ModelObject
+{
+    [Key("binding-variables")] public List<BindingVariable> BindingVariables { get; set; } = [];
+}
+
+/// <summary>One of lease_cmds' binding variables (Kea 3.0): an expression evaluated on each query or response, stored in the lease's user-context.</summary>
+public sealed class BindingVariable : ModelObject
+{
+    [Key("name")] public string Name { get; set; } = string.Empty;
+    [Key("expression")] public string Expression { get; set; } = string.Empty;
+    [Key("source")] public string Source { get; set; } = string.Empty;
 }

@@ -26,6 +26,7 @@ public static class KeaDefaults
         Of("interfaces-config", "dhcp-socket-type", "\"raw\""), // IfaceMgr's default for DHCPv4
         Of("Control-agent", "http-port", "8000"),
         Of("loggers", "debuglevel", "0"),                   // LoggingInfo's default
+        Of("hooks-libraries", "parameters", "{}"),          // a library given none reads an empty map (LibraryManager: no parameter is found either way)
     ];
 
     /// <summary>The defaults taken from Kea's own default tables, per version where versions differ.</summary>

@@ -24,9 +24,10 @@ public static class OptionCsv
     /// several values (arrays, records, options without a known definition) it is split at every comma,
     /// as Kea users write it ("10.0.0.1, 10.0.0.2"). Raw data (csv-format: false) is not split.
     /// </summary>
-    public static List<Located<string>> Values(OptionValue option)
+    /// <param name="definition">the option's definition (standard or the inventory's option-def), or null when none is known.</param>
+    public static List<Located<string>> Values(OptionValue option, OptionDefinition? definition)
     {
-        if (option.IsList || option.CsvFormat == false || !TakesSeveralValues(option))
+        if (option.IsList || option.CsvFormat == false || definition is { TakesSeveralValues: false })
         {
             return option.Values;
         }
@@ -36,10 +37,16 @@ public static class OptionCsv
             .ToList();
     }
 
+    /// <summary>The values of an option of the standard DHCPv4 space (or of a space keagitops has no definitions for).</summary>
+    public static List<Located<string>> Values(OptionValue option) => Values(option, OptionCatalogue.Standard.Find(option));
+
     /// <summary>The "data" text for Kea: each value escaped, joined by ", " (raw data passes unchanged).</summary>
-    public static string Data(OptionValue option) => option.CsvFormat == false
+    public static string Data(OptionValue option, OptionDefinition? definition) => option.CsvFormat == false
         ? string.Join(", ", option.Values.Select(v => v.Value))
-        : string.Join(", ", Values(option).Select(v => Escape(v.Value)));
+        : string.Join(", ", Values(option, definition).Select(v => Escape(v.Value)));
+
+    /// <inheritdoc cref="Data(OptionValue, OptionDefinition?)"/>
+    public static string Data(OptionValue option) => Data(option, OptionCatalogue.Standard.Find(option));
 
     /// <summary>One value escaped so that Kea's tokenizer gives it back whole: "\" as "\\", "," as "\,".</summary>
     public static string Escape(string value)
@@ -149,9 +156,4 @@ public static class OptionCsv
             ? "Kea removes spaces, tabs and line breaks at either end of a value; remove them, or give the bytes as hex with csv-format: false"
             : null;
     }
-
-    private static bool TakesSeveralValues(OptionValue option) =>
-        (option.Space is null or "dhcp4" ? OptionDefinitions.Find(option.Name) : null) is not { } definition
-        || definition.IsArray
-        || definition.Type == OptionType.Record;
 }

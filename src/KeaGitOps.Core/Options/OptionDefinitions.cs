@@ -1,22 +1,78 @@
 namespace KeaGitOps.Core.Options;
 
+/// <summary>Kea's option data types (option_data_types.cc), named in option-def's type and record-types as <see cref="OptionTypes.KeaName"/> says.</summary>
 public enum OptionType
 {
     Ipv4Address,
     Uint8,
     Uint16,
     Uint32,
+    Int8,
+    Int16,
     Int32,
     Boolean,
     String,
     Fqdn,
     Binary,
+    Empty,
+    Ipv6Address,
+    Ipv6Prefix,
+    Psid,
+    Tuple,
 
-    /// <summary>Records and other compound types: passed through to Kea unchecked.</summary>
+    /// <summary>Kea's own convenience notations (DNR options): passed through to Kea unchecked.</summary>
+    Internal,
+
+    /// <summary>Several fields (<see cref="OptionDefinition.RecordTypes"/>); a standard record's fields are not listed here, so its values go to Kea unchecked.</summary>
     Record,
 }
 
-public sealed record OptionDefinition(int Code, string Name, OptionType Type, bool IsArray);
+/// <param name="Space">the option space (dhcp4 for the standard options).</param>
+/// <param name="RecordTypes">a record's field types in order (the last one repeats when <paramref name="IsArray"/>); empty when unknown or not a record.</param>
+/// <param name="Encapsulate">the option space whose options this one carries, or null.</param>
+public sealed record OptionDefinition(int Code, string Name, OptionType Type, bool IsArray)
+{
+    public string Space { get; init; } = OptionDefinitions.Dhcp4Space;
+
+    public IReadOnlyList<OptionType> RecordTypes { get; init; } = [];
+
+    public string? Encapsulate { get; init; }
+
+    /// <summary>Whether the option carries several values (Kea's csv pieces): an array or a record.</summary>
+    public bool TakesSeveralValues => IsArray || Type == OptionType.Record;
+}
+
+/// <summary>Kea's names of the option data types.</summary>
+public static class OptionTypes
+{
+    private static readonly Dictionary<string, OptionType> ByName = new(StringComparer.Ordinal)
+    {
+        ["empty"] = OptionType.Empty,
+        ["binary"] = OptionType.Binary,
+        ["boolean"] = OptionType.Boolean,
+        ["int8"] = OptionType.Int8,
+        ["int16"] = OptionType.Int16,
+        ["int32"] = OptionType.Int32,
+        ["uint8"] = OptionType.Uint8,
+        ["uint16"] = OptionType.Uint16,
+        ["uint32"] = OptionType.Uint32,
+        ["ipv4-address"] = OptionType.Ipv4Address,
+        ["ipv6-address"] = OptionType.Ipv6Address,
+        ["ipv6-prefix"] = OptionType.Ipv6Prefix,
+        ["psid"] = OptionType.Psid,
+        ["string"] = OptionType.String,
+        ["tuple"] = OptionType.Tuple,
+        ["fqdn"] = OptionType.Fqdn,
+        ["internal"] = OptionType.Internal,
+        ["record"] = OptionType.Record,
+    };
+
+    public static IEnumerable<string> Names => ByName.Keys;
+
+    public static OptionType? Parse(string name) => ByName.TryGetValue(name, out var type) ? type : null;
+
+    public static string KeaName(OptionType type) => ByName.First(p => p.Value == type).Key;
+}
 
 /// <summary>
 /// Kea's standard DHCPv4 option definitions (name, code, type, array), as in Kea's std_option_defs.h
@@ -28,6 +84,8 @@ public sealed record OptionDefinition(int Code, string Name, OptionType Type, bo
 /// </summary>
 public static class OptionDefinitions
 {
+    public const string Dhcp4Space = "dhcp4";
+
     private static readonly OptionDefinition[] All =
     [
         new(1, "subnet-mask", OptionType.Ipv4Address, false),

@@ -20,6 +20,55 @@ public static class JsonFragments
         return text.ToString();
     }
 
+    /// <summary>The inventory's option-def list as Kea takes it (only the keys written), or null when there is none.</summary>
+    public static string? OptionDefs(IReadOnlyList<Inventory.OptionDef> definitions)
+    {
+        if (definitions.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder("[");
+        foreach (var def in definitions)
+        {
+            text.Append(text.Length == 1 ? " {" : ", {");
+            Member(text, "name", CanonicalJson.Quote(def.Name));
+            Member(text, "code", def.Code?.ToString(CultureInfo.InvariantCulture));
+            Member(text, "type", CanonicalJson.Quote(def.Type));
+            Member(text, "space", def.Space is null ? null : CanonicalJson.Quote(def.Space));
+            Flag(text, "array", def.Array);
+            Member(text, "record-types", def.RecordTypes is null ? null : CanonicalJson.Quote(def.RecordTypes));
+            Member(text, "encapsulate", def.Encapsulate is null ? null : CanonicalJson.Quote(def.Encapsulate));
+            text.Append(KeaKeysJson.Members(def.KeaKeys));
+            text.Length--; // the last member's comma
+            text.Append(" }");
+        }
+
+        return text.Append(" ]").ToString();
+    }
+
+    /// <summary>lease_cmds' parameters (its binding variables), or null when there are none.</summary>
+    public static string? LeaseCmdsParameters(Inventory.LeaseCommands leaseCmds)
+    {
+        if (leaseCmds.BindingVariables.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder("{ \"binding-variables\": [");
+        foreach (var variable in leaseCmds.BindingVariables)
+        {
+            text.Append(text[^1] == '[' ? " {" : ", {");
+            Member(text, "name", CanonicalJson.Quote(variable.Name));
+            Member(text, "expression", CanonicalJson.Quote(variable.Expression));
+            Member(text, "source", CanonicalJson.Quote(variable.Source));
+            text.Length--; // the last member's comma
+            text.Append(" }");
+        }
+
+        return text.Append(" ] }").ToString();
+    }
+
     /// <summary>
     /// A subnet's reservations: hw-address or client-id, hostname, the comment as user-context,
     /// option-data when there is any, then ip-address.

@@ -5,7 +5,7 @@ namespace KeaGitOps.Core.Rendering;
 // (quoted and escaped by CanonicalJson.Quote): templates emit it as is, never inside quotes, so no
 // inventory text can change the structure of the JSON. Numbers and booleans are plain values;
 // optional values are null and tested with `if`. The *Json members are finished JSON built from those
-// literals (JsonFragments): option lists and each subnet's reservations.
+// literals (JsonFragments): option lists, option definitions and each subnet's reservations.
 
 /// <summary>The root object of a template: the inventory as rendered for one server.</summary>
 public sealed record RenderModel(
@@ -22,7 +22,9 @@ public sealed record RenderModel(
     string OptionDataJson,
     IReadOnlyList<SubnetView> Subnets,
     IReadOnlyList<SharedNetworkView> SharedNetworks,
-    ProvenanceView Provenance);
+    ProvenanceView Provenance,
+    string? OptionDefJson = null,
+    string? LeaseCmdsParametersJson = null);
 
 /// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
 /// <param name="PoolClientClasses">a pool's class as a <c>client-classes</c> list (3.0) rather than one <c>client-class</c>.</param>
@@ -38,6 +40,8 @@ public sealed record KeaTarget(
 
 public sealed record ServerView(string Name, string Address, string Role, string PeerUrl, IReadOnlyList<string> Interfaces, bool IsThisServer);
 
+/// <param name="DedicatedListener">the HA hook's own listener on each peer URL (multi-threading on); else the peers reach each other through the Control Agents (<see cref="HaPeers"/>).</param>
+/// <param name="BasicAuthUser">the agent's user, which a peer gives when it reaches its partner through the agent (with the password file's path), or null.</param>
 public sealed record HaView(
     string Mode,
     bool IsLoadBalancing,
@@ -46,7 +50,10 @@ public sealed record HaView(
     long MaxResponseDelay,
     long MaxAckDelay,
     long MaxUnackedClients,
-    bool AutoFailover);
+    bool AutoFailover,
+    bool DedicatedListener = true,
+    string? BasicAuthUser = null,
+    string? BasicAuthPasswordFile = null);
 
 public sealed record ControlAgentView(string Host, long Port, ControlAgentAuthenticationView? Authentication);
 

@@ -50,12 +50,13 @@ public sealed class RenderModelBuilder
             EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, KeaHooks.HostCommands)) : null);
         var auth = inventory.ControlAgent.Authentication;
         var scopes = PoolClasses.Scopes(inventory);
-        var options = Options(inventory.OptionData);
+        var catalogue = OptionCatalogue.Of(inventory);
+        var options = Options(inventory.OptionData, catalogue);
         return new RenderModel(
             kea,
             ThisServer: null!,
             Servers: [],
-            new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover),
+            HaViewOf(inventory),
             new ControlAgentView(Quote(inventory.ControlAgent.Host), inventory.ControlAgent.Port, auth is null ? null : AuthenticationView(auth)),
             Quote(version.TakesBareNames() ? inventory.ControlSocket.SocketName : SocketPath(inventory)),
             new LeaseDatabaseView(inventory.LeaseDatabase.LfcInterval),
@@ -63,13 +64,24 @@ public sealed class RenderModelBuilder
             new TimersView(inventory.RenewTimer, inventory.RebindTimer, inventory.ValidLifetime),
             options,
             JsonFragments.Options(options),
-            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses)).ToList(),
-            inventory.SharedNetworks.Select(n => SharedNetworkViewOf(n, scopes, kea.PoolClientClasses)).ToList(),
+            inventory.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, kea.PoolClientClasses, catalogue)).ToList(),
+            inventory.SharedNetworks.Select(n => SharedNetworkViewOf(n, scopes, kea.PoolClientClasses, catalogue)).ToList(),
             new ProvenanceView(
                 Quote($"{Generator} {typeof(RenderModelBuilder).Assembly.GetName().Version?.ToString(3)}"),
                 Quote(digest),
                 revision is null ? null : Quote(revision.Commit),
-                revision?.Dirty));
+                revision?.Dirty),
+            JsonFragments.OptionDefs(inventory.OptionDefs),
+            JsonFragments.LeaseCmdsParameters(inventory.LeaseCommands));
+    }
+
+    private static HaView HaViewOf(InventoryModel inventory)
+    {
+        var ha = inventory.HighAvailability;
+        var throughAgent = HaPeers.ThroughControlAgent(inventory);
+        var auth = throughAgent ? inventory.ControlAgent.Authentication : null;
+        return new HaView(Quote(ServerRules.Kebab(ha.Mode)), ha.Mode == HaMode.LoadBalancing, ha.Port, ha.HeartbeatDelay, ha.MaxResponseDelay, ha.MaxAckDelay, ha.MaxUnackedClients, ha.AutoFailover,
+            !throughAgent, auth is null ? null : Quote(auth.User), auth is null ? null : Quote(auth.PasswordPath));
     }
 
     private static ServerView View(InventoryModel inventory, Server server) => new(
@@ -107,26 +119,26 @@ public sealed class RenderModelBuilder
     private static ControlAgentAuthenticationView AuthenticationView(ControlAgentAuthentication auth) =>
         new(Quote(auth.User), Quote(Path.GetFileName(auth.PasswordPath)), Quote(Path.GetDirectoryName(auth.PasswordPath)!));
 
-    private static SharedNetworkView SharedNetworkViewOf(SharedNetwork network, (string First, string Second)? scopes, bool takesList)
+    private static SharedNetworkView SharedNetworkViewOf(SharedNetwork network, (string First, string Second)? scopes, bool takesList, OptionCatalogue catalogue)
     {
-        var options = Options(network.OptionData);
+        var options = Options(network.OptionData, catalogue);
         return new SharedNetworkView(
             Quote(network.Name),
             new TimersView(network.RenewTimer, network.RebindTimer, network.ValidLifetime),
             options,
             JsonFragments.Options(options),
-            network.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, takesList)).ToList());
+            network.Subnets.AsParallel().AsOrdered().Select(s => SubnetViewOf(s, scopes, takesList, catalogue)).ToList());
     }
 
-    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList)
+    private static SubnetView SubnetViewOf(Subnet subnet, (string First, string Second)? scopes, bool takesList, OptionCatalogue catalogue)
     {
-        var options = Options(subnet.OptionData);
-        var reservations = subnet.Reservations.Select(ReservationViewOf).ToList();
+        var options = Options(subnet.OptionData, catalogue);
+        var reservations = subnet.Reservations.Select(r => ReservationViewOf(r, catalogue)).ToList();
         return new SubnetView(
             subnet.Id ?? 0,
             Quote(subnet.Prefix),
             subnet.Comment is null ? null : Quote(subnet.Comment),
-            Pools(subnet, scopes, takesList),
+            Pools(subnet, scopes, takesList, catalogue),
             new TimersView(subnet.RenewTimer, subnet.RebindTimer, subnet.ValidLifetime),
             options,
             JsonFragments.Options(options),
@@ -140,7 +152,7 @@ public sealed class RenderModelBuilder
     /// Both configs carry both halves, so they stay identical. Each half keeps the pool's own settings;
     /// a pool restricted to classes gets a combined class per half (<see cref="PoolClasses"/>).
     /// </summary>
-    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes, bool takesList)
+    private static List<PoolView> Pools(Subnet subnet, (string First, string Second)? scopes, bool takesList, OptionCatalogue catalogue)
     {
         var pools = new List<PoolView>();
         foreach (var pool in subnet.Pools)
@@ -150,7 +162,7 @@ public sealed class RenderModelBuilder
                 continue;
             }
 
-            var options = pool.OptionData.Count == 0 ? null : JsonFragments.Options(Options(pool.OptionData));
+            var options = pool.OptionData.Count == 0 ? null : JsonFragments.Options(Options(pool.OptionData, catalogue));
             var keaKeys = KeaKeysJson.Members(pool.KeaKeys);
             if (scopes is not { } classes)
             {
@@ -175,7 +187,7 @@ public sealed class RenderModelBuilder
     private static string? Guard(Pool pool, string? scope, bool takesList) =>
         PoolClasses.Guard(pool, scope, takesList, null) is { Count: > 0 } names ? string.Join(", ", names.Select(Quote)) : null;
 
-    private static ReservationView ReservationViewOf(Reservation reservation)
+    private static ReservationView ReservationViewOf(Reservation reservation, OptionCatalogue catalogue)
     {
         // Validation has made sure there is exactly one identifier.
         var (type, value) = reservation.FirstIdentifier!.Value;
@@ -185,11 +197,11 @@ public sealed class RenderModelBuilder
             reservation.IpAddress is { } address ? Quote(address.ToString()) : null,
             reservation.Hostname is null ? null : Quote(reservation.Hostname),
             reservation.Comment is null ? null : Quote(reservation.Comment),
-            Options(reservation.OptionData),
+            Options(reservation.OptionData, catalogue),
             KeaKeysJson.Members(reservation.KeaKeys));
     }
 
-    private static List<OptionView> Options(List<OptionValue> options)
+    private static List<OptionView> Options(List<OptionValue> options, OptionCatalogue catalogue)
     {
         if (options.Count == 0)
         {
@@ -203,7 +215,7 @@ public sealed class RenderModelBuilder
                 Quote(option.Name),
                 option.Code,
                 option.Space is null ? null : Quote(option.Space),
-                Quote(OptionCsv.Data(option)),
+                Quote(OptionCsv.Data(option, catalogue.Find(option))),
                 option.CsvFormat,
                 option.AlwaysSend,
                 option.NeverSend,

@@ -15,7 +15,7 @@ public sealed record ValidationResult(LoadedInventory? Source, InventoryModel? M
 public sealed class InventoryValidator(SchemaValidator schema, IReadOnlyList<IInventoryRule> rules, InventoryLoader loader)
 {
     public static IReadOnlyList<IInventoryRule> DefaultRules { get; } =
-        [new ServerRules(), new SubnetRules(), new ReservationRules(), new PoolAddressRules(), new TimerRules(), new OptionRules(), new KeaVersionRules(), new KeaSettingsRules(), new PoolClassRules()];
+        [new ServerRules(), new SubnetRules(), new ReservationRules(), new PoolAddressRules(), new TimerRules(), new OptionRules(), new OptionDefRules(), new HaPeerRules(), new KeaVersionRules(), new KeaSettingsRules(), new PoolClassRules()];
 
     public ValidationResult Validate(string inventoryFolder) => Validate(diagnostics => loader.Load(inventoryFolder, diagnostics));
 

@@ -39,6 +39,22 @@ public sealed class KeaDefaultsInDiffTests
     }
 
     [Fact]
+    public void A_hook_library_with_an_empty_parameters_map_is_no_change_but_one_with_a_parameter_is()
+    {
+        var rendered = Rendered.Replace("\"hooks-libraries\": [ ", "\"hooks-libraries\": [ { \"library\": \"libdhcp_lease_cmds.so\" }, ", StringComparison.Ordinal);
+        ConfigComparison With(string parameters) => ConfigComparison.Of(new RenderedFile(TemplateSet.Dhcp4, Encoding.UTF8.GetBytes(rendered)), "/etc/kea/kea-dhcp4.conf",
+            Encoding.UTF8.GetBytes(rendered.Replace("{ \"library\": \"libdhcp_lease_cmds.so\" }", $"{{ \"library\": \"libdhcp_lease_cmds.so\", \"parameters\": {parameters} }}", StringComparison.Ordinal)),
+            FileSystemPaths.LocalRoot(), KeaVersion.V3_0);
+
+        using var empty = With("{ }");
+        using var filled = With("{ \"binding-variables\": [] }");
+
+        Assert.Equal(LiveStatus.Unchanged, empty.Status);
+        Assert.Equal("Dhcp4.hooks-libraries[0].parameters", Assert.Single(empty.DefaultsOnly).Path);
+        Assert.Equal(LiveStatus.Changed, filled.Status);
+    }
+
+    [Fact]
     public void A_value_other_than_the_default_is_a_change()
     {
         var live = Rendered.Replace("\"mode\": \"load-balancing\"", "\"mode\": \"load-balancing\", \"sync-timeout\": 30000", StringComparison.Ordinal);

@@ -42,18 +42,6 @@ public sealed class KeaExampleRoundTripTests
         ["all-keys-netconf"] = "KGO223",
     };
 
-    /// <summary>
-    /// Examples holding settings the inventory cannot take yet, which import lists and refuses to drop
-    /// without --allow-loss (asserted below), and why: the work left on lossless import.
-    /// </summary>
-    private static readonly Dictionary<string, string> Lossy = new(StringComparer.Ordinal)
-    {
-        ["all-keys"] = "multi-threading off; lease_cmds parameters",
-        ["all-keys-netconf"] = "multi-threading off; lease_cmds parameters",
-        ["ha-load-balancing-primary"] = "pools restricted to classes beside the HA scopes",
-        ["all-options"] = "options that need their option-def",
-    };
-
     /// <summary>Examples that load hook libraries Debian's Kea packages here do not have (ISC's premium ones of 2.x, made-up names).</summary>
     private static readonly Dictionary<string, string> MissingHooks = new(StringComparer.Ordinal)
     {
@@ -86,20 +74,8 @@ public sealed class KeaExampleRoundTripTests
         var output = Path.Combine(scratch.Path, "inventory");
         var console = new StringWriter();
         var code = ImportCommand.Run(from, new DirectoryInfo(output), null, strict: false, console);
-        if (Lossy.ContainsKey(example))
-        {
-            // A setting that changes service would be lost: listed with the paths, nothing written, unless --allow-loss.
-            Assert.True(code == ExitCodes.Failure, console.ToString());
-            Assert.Contains("nothing written. Pass --allow-loss", console.ToString(), StringComparison.Ordinal);
-            Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "a stopped import wrote files");
-            console = new StringWriter();
-            code = ImportCommand.Run(from, new DirectoryInfo(output), null, strict: false, console, allowLoss: true);
-        }
-        else
-        {
-            Assert.DoesNotContain("not imported", console.ToString().Split("## Not imported")[^1].Split("\n## ")[0].Replace("- nothing", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
-        }
-
+        // Every example imports with nothing lost (secrets aside): no --allow-loss needed.
+        Assert.DoesNotContain("not imported", console.ToString().Split("## Not imported")[^1].Split("\n## ")[0].Replace("- nothing", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.True(code == ExitCodes.Success, console.ToString());
         var report = File.ReadAllText(Path.Combine(output, ImportOutput.ReportFile));
         var check = report[report.IndexOf(ImportCheck.Heading, StringComparison.Ordinal)..];

@@ -1016,4 +1016,84 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         var run = ExternalProgram.Run("timeout", "60", "ip", "netns", "exec", "kgo-c", "perfdhcp", "-4", "-l", "eth0", "-r", "20", "-R", "30", "-n", "30", "-p", "20", "-b", "mac=" + baseMac);
         output.WriteLine($"perfdhcp from {baseMac} (exit {run.ExitCode}):\n{run.Text}{run.Stderr}");
     }
+
+    /// <summary>
+    /// Multi-threading off (issue 9): Kea then runs no HA listener of its own, and the rendered pair reaches
+    /// load-balancing through its Control Agents, each on its server's address at the HA port, with the
+    /// agents' credentials; DHCP clients get answers. (Put in place by hand, both daemons stopped first: deploy
+    /// restarts the agent before the server, and going from multi-threading on to off, the new agent would need
+    /// the port the running server's HA listener still holds. The cleanup deploy goes back the other way.)
+    /// </summary>
+    [Fact]
+    public async Task A_pair_without_multi_threading_reaches_load_balancing_through_its_agents()
+    {
+        using var inventory = CreateInventory(lab);
+        inventory.Replace("site.yaml", "control-agent:\n  port: 8001\n", "control-agent:\n  port: 8000\n");
+        foreach (var server in LabFixture.Servers)
+        {
+            var address = LabFixture.Address(server);
+            inventory.Replace("site.yaml", $"    address: {address}\n", $"    address: {address}\n    control-agent: {{ host: {address} }}\n");
+        }
+
+        inventory.Append("site.yaml", "\nmulti-threading: { enable-multi-threading: false }\n");
+
+        // Each peer gives its partner's agent the password of its own copy of the file: the lab makes one per server, a pair going through its agents needs one password.
+        WriteServerFile(LabFixture.Server2, "/etc/kea/kea-api-password", lab.ReadServerFile(LabFixture.Server1, "/etc/kea/kea-api-password"));
+        try
+        {
+            PutInPlaceByHand(inventory);
+            var deadline = Stopwatch.StartNew();
+            while (LabFixture.Servers.Any(s => HaState(s, viaOwnAddress: true, port: 8000) != "load-balancing") && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(300);
+            }
+
+            foreach (var server in LabFixture.Servers)
+            {
+                output.WriteLine($"{server}: {HaState(server, viaOwnAddress: true, port: 8000)}\n{lab.RunOnServer(server, "ss -ltnp; tail -n 25 /var/log/kea/*dhcp4*; tail -n 10 /var/log/kea/*agent*").Stdout}");
+            }
+
+            foreach (var server in LabFixture.Servers)
+            {
+                Assert.Equal("load-balancing", HaState(server, viaOwnAddress: true, port: 8000));
+                Assert.Contains("\"enable-multi-threading\": false", Live(server), StringComparison.Ordinal);
+
+                // Port 8000 is the agent's: the DHCPv4 server listens on no TCP port of its own.
+                var listening = lab.RunOnServer(server, "ss -ltnp").Stdout.Split('\n');
+                Assert.Contains(listening, line => line.Contains($"{LabFixture.Address(server)}:8000", StringComparison.Ordinal) && line.Contains("kea-ctrl-agent", StringComparison.Ordinal));
+                Assert.DoesNotContain(listening, line => line.Contains("kea-dhcp4", StringComparison.Ordinal));
+            }
+
+            using var probe = DhcpProbe.Start();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var answered = await probe.StopAsync();
+            output.WriteLine(answered.ToString());
+            Assert.True(answered.Request.Received > 0, answered.ToString());
+        }
+        finally
+        {
+            // Back to the lab's own configs the same way (deploy's agent-first order cannot take the HA port back either).
+            using var clean = CreateInventory(lab);
+            PutInPlaceByHand(clean);
+        }
+    }
+
+    /// <summary>Both servers stopped, the inventory's renders written, agents then servers started.</summary>
+    private void PutInPlaceByHand(TempInventory inventory)
+    {
+        var render = Core.Rendering.RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
+        Assert.True(render.Succeeded, string.Join("\n", render.Diagnostics));
+        foreach (var rendered in render.Servers!)
+        {
+            lab.RunOnServer(rendered.Name, "kea-lab-service stop isc-kea-dhcp4-server; kea-lab-service stop isc-kea-ctrl-agent");
+            WriteServerFile(rendered.Name, LiveDhcp4, rendered.File(Core.Rendering.TemplateSet.Dhcp4).Text);
+            WriteServerFile(rendered.Name, "/etc/kea/kea-ctrl-agent.conf", rendered.File(Core.Rendering.TemplateSet.ControlAgent).Text);
+        }
+
+        foreach (var server in LabFixture.Servers)
+        {
+            var started = lab.RunOnServer(server, "kea-lab-service start isc-kea-ctrl-agent && kea-lab-service start isc-kea-dhcp4-server");
+            Assert.True(started.ExitCode == 0, started.ToString());
+        }
+    }
 }

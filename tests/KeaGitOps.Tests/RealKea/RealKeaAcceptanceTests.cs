@@ -17,7 +17,7 @@ public sealed class RealKeaAcceptanceTests
         foreach (var version in KeaInstallation.Versions)
         {
             data.Add("inventory", version);
-            foreach (var fixture in new[] { "render/hostile-strings", "render/hot-standby", "render/multi-subnet", "render/kea-keys", "render/shared-networks", "render/per-server" })
+            foreach (var fixture in new[] { "render/hostile-strings", "render/hot-standby", "render/multi-subnet", "render/kea-keys", "render/shared-networks", "render/per-server", "render/option-defs", "render/ha-without-mt" })
             {
                 data.Add(fixture, version);
             }

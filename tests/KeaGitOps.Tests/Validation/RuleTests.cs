@@ -893,7 +893,7 @@ public sealed class RuleTests
         var result = inventory.Validate();
 
         var error = result.AssertReported("KGO402", Severity.Error, inventory.At(Site, "router: 192.168.1.1", "router"));
-        Assert.StartsWith("'router' is not a standard DHCPv4 option name", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'router' is not a standard DHCPv4 option name and no option-def defines it (did you mean 'routers'?)", error.Message, StringComparison.Ordinal);
         result.AssertCodes("KGO402", "KGO204");
     }
 
@@ -987,6 +987,56 @@ public sealed class RuleTests
         var error = result.AssertReported("KGO501", Severity.Error, inventory.At(Site, "socket-name", "/tmp/kea4-ctrl-socket"));
         Assert.StartsWith("Kea 2.6 creates control sockets only in its own socket directory", error.Message, StringComparison.Ordinal);
         result.AssertCodes("KGO501", "KGO204");
+    }
+
+    [Fact]
+    public void Multi_threading_off_needs_each_agent_on_its_servers_address_at_the_HA_port()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nmulti-threading: { enable-multi-threading: false }");
+
+        var result = inventory.Validate();
+
+        // The example's agent listens on 127.0.0.1:8001: its partner's heartbeats (to :8000) would reach nothing.
+        var port = result.AssertReported("KGO309", Severity.Error, inventory.At(Site, "port: 8001", "8001"));
+        Assert.StartsWith("multi-threading is off, so each partner's HA requests go to the Control Agent at the peer URL's port 8000, but the agent listens on 8001", port.Message, StringComparison.Ordinal);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "KGO309" && d.Message.Contains("declare servers[].control-agent.host", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Multi_threading_off_with_each_agent_on_its_servers_address_at_the_HA_port_is_valid_and_not_a_port_clash()
+    {
+        using var inventory = TempInventory.FromFolder(RepositoryLayout.Fixture("render/ha-without-mt"));
+
+        var result = inventory.Validate();
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        result.AssertNotReported("KGO302");
+    }
+
+    [Theory]
+    [InlineData("2.6")]
+    [InlineData("2.2")]
+    public void Lease_cmds_binding_variables_before_kea_3_0_are_refused_since_that_lease_cmds_ignores_them(string version)
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nlease-cmds:\n  binding-variables: [ { name: given, expression: \"addrtotext(pkt4.yiaddr)\", source: response } ]");
+        inventory.Replace(Site, "version: \"3.0\"", $"version: \"{version}\"");
+
+        var result = inventory.Validate();
+
+        var error = result.AssertReported("KGO503", Severity.Error, inventory.At(Site, "binding-variables", "["));
+        Assert.Equal($"lease-cmds.binding-variables exists from Kea 3.0 on; Kea {version} would ignore it silently. Remove it, or set kea.version to 3.0.", error.Message);
+        result.AssertCodes("KGO503", "KGO204");
+    }
+
+    [Fact]
+    public void Lease_cmds_binding_variables_are_valid_for_kea_3_0()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "valid-lifetime: 86400", "valid-lifetime: 86400\nlease-cmds:\n  binding-variables: [ { name: given, expression: \"addrtotext(pkt4.yiaddr)\", source: response } ]");
+
+        inventory.Validate().AssertCodes("KGO204");
     }
 
     [Fact]

@@ -39,6 +39,9 @@ public sealed class SchemaModelConsistencyTests
         ("definitions/pool", typeof(Pool)),
         ("definitions/reservation", typeof(Reservation)),
         ("definitions/optionValue", typeof(OptionValue)),
+        ("definitions/optionDef", typeof(OptionDef)),
+        ("properties/lease-cmds", typeof(LeaseCommands)),
+        ("properties/lease-cmds/properties/binding-variables/items", typeof(BindingVariable)),
     ];
 
     private static readonly Type[] AllModelTypes =

@@ -74,6 +74,45 @@ public sealed class OptionDeliveryTests
         Assert.InRange(leased[3], 100, 199);
     }
 
+    /// <summary>Options of the inventory's own option-def: a string with a comma, and a record whose last (string) field holds one.</summary>
+    private const string DefinedSite = """
+        kea: { version: "3.0" }
+        servers:
+          - { name: wire-1, address: 203.0.113.1, role: primary, interfaces: [eth0] }
+          - { name: wire-2, address: 203.0.113.2, role: standby, interfaces: [eth0] }
+        high-availability: { mode: hot-standby, port: 8000 }
+        control-agent: { port: 8001 }
+        logging: { severity: INFO, output: stdout }
+        option-def:
+          - { name: pxe-url, code: 224, type: string }
+          - { name: site-info, code: 225, type: record, record-types: "uint8, ipv4-address, string" }
+        option-data:
+          pxe-url: "http://203.0.113.5/boot,menu=1"
+          site-info: { data: [7, 203.0.113.9, "rack 4, row 2"] }
+        subnets:
+          - id: 1
+            subnet: 203.0.113.0/24
+            pools: [203.0.113.100 - 203.0.113.199]
+        """;
+
+    [Fact]
+    public void Options_of_the_inventorys_option_def_reach_the_client_as_their_definition_says_commas_included()
+    {
+        using var inventory = TempInventory.FromFiles(new Dictionary<string, string> { ["site.yaml"] = DefinedSite });
+        var result = RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        using var kea = WireKea.Start(WireKea.WithoutHighAvailability(result.Servers![0].File(TemplateSet.Dhcp4).Text));
+
+        var exchange = kea.Ask([1, 3, 224, 225]);
+
+        foreach (var answer in new[] { exchange.Offer, exchange.Ack })
+        {
+            // Without its definition the URL would be two values, and Kea would have refused the unknown name.
+            Assert.Equal("http://203.0.113.5/boot,menu=1", answer.Text(224));
+            Assert.Equal([7, 203, 0, 113, 9, .. "rack 4, row 2"u8], answer.Options[225]);
+        }
+    }
+
     [Fact]
     public void Unescaped_data_loses_everything_after_the_first_comma_on_the_wire()
     {

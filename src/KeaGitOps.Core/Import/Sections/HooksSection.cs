@@ -62,7 +62,11 @@ internal static class HooksSection
             // host_cmds is loaded by deploy.runtime-reservations (on by default where the version ships it).
             if (name is KeaHooks.LeaseCommands or KeaHooks.HostCommands)
             {
-                c.OnlyKnown(hook, path, "library");
+                if (c.OnlyKnown(hook, path, "library", "parameters") && hook.TryGetProperty("parameters", out var commandParameters))
+                {
+                    ReadCommandsParameters(c, name, commandParameters, path + ".parameters");
+                }
+
                 continue;
             }
 
@@ -92,6 +96,34 @@ internal static class HooksSection
         if (others.Count > 0)
         {
             c.Set("hooks-libraries", new YamlList(others));
+        }
+    }
+
+    /// <summary>
+    /// lease_cmds' and host_cmds' parameters: an empty map is what Kea reads when there is none; Kea 3.0's
+    /// lease_cmds reads binding-variables (the inventory's lease-cmds), and nothing else is read by either.
+    /// </summary>
+    private static void ReadCommandsParameters(SectionContext c, string library, JsonElement parameters, string path)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            c.NotImported(path, $"expected a JSON object, found {parameters.ValueKind.ToString().ToLowerInvariant()}");
+            return;
+        }
+
+        foreach (var member in parameters.EnumerateObject())
+        {
+            var at = $"{path}.{member.Name}";
+            if (library == KeaHooks.LeaseCommands && member.Name == "binding-variables" && c.Version >= Inventory.KeaVersion.V3_0)
+            {
+                c.Set("lease-cmds.binding-variables", c.WithoutSecrets(member.Value, at));
+            }
+            else
+            {
+                c.IgnoredByKea(at, library == KeaHooks.LeaseCommands
+                    ? $"lease_cmds of Kea {Inventory.KeaVersions.Name(c.Version)} does not read it{(c.Version >= Inventory.KeaVersion.V3_0 ? " (only binding-variables)" : " (it reads no parameters before 3.0)")}"
+                    : $"{library} reads no parameters");
+            }
         }
     }
 

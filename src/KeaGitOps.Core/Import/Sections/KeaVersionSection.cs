@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KeaGitOps.Core.Diagnostics;
 using KeaGitOps.Core.Inventory;
+using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Kea.Keys;
 using static KeaGitOps.Core.Diffing.JsonValues;
 
@@ -91,6 +92,13 @@ internal static class KeaVersionSection
             if (list == "hooks-libraries" && Text(element, "library") is { Length: > 0 } library && !library.Contains('/', StringComparison.Ordinal))
             {
                 newer.Add((KeaVersion.V2_6, path + ".library", "a bare hook name (Kea 2.6 on)"));
+            }
+
+            // lease_cmds reads binding-variables from Kea 2.7.7 on; older ones ignore them.
+            if (list == "hooks-libraries" && Text(element, "library") is { } leaseCmds && KeaHooks.FileName(leaseCmds) == KeaHooks.LeaseCommands
+                && Member(element, "parameters", JsonValueKind.Object) is { } parameters && parameters.TryGetProperty("binding-variables", out _))
+            {
+                newer.Add((KeaVersion.V3_0, path + ".parameters.binding-variables", "lease_cmds' binding-variables (Kea 3.0)"));
             }
 
             // A user-context holds the user's own keys, whatever they are named.

@@ -6,8 +6,8 @@ using static KeaGitOps.Core.Diffing.JsonValues;
 namespace KeaGitOps.Core.Import.Sections;
 
 /// <summary>
-/// An option-data list (top level, subnet, reservation): options by name, as a plain value or the long
-/// form; an option that needs an option-def is not imported.
+/// An option-data list (top level, subnet, pool, reservation): options by name, as a plain value or the long
+/// form, standard ones and those the config's option-def defines (which the inventory holds as option-def).
 /// </summary>
 internal static class OptionDataSection
 {
@@ -31,16 +31,18 @@ internal static class OptionDataSection
 
             var code = SectionContext.Integer(option, "code");
             var space = Text(option, "space") ?? KeaDefaults.OptionSpace;
-            var name = Text(option, "name") ?? (space == KeaDefaults.OptionSpace ? OptionDefinitions.Find(code)?.Name : null);
+            var name = Text(option, "name")
+                ?? (code is { } given && c.DefinedCodes.TryGetValue($"{space}/{given}", out var defined) ? defined : null)
+                ?? (space == KeaDefaults.OptionSpace ? OptionDefinitions.Find(code)?.Name : null);
             if (name is null)
             {
-                c.NotImported(optionPath, "an option without a name (and no standard option has its code)");
+                c.NotImported(optionPath, "an option without a name (and no standard option or option-def has its code)");
                 continue;
             }
 
-            if (c.DefinedOptions.Contains($"{space}/{name}") || (space == KeaDefaults.OptionSpace && OptionDefinitions.Find(name) is null))
+            if (space == KeaDefaults.OptionSpace && OptionDefinitions.Find(name) is null && !c.DefinedOptions.Contains($"{space}/{name}"))
             {
-                c.NotImported(optionPath, $"option {name} needs its option-def, which the inventory cannot hold");
+                c.NotImported(optionPath, $"option {name} is neither one of Kea's standard DHCPv4 options that keagitops knows nor defined by the config's global option-def");
                 continue;
             }
 

@@ -17,8 +17,14 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     /// <summary>Whether the config is written in Kea 3.0's syntax (else 2.2's).</summary>
     public bool BareNames { get; set; } = true;
 
-    /// <summary>"space/name" of every option-def in the config: options that need one cannot be imported.</summary>
+    /// <summary>The Kea version the config's syntax says (KeaVersionSection).</summary>
+    public Inventory.KeaVersion Version { get; set; } = Inventory.KeaVersion.V3_0;
+
+    /// <summary>"space/name" of every global option-def in the config: options beside the standard ones that it defines.</summary>
     public HashSet<string> DefinedOptions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The name of each global option-def by "space/code": an option given by code alone is named by it.</summary>
+    public Dictionary<string, string> DefinedCodes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The last id Kea 2.2 gave a subnet without one.</summary>
     public long AutomaticSubnetIds { get; set; }

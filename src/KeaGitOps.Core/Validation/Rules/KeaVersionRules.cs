@@ -18,5 +18,12 @@ public sealed class KeaVersionRules : IInventoryRule
             diagnostics.Add(DiagnosticCatalogue.SocketPathRestricted(
                 inventory.ControlSocket.LocationOf(nameof(ControlSocket.SocketName)), version.Name(), inventory.ControlSocket.SocketName, Path.GetFileName(inventory.ControlSocket.SocketName)));
         }
+
+        // lease_cmds reads binding-variables since Kea 2.7.7 (ISC #3463); older ones read no parameters, and say nothing.
+        if (version < KeaVersion.V3_0 && inventory.LeaseCommands.Wrote(nameof(LeaseCommands.BindingVariables)))
+        {
+            diagnostics.Add(DiagnosticCatalogue.SettingNotInVersion(
+                inventory.LeaseCommands.LocationOf(nameof(LeaseCommands.BindingVariables)), "lease-cmds.binding-variables", version.Name(), KeaVersion.V3_0.Name()));
+        }
     }
 }

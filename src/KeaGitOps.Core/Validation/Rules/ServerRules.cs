@@ -85,7 +85,7 @@ public sealed class ServerRules : IInventoryRule
     private static void CheckPorts(InventoryModel inventory, DiagnosticBag diagnostics)
     {
         var haPort = inventory.HighAvailability.Port;
-        if (haPort == inventory.ControlAgent.Port)
+        if (haPort == inventory.ControlAgent.Port && !Rendering.HaPeers.ThroughControlAgent(inventory))
         {
             diagnostics.Add(DiagnosticCatalogue.HaPortClash(
                 inventory.HighAvailability.LocationOf(nameof(HighAvailability.Port)), haPort, inventory.ControlAgent.LocationOf(nameof(ControlAgent.Port))));
@@ -106,7 +106,7 @@ public sealed class ServerRules : IInventoryRule
             // The schema takes IPv4 only (and reports anything else); 127.0.0.0/8 is loopback.
             if (Ipv4Address.TryParse(host, out var address) && address.Value >> 24 != 127)
             {
-                diagnostics.Add(DiagnosticCatalogue.AgentExposed(at, host, agent.Port, agent.Authentication is not null));
+                diagnostics.Add(DiagnosticCatalogue.AgentExposed(at, host, agent.Port, agent.Authentication is not null, Rendering.HaPeers.ThroughControlAgent(inventory)));
             }
         }
     }
