@@ -8,6 +8,7 @@
 #                                      OTHER, another build measured in the same rounds (an A/B comparison)
 # Each figure is the best of RUNS rounds (default 5) and the median beside it. Every figure is measured
 # in each round, interleaved, so a machine busy with something else for a while hits all columns alike.
+# TIMINGS=1 also prints each keagitops run's phases (KEAGITOPS_TIMINGS=1: where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keagitops=${1:?usage: bench/deploy.sh KEAGITOPS [OTHER]}
@@ -66,7 +67,8 @@ move_reservation() {
 
 # measure KEY CHECK CMD...: runs CMD once, keeps its wall milliseconds in times[KEY]. CHECK is a pattern
 # the output must match twice (once per server), so a figure is never that of a failure.
-declare -A times
+declare -A times phases
+[ "${TIMINGS:-0}" = 1 ] && export KEAGITOPS_TIMINGS=1
 measure() {
   local key=$1 check=$2 t0 t1
   shift 2
@@ -77,6 +79,9 @@ measure() {
     cat "$LAB_DIR/bench-out" >&2; echo "$key: expected '$check' for both servers" >&2; exit 1
   fi
   times[$key]="${times[$key]:-} $(( (t1 - t0) / 1000000 ))"
+  if [ "${TIMINGS:-0}" = 1 ]; then
+    phases[$key]="${phases[$key]:-}$(( (t1 - t0) / 1000000 )) ms: $(grep -E '^[a-z].* [0-9]+ms' "$LAB_DIR/bench-out" | tail -n1)"$'\n'
+  fi
 }
 report() { # LABEL KEY
   printf '%s\n' ${times[$2]} | sort -n | awk -v l="$1" '{a[NR]=$1} END {printf "%-52s best %.2f s  median %.2f s  (%d runs)\n", l, a[1]/1000, a[int((NR+1)/2)]/1000, NR}'
@@ -101,3 +106,8 @@ for b in "${!builds[@]}"; do
   report "no-op deploy (target < 1 s)$name" "noop-$b"
   report "reservation-only deploy (target < 2 s)$name" "reservation-$b"
 done
+if [ "${TIMINGS:-0}" = 1 ]; then
+  for key in "${!phases[@]}"; do
+    printf '\nphases of %s (wall, then each phase):\n%s' "$key" "${phases[$key]}"
+  done
+fi

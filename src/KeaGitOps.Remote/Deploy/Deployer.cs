@@ -49,16 +49,28 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var runs = ordered.Select(t => new ServerRun(t)).ToList();
         try
         {
-            if (await LeasePreflight.GateAsync(targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
-            {
-                return refused;
-            }
-
             // Connecting, locking and reading change nothing on a server, so every server does them at
             // once (a no-op deploy is then as slow as its slowest server, not their sum); each server's
             // turn to change anything below stays one at a time, in the safe order.
             // On the thread pool: a connection's first steps (the key, the handshake's crypto) run before its first await.
             await Task.WhenAll(runs.Select(run => Task.Run(() => PrepareAsync(run, hosts, options, cancellation), CancellationToken.None))).ConfigureAwait(false);
+
+            // The lease preflight judges the reservations every plan adds or moves, read under the locks,
+            // before anything is uploaded anywhere; a refusal releases every lock still held.
+            var reserved = runs.SelectMany(r => r.Reserved).ToList();
+            if (reserved.Count > 0 && await LeasePreflight.GateAsync(reserved, targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
+            {
+                foreach (var run in runs.Where(r => r.Result is null))
+                {
+                    run.Result = await UnlockAsync(run.Host!, run.Report(ServerOutcome.Refused, "refused by the lease preflight")).ConfigureAwait(false);
+                }
+
+                return refused;
+            }
+
+            // An upload, Kea's test and a backup change nothing live, so a runtime change has them done
+            // here, every server at once; what changes a running server waits for that server's turn.
+            await Task.WhenAll(runs.Where(r => r.Result is null && r.Plan!.Runtime is not null).Select(run => Task.Run(() => StageRuntimeAsync(run, cancellation), CancellationToken.None))).ConfigureAwait(false);
             foreach (var run in runs)
             {
                 if (run.Result is { } done)
@@ -122,6 +134,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         public IRemoteHost? Host { get; set; }
 
         public DeployPlan? Plan { get; set; }
+
+        /// <summary>The reservations its plan adds or moves (what the lease preflight asks about), once read.</summary>
+        public IReadOnlyList<ReservedAddress> Reserved { get; set; } = [];
 
         /// <summary>The server's report when it is done after preparing (refused, unchanged, dry run; its lock released); null when its turn must change it.</summary>
         public ServerReport? Result { get; set; }
@@ -187,24 +202,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                     plan = await PlanAsync(target, run.Host, version, cancellation).ConfigureAwait(false);
                 }
 
+                run.Reserved = plan.Reserved;
                 if (plan.Changed.Count > 0 && !options.DryRun)
                 {
-                    // An upload and Kea's test change nothing live, so a runtime change has them done here,
-                    // every server at once; what changes a running server waits for that server's turn.
-                    if (plan.Runtime is not null)
-                    {
-                        run.Step = "upload and test";
-                        using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
-                        if (await UploadTestOrStopAsync(target, run.Host, plan, cancellation).ConfigureAwait(false) is { } refusal)
-                        {
-                            run.Result = await UnlockAsync(run.Host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
-                            return;
-                        }
-
-                        // So is a backup: the turn is then a runtime apply and a rename.
-                        await BackUpAsync(target, run.Host, plan).ConfigureAwait(false);
-                    }
-
                     run.Plan = plan;
                     return;
                 }
@@ -226,6 +226,38 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 run.Result = await UnlockAsync(run.Host, result).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            run.Clock.Stop();
+        }
+    }
+
+    /// <summary>A runtime change's upload, Kea's test and the backup, under the lock its preparation took; a refusal releases the lock.</summary>
+    private async Task StageRuntimeAsync(ServerRun run, CancellationToken cancellation)
+    {
+        var (target, host, plan) = (run.Target, run.Host!, run.Plan!);
+        run.Clock.Start();
+        try
+        {
+            run.Step = "upload and test";
+            using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
+            if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } refusal)
+            {
+                run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
+                return;
+            }
+
+            // So is a backup: the turn is then a runtime apply and a rename.
+            await BackUpAsync(target, host, plan).ConfigureAwait(false);
+        }
+        catch (RemoteStepException e)
+        {
+            run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, e.Message, plan.ChangedNames)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged", plan.ChangedNames)).ConfigureAwait(false);
         }
         finally
         {
@@ -481,7 +513,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
     /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
     /// <param name="RuntimeReason">why a server that could take reservations at runtime needs a restart (null: it never could).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason)
+    /// <param name="Reserved">the reservations it adds or moves (<see cref="LeasePreflight.NewOrMoved"/>).</param>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? RuntimeReason, IReadOnlyList<ReservedAddress> Reserved)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
@@ -504,7 +537,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
                 runtime,
-                runtime is null ? reason : null);
+                runtime is null ? reason : null,
+                LeasePreflight.NewOrMoved(comparisons));
         }
         finally
         {
