@@ -80,7 +80,7 @@ measure() {
   fi
   times[$key]="${times[$key]:-} $(( (t1 - t0) / 1000000 ))"
   if [ "${TIMINGS:-0}" = 1 ]; then
-    phases[$key]="${phases[$key]:-}$(( (t1 - t0) / 1000000 )) ms: $(grep -E '^[a-z].* [0-9]+ms' "$LAB_DIR/bench-out" | tail -n1)"$'\n'
+    phases[$key]="${phases[$key]:-}$(( (t1 - t0) / 1000000 )) ms: $(grep -E '^[a-z].* [0-9]+ms' "$LAB_DIR/bench-out" | tail -n1 || true)"$'\n'
   fi
 }
 report() { # LABEL KEY

@@ -171,14 +171,17 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 return;
             }
 
-            // Which Kea runs reads no file, so it is asked while the lock is taken.
+            // Which Kea runs reads no file, so it is asked while the lock is taken; the live files are read
+            // in the lock's own round trip, once it is taken.
             var version = LiveDiff.RequireKeaVersionAsync(run.Host, target, cancellation);
             run.Step = "lock";
             progress.Step(target.Name, run.Step, LockDirectory);
+            IReadOnlyList<Task<byte[]?>> read;
             try
             {
-                using var timer = PhaseTimer.Measure($"lock {target.Name}");
-                if (await DeployLock.TryTakeAsync(run.Host, options.Owner).ConfigureAwait(false) is { } owner)
+                using var timer = PhaseTimer.Measure($"lock and read {target.Name}");
+                (var owner, read) = await DeployLock.TakeAndReadAsync(run.Host, options.Owner, LiveDiff.LivePaths(target)).ConfigureAwait(false);
+                if (owner is not null)
                 {
                     run.Result = run.Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
                     await Observe(version).ConfigureAwait(false);
@@ -197,9 +200,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 run.Step = "read live";
                 DeployPlan plan;
-                using (PhaseTimer.Measure($"read live {target.Name}"))
+                using (PhaseTimer.Measure($"plan {target.Name}"))
                 {
-                    plan = await PlanAsync(target, run.Host, version, cancellation).ConfigureAwait(false);
+                    plan = await PlanAsync(target, run.Host, version, read, cancellation).ConfigureAwait(false);
                 }
 
                 run.Reserved = plan.Reserved;
@@ -523,10 +526,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
     /// <param name="version">the check of the Kea version the server runs, already under way.</param>
-    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, CancellationToken cancellation)
+    /// <param name="read">the reads of its live files (<see cref="LiveDiff.LivePaths"/>), done with the lock.</param>
+    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, IReadOnlyList<Task<byte[]?>> read, CancellationToken cancellation)
     {
         progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
-        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version).ConfigureAwait(false);
+        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version, started: read).ConfigureAwait(false);
         try
         {
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);

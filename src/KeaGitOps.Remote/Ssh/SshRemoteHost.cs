@@ -117,6 +117,97 @@ public sealed class SshRemoteHost : IRemoteHost
         return content.ToArray();
     }
 
+    /// <summary>One exec (<see cref="Frames.Script"/>): a second round trip per file would cost as much as the reading.</summary>
+    public async Task<(CommandResult First, IReadOnlyList<Task<byte[]?>> Files)> RunThenReadAsync(string first, IReadOnlyList<string> paths, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var command = _ssh.CreateCommand(Frames.Script(first, paths));
+        command.CommandTimeout = timeout;
+        try
+        {
+            await command.ExecuteAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw new RemoteStepException($"could not read {string.Join(", ", paths)} on {ServerName}: timed out after {timeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is SshException or IOException)
+        {
+            throw new RemoteStepException($"the SSH connection to {ServerName} dropped: {e.Message.TrimEnd('.')}");
+        }
+
+        using var content = new MemoryStream();
+        await command.OutputStream.CopyToAsync(content, cancellation).ConfigureAwait(false);
+        return Frames.Parse(content.ToArray(), paths, new CommandResult(command.ExitStatus ?? 255, string.Empty, command.Error), ServerName);
+    }
+
+    /// <summary><see cref="RunThenReadAsync"/>'s shell script, and the reading of what it writes.</summary>
+    internal static class Frames
+    {
+        /// <summary>
+        /// Runs first, then writes each file framed on stdout: "K" first succeeded; per path "M" missing,
+        /// "F SIZE" and its bytes, "E" unreadable (then stop); "X" no temporary file. Each file is copied to a
+        /// temporary file before its size is taken, so a file that changes meanwhile cannot break the framing.
+        /// </summary>
+        public static string Script(string first, IReadOnlyList<string> paths)
+        {
+            var script = new System.Text.StringBuilder();
+            script.Append("{ ").Append(first).Append("\n} >/dev/null || exit $?\nprintf 'K\\n'\n");
+            script.Append("t=$(mktemp) || { printf 'X\\n'; exit 70; }\ntrap 'rm -f \"$t\"' EXIT\n");
+            script.Append("for p in").AppendJoin(string.Empty, paths.Select(p => " " + ShellQuote.Quote(p))).Append("; do\n");
+            script.Append("  if [ ! -e \"$p\" ]; then printf 'M\\n'\n");
+            script.Append("  elif cat -- \"$p\" > \"$t\"; then printf 'F %s\\n' \"$(wc -c < \"$t\")\"; cat -- \"$t\"\n");
+            script.Append("  else printf 'E\\n'; exit 71; fi\ndone\n");
+            return script.ToString();
+        }
+
+        public static (CommandResult First, IReadOnlyList<Task<byte[]?>> Files) Parse(byte[] output, IReadOnlyList<string> paths, CommandResult script, string server)
+        {
+            var at = 0;
+            if (Line(output, ref at) != "K")
+            {
+                return (script, []);
+            }
+
+            var files = new List<Task<byte[]?>>();
+            foreach (var path in paths)
+            {
+                var frame = Line(output, ref at);
+                if (frame == "M")
+                {
+                    files.Add(Task.FromResult<byte[]?>(null));
+                }
+                else if (frame is not null && frame.StartsWith("F ", StringComparison.Ordinal) && int.TryParse(frame.AsSpan(2).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && at + size <= output.Length)
+                {
+                    files.Add(Task.FromResult<byte[]?>(output[at..(at + size)]));
+                    at += size;
+                }
+                else
+                {
+                    // Unreadable (E), no temporary file (X), or the output ended: this file and every one after it.
+                    var why = frame is "E" or "X" ? script.Summary() : "the answer ended early";
+                    files.AddRange(paths.Skip(files.Count).Select(p => Task.FromException<byte[]?>(new RemoteStepException($"cannot read {p} on {server}: {why}"))));
+                    break;
+                }
+            }
+
+            return (new CommandResult(0, string.Empty, string.Empty), files);
+        }
+
+        /// <summary>The ASCII line at <paramref name="at"/> (moved past its newline), or null at the end.</summary>
+        private static string? Line(byte[] output, ref int at)
+        {
+            var end = Array.IndexOf(output, (byte)'\n', at);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            var line = System.Text.Encoding.ASCII.GetString(output, at, end - at);
+            at = end + 1;
+            return line;
+        }
+    }
+
     public async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation)
     {
         // A write is never cut short (Ctrl-C): half a file would be left beside the live one. The deploy
