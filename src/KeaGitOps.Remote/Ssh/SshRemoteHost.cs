@@ -144,19 +144,18 @@ public sealed class SshRemoteHost : IRemoteHost
     internal static class Frames
     {
         /// <summary>
-        /// Runs first, then writes each file framed on stdout: "K" first succeeded; per path "M" missing,
-        /// "F SIZE" and its bytes, "E" unreadable (then stop); "X" no temporary file. Each file is copied to a
-        /// temporary file before its size is taken, so a file that changes meanwhile cannot break the framing.
+        /// Runs first, then writes "K" (first succeeded), per path "M" (missing) or "F" (there), the size of each
+        /// file there (stat), and their bytes one after the other (one cat). Three processes in all: each costs
+        /// about as much as the round trip itself on a small server. A file that changes between stat and cat
+        /// makes the lengths disagree, which <see cref="Parse"/> reports rather than misreads.
         /// </summary>
         public static string Script(string first, IReadOnlyList<string> paths)
         {
             var script = new System.Text.StringBuilder();
-            script.Append("{ ").Append(first).Append("\n} >/dev/null || exit $?\nprintf 'K\\n'\n");
-            script.Append("t=$(mktemp) || { printf 'X\\n'; exit 70; }\ntrap 'rm -f \"$t\"' EXIT\n");
+            script.Append("{ ").Append(first).Append("\n} >/dev/null || exit $?\nprintf 'K\\n'\nset --\n");
             script.Append("for p in").AppendJoin(string.Empty, paths.Select(p => " " + ShellQuote.Quote(p))).Append("; do\n");
-            script.Append("  if [ ! -e \"$p\" ]; then printf 'M\\n'\n");
-            script.Append("  elif cat -- \"$p\" > \"$t\"; then printf 'F %s\\n' \"$(wc -c < \"$t\")\"; cat -- \"$t\"\n");
-            script.Append("  else printf 'E\\n'; exit 71; fi\ndone\n");
+            script.Append("  if [ -e \"$p\" ]; then printf 'F\\n'; set -- \"$@\" \"$p\"; else printf 'M\\n'; fi\ndone\n");
+            script.Append("[ $# -eq 0 ] || { stat -L -c %s -- \"$@\" && exec cat -- \"$@\"; }\n");
             return script.ToString();
         }
 
@@ -168,25 +167,37 @@ public sealed class SshRemoteHost : IRemoteHost
                 return (script, []);
             }
 
-            var files = new List<Task<byte[]?>>();
-            foreach (var path in paths)
+            var there = new List<bool>();
+            foreach (var _ in paths)
             {
-                var frame = Line(output, ref at);
-                if (frame == "M")
+                there.Add(Line(output, ref at) == "F");
+            }
+
+            var sizes = new List<int>();
+            for (var n = there.Count(t => t); n > 0 && Line(output, ref at) is { } line && int.TryParse(line, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size); n--)
+            {
+                sizes.Add(size);
+            }
+
+            // Every byte accounted for, or none is trusted: cat stopped (an unreadable file), or a file changed size.
+            var complete = script.Succeeded && sizes.Count == there.Count(t => t) && at + sizes.Sum(s => (long)s) == output.Length;
+            var why = !script.Succeeded ? script.Summary() : "a file changed while it was read; deploy again";
+            var files = new List<Task<byte[]?>>();
+            var next = 0;
+            foreach (var (path, present) in paths.Zip(there))
+            {
+                if (!present)
                 {
                     files.Add(Task.FromResult<byte[]?>(null));
                 }
-                else if (frame is not null && frame.StartsWith("F ", StringComparison.Ordinal) && int.TryParse(frame.AsSpan(2).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && at + size <= output.Length)
+                else if (complete)
                 {
-                    files.Add(Task.FromResult<byte[]?>(output[at..(at + size)]));
-                    at += size;
+                    files.Add(Task.FromResult<byte[]?>(output[at..(at + sizes[next])]));
+                    at += sizes[next++];
                 }
                 else
                 {
-                    // Unreadable (E), no temporary file (X), or the output ended: this file and every one after it.
-                    var why = frame is "E" or "X" ? script.Summary() : "the answer ended early";
-                    files.AddRange(paths.Skip(files.Count).Select(p => Task.FromException<byte[]?>(new RemoteStepException($"cannot read {p} on {server}: {why}"))));
-                    break;
+                    files.Add(Task.FromException<byte[]?>(new RemoteStepException($"cannot read {path} on {server}: {why}")));
                 }
             }
 

@@ -60,19 +60,34 @@ public sealed class RunThenReadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_that_cannot_be_read_fails_with_the_servers_words_and_the_files_before_it_still_arrive()
+    public async Task A_file_that_cannot_be_read_fails_every_file_with_the_servers_words_and_a_missing_one_stays_missing()
     {
         var readable = Write("kea-dhcp4.conf", "{}"u8.ToArray());
         var folder = Path.Combine(_folder, "a-folder");
         Directory.CreateDirectory(folder);
         var after = Write("kea-ctrl-agent.conf", "{}"u8.ToArray());
 
-        var (first, files) = Run("true", readable, folder, after);
+        var (first, files) = Run("true", readable, folder, Path.Combine(_folder, "absent.conf"), after);
 
         Assert.True(first.Succeeded);
-        Assert.Equal("{}", Encoding.UTF8.GetString((await files[0])!));
         var unreadable = await Assert.ThrowsAsync<RemoteStepException>(() => files[1]);
         Assert.Contains("Is a directory", unreadable.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<RemoteStepException>(() => files[2]);
+        // cat stopped part-way, so no file's bytes can be told apart.
+        await Assert.ThrowsAsync<RemoteStepException>(() => files[0]);
+        Assert.Null(await files[2]);
+        await Assert.ThrowsAsync<RemoteStepException>(() => files[3]);
+    }
+
+    [Fact]
+    public async Task A_file_that_changed_size_between_stat_and_cat_is_reported_not_misread()
+    {
+        // stat said 5 bytes, cat then found 7 (the file grew in between).
+        var output = "K\nF\n5\n{\"a\":1}"u8.ToArray();
+
+        var (first, files) = SshRemoteHost.Frames.Parse(output, ["/etc/kea/kea-dhcp4.conf"], new CommandResult(0, string.Empty, string.Empty), "kea-dhcp-1");
+
+        Assert.True(first.Succeeded);
+        var changed = await Assert.ThrowsAsync<RemoteStepException>(() => files[0]);
+        Assert.Equal("cannot read /etc/kea/kea-dhcp4.conf on kea-dhcp-1: a file changed while it was read; deploy again", changed.Message);
     }
 }
