@@ -93,9 +93,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 await NotAttemptedAsync(run, "an earlier server failed").ConfigureAwait(false);
             }
 
-            foreach (var host in hosts.Values)
+            // Closing a connection waits for the server's side of the disconnect: every server at once.
+            using (PhaseTimer.Measure("close connections"))
             {
-                await host.DisposeAsync().ConfigureAwait(false);
+                await Task.WhenAll(hosts.Values.Select(host => Task.Run(async () => await host.DisposeAsync().ConfigureAwait(false), CancellationToken.None))).ConfigureAwait(false);
             }
         }
 
