@@ -2,12 +2,16 @@
 # Deploy benchmark against the SSH test lab (tests/lab/lab.sh: two Kea 3.0 servers in HA, each with its
 # own sshd): end-to-end wall clock of a no-op `keagitops deploy` (both servers, nothing to change) and a
 # reservation-only deploy (one reservation changed, applied at runtime), beside the floor of any tool
-# that logs in to both servers: `ssh host true` to each, one after the other. Run as root; the lab is
-# shared, so everything runs under flock /tmp/kgo-lab.lock and the lab is taken down afterwards.
+# that logs in to both servers: `ssh host true` to each, one after the other; and a full deploy (a timer
+# changed: each server restarted in turn, its clients handed over) beside the floor of any restart:
+# restarting each server by hand over ssh, one after the other, each time waiting until both are back in
+# load-balancing (polled every 0.2 s). FULL=0 skips the full deploy and its floor. Run as root; the lab
+# is shared, so everything runs under flock /tmp/kgo-lab.lock and the lab is taken down afterwards.
 #   bench/deploy.sh KEAGITOPS [OTHER]   KEAGITOPS is a published keagitops (bench/run.sh passes its own);
 #                                      OTHER, another build measured in the same rounds (an A/B comparison)
 # Each figure is the best of RUNS rounds (default 5) and the median beside it. Every figure is measured
 # in each round, interleaved, so a machine busy with something else for a while hits all columns alike.
+# TIMINGS=1 also prints each keagitops run's phases (KEAGITOPS_TIMINGS=1: where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keagitops=${1:?usage: bench/deploy.sh KEAGITOPS [OTHER]}
@@ -46,12 +50,42 @@ git -C "$inv" init -q && git -C "$inv" add -A && git -C "$inv" -c user.name=benc
 commit() { git -C "$inv" -c user.name=bench -c user.email=bench@keagitops.invalid commit -qam "$1"; }
 "$keagitops" deploy --inventory "$inv" >"$LAB_DIR/bench-first-deploy.log" 2>&1 || { cat "$LAB_DIR/bench-first-deploy.log" >&2; exit 1; }
 
+on() { # ADDRESS CMD: runs CMD on a lab server over ssh
+  ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_DIR/known_hosts" \
+    -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -i "$LAB_DIR/client_key" "root@$1" "$2"
+}
 ssh_true() {
   local a
-  for a in 198.51.100.133 198.51.100.134; do
-    ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_DIR/known_hosts" \
-      -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -i "$LAB_DIR/client_key" "root@$a" true
+  for a in 198.51.100.133 198.51.100.134; do on "$a" true; done
+}
+
+# The restart floor, by hand: the secondary (.134) then the primary (.133), each restarted and then waited
+# for until both servers say load-balancing (bounded: 60 s a server).
+ha_state() {
+  on "$1" 'kea-shell --host 127.0.0.1 --port 8001 --timeout 2 --auth-user kea-api --auth-password-file /etc/kea/kea-api-password --service dhcp4 ha-heartbeat </dev/null' 2>/dev/null \
+    | grep -o '"state": *"[^"]*"' | head -n1 | sed 's/.*"\([^"]*\)"$/\1/' || true
+}
+restart_by_hand() {
+  local a deadline
+  for a in 198.51.100.134 198.51.100.133; do
+    on "$a" 'kea-lab-service restart isc-kea-dhcp4-server' >/dev/null
+    deadline=$(( $(date +%s) + 60 ))
+    until [ "$(ha_state 198.51.100.134)" = load-balancing ] && [ "$(ha_state 198.51.100.133)" = load-balancing ]; do
+      [ "$(date +%s)" -lt "$deadline" ] || { echo "restart floor: $a not back in load-balancing within 60 s" >&2; return 1; }
+      sleep 0.2
+    done
   done
+  echo "restarted by hand: both load-balancing"
+}
+
+# Full deploy: each round moves the renew timer between two values (a commit), which needs a restart.
+timer_flip=0
+change_timer() {
+  local from=43200 to=43201
+  [ $timer_flip = 1 ] && { from=43201; to=43200; }
+  timer_flip=$(( 1 - timer_flip ))
+  sed -i "s/^renew-timer: $from$/renew-timer: $to/" "$inv/site.yaml"
+  commit "renew-timer $to"
 }
 
 # Reservation-only: each round moves lab-fixed-1 between two addresses (a commit), so every deploy has one change.
@@ -66,7 +100,8 @@ move_reservation() {
 
 # measure KEY CHECK CMD...: runs CMD once, keeps its wall milliseconds in times[KEY]. CHECK is a pattern
 # the output must match twice (once per server), so a figure is never that of a failure.
-declare -A times
+declare -A times phases
+[ "${TIMINGS:-0}" = 1 ] && export KEAGITOPS_TIMINGS=1
 measure() {
   local key=$1 check=$2 t0 t1
   shift 2
@@ -77,6 +112,9 @@ measure() {
     cat "$LAB_DIR/bench-out" >&2; echo "$key: expected '$check' for both servers" >&2; exit 1
   fi
   times[$key]="${times[$key]:-} $(( (t1 - t0) / 1000000 ))"
+  if [ "${TIMINGS:-0}" = 1 ]; then
+    phases[$key]="${phases[$key]:-}$(( (t1 - t0) / 1000000 )) ms: $(grep -E '^[a-z].* [0-9]+ms' "$LAB_DIR/bench-out" | tail -n1 || true)"$'\n'
+  fi
 }
 report() { # LABEL KEY
   printf '%s\n' ${times[$2]} | sort -n | awk -v l="$1" '{a[NR]=$1} END {printf "%-52s best %.2f s  median %.2f s  (%d runs)\n", l, a[1]/1000, a[int((NR+1)/2)]/1000, NR}'
@@ -90,7 +128,14 @@ for _ in $(seq "$runs"); do
     measure "noop-$b" "Unchanged" "${builds[$b]}" deploy --inventory "$inv"
     move_reservation
     measure "reservation-$b" "Applied .* at runtime" "${builds[$b]}" deploy --inventory "$inv"
+    if [ "${FULL:-1}" != 0 ]; then
+      change_timer
+      measure "full-$b" "^kea-dhcp-[12] +Applied " "${builds[$b]}" deploy --inventory "$inv"
+    fi
   done
+  if [ "${FULL:-1}" != 0 ]; then
+    measure restart-floor "" restart_by_hand
+  fi
 done
 
 echo
@@ -101,3 +146,15 @@ for b in "${!builds[@]}"; do
   report "no-op deploy (target < 1 s)$name" "noop-$b"
   report "reservation-only deploy (target < 2 s)$name" "reservation-$b"
 done
+if [ "${FULL:-1}" != 0 ]; then
+  report "floor: restart each server by hand, wait for HA" restart-floor
+  for b in "${!builds[@]}"; do
+    name=$([ "$b" = 0 ] && echo "" || echo " [$other]")
+    report "full deploy, timer changed (target: floor + 1 s)$name" "full-$b"
+  done
+fi
+if [ "${TIMINGS:-0}" = 1 ]; then
+  for key in "${!phases[@]}"; do
+    printf '\nphases of %s (wall, then each phase):\n%s' "$key" "${phases[$key]}"
+  done
+fi

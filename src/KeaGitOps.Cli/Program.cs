@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using KeaGitOps.Cli;
 using KeaGitOps.Cli.Commands;
 
+KeaGitOps.Core.PhaseTimer.SinceProcessStart("runtime start");
 var root = CliCommands.Create();
 
 var parse = root.Parse(args);
@@ -23,6 +24,7 @@ if (parse.Errors.Count > 0)
 // released and the summary printed. So a deploy is never killed on a timer after a signal either.
 // drill failover likewise: a signal ends its waiting, and the server it stopped is restarted before it exits.
 var exitCode = parse.CommandResult.Command.Name is "deploy" or "failover" ? await InvokeDeferringSignalsAsync(parse) : await parse.InvokeAsync();
+KeaGitOps.Core.PhaseTimer.SinceProcessStart("until exit");
 KeaGitOps.Core.PhaseTimer.Report(Console.Error);
 return exitCode;
 

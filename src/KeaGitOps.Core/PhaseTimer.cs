@@ -16,6 +16,16 @@ public static class PhaseTimer
 
     public static Scope Measure(string phase) => new(Enabled ? phase : null);
 
+    /// <summary>Records the time since the process started (the runtime's own start-up included) as <paramref name="phase"/>.</summary>
+    public static void SinceProcessStart(string phase)
+    {
+        if (Enabled)
+        {
+            using var process = Process.GetCurrentProcess();
+            Phases.Enqueue((phase, (DateTime.Now - process.StartTime).TotalMilliseconds));
+        }
+    }
+
     public static void Report(TextWriter output)
     {
         if (Enabled)

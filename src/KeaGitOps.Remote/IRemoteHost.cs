@@ -30,6 +30,18 @@ public interface IRemoteHost : IAsyncDisposable
 
     Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation);
 
+    /// <summary>
+    /// Runs <paramref name="first"/> (its output discarded) and, only when it succeeds, reads
+    /// <paramref name="paths"/>: one round trip where the transport allows. First's result decides
+    /// everything else: when it failed, no file is read (an empty list); else one read per path (its bytes,
+    /// null when missing, or the failure to read it), so a caller always knows whether first ran.
+    /// </summary>
+    async Task<(CommandResult First, IReadOnlyList<Task<byte[]?>> Files)> RunThenReadAsync(string first, IReadOnlyList<string> paths, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var result = await RunAsync(first, timeout, cancellation).ConfigureAwait(false);
+        return (result, result.Succeeded ? paths.Select(p => ReadFileAsync(p, cancellation)).ToList() : []);
+    }
+
     /// <summary>Forwards a local loopback port to HOST:PORT as seen from the server (the Kea Control Agent).</summary>
     Task<Uri> ForwardAsync(string host, int port, CancellationToken cancellation);
 }

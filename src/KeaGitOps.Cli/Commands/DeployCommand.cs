@@ -34,27 +34,37 @@ public sealed class DeployCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false, bool allowLeased = false)
+    public static Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, CancellationToken cancellation, bool allowDirty = false, bool allowLeased = false) =>
+        RunAsync(inventory, format, templates, server, dryRun, force, console, RemoteSession.ConnectAsync, cancellation, allowDirty, allowLeased);
+
+    /// <param name="connect">how a server is reached (tests give fakes).</param>
+    internal static async Task<int> RunAsync(DirectoryInfo inventory, OutputFormat format, DirectoryInfo? templates, string? server, bool dryRun, bool force, TextWriter console, ServerConnector connect, CancellationToken cancellation, bool allowDirty = false, bool allowLeased = false)
     {
+        // Forcing risks the service of one server's clients, knowingly: it never carries over to a partner.
+        if (force && server is null && !dryRun)
+        {
+            console.WriteLine("keagitops: --force applies to one server: name it with --server NAME (it restarts that server even when it is the only one answering DHCP clients)");
+            return ExitCodes.Failure;
+        }
+
         // What is deployed must be what is in git: uncommitted edits would run on the servers untraceably.
-        // The inventory is validated and rendered meanwhile (nothing is printed or contacted until the guards pass).
+        // The inventory is validated and rendered meanwhile (nothing is printed until the guards pass), and
+        // the servers are connected to as soon as it is bound, unless the tree is refused: a no-op deploy
+        // is little more than validating and two handshakes, so they overlap. Nothing runs on a server
+        // before the render has passed.
         var reading = WorkingTree.ReadRevisionAsync(inventory, templates);
-        var rendering = Task.Run(() => WorkingTree.Render(inventory, templates, reading), CancellationToken.None);
+        var mayConnect = reading.ContinueWith(r => r.IsCompletedSuccessfully && (dryRun || allowDirty || r.Result is not { Dirty: true }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        await using var connections = new EarlyConnections(connect, server, mayConnect, cancellation);
+        var rendering = Task.Run(() => WorkingTree.Render(inventory, templates, reading, connections.Tap), CancellationToken.None);
         SourceRevision? revision;
         using (PhaseTimer.Measure("git revision"))
         {
             revision = await reading.ConfigureAwait(false);
         }
+
         if (revision is { Dirty: true } && !allowDirty && !dryRun)
         {
             console.WriteLine($"keagitops: {inventory} (or the templates) has uncommitted changes; commit them first, or pass --allow-dirty (the configs will say source-dirty: true)");
-            return ExitCodes.Failure;
-        }
-
-        // Forcing risks the service of one server's clients, knowingly: it never carries over to a partner.
-        if (force && server is null && !dryRun)
-        {
-            console.WriteLine("keagitops: --force applies to one server: name it with --server NAME (it restarts that server even when it is the only one answering DHCP clients)");
             return ExitCodes.Failure;
         }
 
@@ -78,7 +88,7 @@ public sealed class DeployCommand
 
         var owner = $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
         var progress = new ConsoleProgress(format == OutputFormat.Json ? TextWriter.Null : console);
-        var deployer = new Deployer(session.ConnectAsync, progress);
+        var deployer = new Deployer((target, token) => connections.ConnectAsync(session.Inventory, target.Server, token), progress);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<ServerReport> reports;
         try

@@ -36,7 +36,7 @@ public sealed class RemoteSession
     {
         if (!result.Succeeded)
         {
-            writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: the inventory is invalid, no server was contacted");
+            writer.Write(result.Diagnostics, $"{DiagnosticWriter.Summary(result.Diagnostics)}: the inventory is invalid; nothing was read or changed on any server");
             return null;
         }
 

@@ -1,4 +1,6 @@
+using KeaGitOps.Core.Inventory;
 using KeaGitOps.Core.Rendering;
+using KeaGitOps.Core.Validation;
 using KeaGitOps.Git;
 
 namespace KeaGitOps.Cli.Commands;
@@ -18,9 +20,13 @@ public static class WorkingTree
     }
 
     /// <param name="revision">the revision being read when the caller started it (deploy's guards), else read here.</param>
-    public static RenderResult Render(DirectoryInfo inventory, DirectoryInfo? templates, Task<SourceRevision?>? revision = null)
+    /// <param name="bound">given the model as soon as it is bound, before the schema and the rules have judged it (deploy's <see cref="EarlyConnections"/>).</param>
+    public static RenderResult Render(DirectoryInfo inventory, DirectoryInfo? templates, Task<SourceRevision?>? revision = null, IInventoryRule? bound = null)
     {
         var reading = revision ?? ReadRevisionAsync(inventory, templates);
-        return RenderPipeline.Default().Run(inventory.FullName, CommonOptions.TemplatesFolder(templates), () => reading.GetAwaiter().GetResult());
+        var pipeline = bound is null
+            ? RenderPipeline.Default()
+            : new RenderPipeline(new InventoryValidator(SchemaValidator.BuiltIn, [bound, .. InventoryValidator.DefaultRules], new InventoryLoader()));
+        return pipeline.Run(inventory.FullName, CommonOptions.TemplatesFolder(templates), () => reading.GetAwaiter().GetResult());
     }
 }

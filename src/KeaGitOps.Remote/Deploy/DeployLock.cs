@@ -14,9 +14,22 @@ public static class DeployLock
     /// <summary>Takes the lock for <paramref name="owner"/>; null when taken, else who holds it.</summary>
     public static async Task<string?> TryTakeAsync(IRemoteHost host, string owner)
     {
-        var locked = await host.RunAsync($"mkdir {Directory} 2>/dev/null && printf '%s\\n' {ShellQuote.Quote(owner)} > {Directory}/owner", CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        var locked = await host.RunAsync(TakeCommand(owner), CommandTimeout, CancellationToken.None).ConfigureAwait(false);
         return locked.Succeeded ? null : await HolderAsync(host).ConfigureAwait(false) ?? "an unknown holder";
     }
+
+    /// <summary>
+    /// Takes the lock for <paramref name="owner"/> and, once it is taken, reads <paramref name="paths"/>, in one
+    /// round trip (<see cref="IRemoteHost.RunThenReadAsync"/>). Null Holder: taken, with each file's read;
+    /// else who holds it, and nothing was read.
+    /// </summary>
+    public static async Task<(string? Holder, IReadOnlyList<Task<byte[]?>> Files)> TakeAndReadAsync(IRemoteHost host, string owner, IReadOnlyList<string> paths)
+    {
+        var (locked, files) = await host.RunThenReadAsync(TakeCommand(owner), paths, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        return locked.Succeeded ? (null, files) : (await HolderAsync(host).ConfigureAwait(false) ?? "an unknown holder", []);
+    }
+
+    private static string TakeCommand(string owner) => $"mkdir {Directory} 2>/dev/null && printf '%s\\n' {ShellQuote.Quote(owner)} > {Directory}/owner";
 
     /// <summary>Who holds the lock, or null when it is free.</summary>
     public static async Task<string?> HolderAsync(IRemoteHost host)

@@ -49,16 +49,28 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         var runs = ordered.Select(t => new ServerRun(t)).ToList();
         try
         {
-            if (await LeasePreflight.GateAsync(targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
-            {
-                return refused;
-            }
-
             // Connecting, locking and reading change nothing on a server, so every server does them at
             // once (a no-op deploy is then as slow as its slowest server, not their sum); each server's
             // turn to change anything below stays one at a time, in the safe order.
             // On the thread pool: a connection's first steps (the key, the handshake's crypto) run before its first await.
             await Task.WhenAll(runs.Select(run => Task.Run(() => PrepareAsync(run, hosts, options, cancellation), CancellationToken.None))).ConfigureAwait(false);
+
+            // The lease preflight judges the reservations every plan adds or moves, read under the locks,
+            // before anything is uploaded anywhere; a refusal releases every lock still held.
+            var reserved = runs.SelectMany(r => r.Reserved).ToList();
+            if (reserved.Count > 0 && await LeasePreflight.GateAsync(reserved, targets, partners, t => HostAsync(t, hosts, cancellation), options, progress, cancellation).ConfigureAwait(false) is { } refused)
+            {
+                foreach (var run in runs.Where(r => r.Result is null))
+                {
+                    run.Result = await UnlockAsync(run.Host!, run.Report(ServerOutcome.Refused, "refused by the lease preflight")).ConfigureAwait(false);
+                }
+
+                return refused;
+            }
+
+            // An upload, Kea's test and a backup change nothing live, so a runtime change has them done
+            // here, every server at once; what changes a running server waits for that server's turn.
+            await Task.WhenAll(runs.Where(r => r.Result is null && r.Plan!.Runtime is not null).Select(run => Task.Run(() => StageRuntimeAsync(run, cancellation), CancellationToken.None))).ConfigureAwait(false);
             foreach (var run in runs)
             {
                 if (run.Result is { } done)
@@ -81,9 +93,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 await NotAttemptedAsync(run, "an earlier server failed").ConfigureAwait(false);
             }
 
-            foreach (var host in hosts.Values)
+            // Closing a connection waits for the server's side of the disconnect: every server at once.
+            using (PhaseTimer.Measure("close connections"))
             {
-                await host.DisposeAsync().ConfigureAwait(false);
+                await Task.WhenAll(hosts.Values.Select(host => Task.Run(async () => await host.DisposeAsync().ConfigureAwait(false), CancellationToken.None))).ConfigureAwait(false);
             }
         }
 
@@ -123,6 +136,9 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         public DeployPlan? Plan { get; set; }
 
+        /// <summary>The reservations its plan adds or moves (what the lease preflight asks about), once read.</summary>
+        public IReadOnlyList<ReservedAddress> Reserved { get; set; } = [];
+
         /// <summary>The server's report when it is done after preparing (refused, unchanged, dry run; its lock released); null when its turn must change it.</summary>
         public ServerReport? Result { get; set; }
 
@@ -156,14 +172,17 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 return;
             }
 
-            // Which Kea runs reads no file, so it is asked while the lock is taken.
+            // Which Kea runs reads no file, so it is asked while the lock is taken; the live files are read
+            // in the lock's own round trip, once it is taken.
             var version = LiveDiff.RequireKeaVersionAsync(run.Host, target, cancellation);
             run.Step = "lock";
             progress.Step(target.Name, run.Step, LockDirectory);
+            IReadOnlyList<Task<byte[]?>> read;
             try
             {
-                using var timer = PhaseTimer.Measure($"lock {target.Name}");
-                if (await DeployLock.TryTakeAsync(run.Host, options.Owner).ConfigureAwait(false) is { } owner)
+                using var timer = PhaseTimer.Measure($"lock and read {target.Name}");
+                (var owner, read) = await DeployLock.TakeAndReadAsync(run.Host, options.Owner, LiveDiff.LivePaths(target)).ConfigureAwait(false);
+                if (owner is not null)
                 {
                     run.Result = run.Report(ServerOutcome.Refused, $"another deploy holds the lock ({owner}); wait for it, or if it died, remove {LockDirectory} on {target.Name}");
                     await Observe(version).ConfigureAwait(false);
@@ -182,29 +201,14 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 run.Step = "read live";
                 DeployPlan plan;
-                using (PhaseTimer.Measure($"read live {target.Name}"))
+                using (PhaseTimer.Measure($"plan {target.Name}"))
                 {
-                    plan = await PlanAsync(target, run.Host, version, cancellation).ConfigureAwait(false);
+                    plan = await PlanAsync(target, run.Host, version, read, cancellation).ConfigureAwait(false);
                 }
 
+                run.Reserved = plan.Reserved;
                 if (plan.Changed.Count > 0 && !options.DryRun)
                 {
-                    // An upload and Kea's test change nothing live, so a runtime change has them done here,
-                    // every server at once; what changes a running server waits for that server's turn.
-                    if (plan.Runtime is not null)
-                    {
-                        run.Step = "upload and test";
-                        using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
-                        if (await UploadTestOrStopAsync(target, run.Host, plan, cancellation).ConfigureAwait(false) is { } refusal)
-                        {
-                            run.Result = await UnlockAsync(run.Host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
-                            return;
-                        }
-
-                        // So is a backup: the turn is then a runtime apply and a rename.
-                        await BackUpAsync(target, run.Host, plan).ConfigureAwait(false);
-                    }
-
                     run.Plan = plan;
                     return;
                 }
@@ -226,6 +230,38 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             {
                 run.Result = await UnlockAsync(run.Host, result).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            run.Clock.Stop();
+        }
+    }
+
+    /// <summary>A runtime change's upload, Kea's test and the backup, under the lock its preparation took; a refusal releases the lock.</summary>
+    private async Task StageRuntimeAsync(ServerRun run, CancellationToken cancellation)
+    {
+        var (target, host, plan) = (run.Target, run.Host!, run.Plan!);
+        run.Clock.Start();
+        try
+        {
+            run.Step = "upload and test";
+            using var timer = PhaseTimer.Measure($"upload and test {target.Name}");
+            if (await UploadTestOrStopAsync(target, host, plan, cancellation).ConfigureAwait(false) is { } refusal)
+            {
+                run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, refusal, plan.ChangedNames)).ConfigureAwait(false);
+                return;
+            }
+
+            // So is a backup: the turn is then a runtime apply and a rename.
+            await BackUpAsync(target, host, plan).ConfigureAwait(false);
+        }
+        catch (RemoteStepException e)
+        {
+            run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, e.Message, plan.ChangedNames)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            run.Result = await UnlockAsync(host, run.Report(ServerOutcome.Refused, "interrupted (Ctrl-C or a stop signal) before the live config was replaced; it is unchanged", plan.ChangedNames)).ConfigureAwait(false);
         }
         finally
         {
@@ -493,7 +529,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
     /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
     /// <param name="ReconfigureObstacle">why the change cannot be applied by a reload of the running server (null: it can; see <see cref="Reconfiguration"/>).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? ReconfigureObstacle)
+    /// <param name="Reserved">the reservations it adds or moves (<see cref="LeasePreflight.NewOrMoved"/>).</param>
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? ReconfigureObstacle, IReadOnlyList<ReservedAddress> Reserved)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
@@ -502,10 +539,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
     /// <param name="version">the check of the Kea version the server runs, already under way.</param>
-    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, CancellationToken cancellation)
+    /// <param name="read">the reads of its live files (<see cref="LiveDiff.LivePaths"/>), done with the lock.</param>
+    private async Task<DeployPlan> PlanAsync(DeployTarget target, IRemoteHost host, Task version, IReadOnlyList<Task<byte[]?>> read, CancellationToken cancellation)
     {
         progress.Step(target.Name, "read live", target.Settings.ConfigDirectory);
-        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version).ConfigureAwait(false);
+        var comparisons = await LiveDiff.CompareAsync(host, target, cancellation, version: version, started: read).ConfigureAwait(false);
         try
         {
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
@@ -516,7 +554,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
                 runtime,
-                Reconfiguration.Obstacle(comparisons));
+                Reconfiguration.Obstacle(comparisons),
+                LeasePreflight.NewOrMoved(comparisons));
         }
         finally
         {

@@ -118,32 +118,14 @@ public static class LeasePreflight
     }
 
     /// <summary>
-    /// Deploy's preflight, before any server is locked or changed: what each target's deploy adds or moves
-    /// (its live config read as <see cref="LiveDiff"/> reads it), checked against every server's leases.
-    /// The refusal of every target when a reserved address is leased to another client (unless --allow-leased
-    /// or --dry-run), else null; every finding is shown as progress either way. A target that cannot be read
-    /// here is left to its own deploy, which reports why.
+    /// Deploy's preflight, once every target is locked and read and before any is changed: the reservations
+    /// the targets' plans add or move (<paramref name="reserved"/>, <see cref="NewOrMoved"/>), checked against
+    /// every server's leases. The refusal of every target when a reserved address is leased to another client
+    /// (unless --allow-leased or --dry-run), else null; every finding is shown as progress either way.
     /// </summary>
-    public static async Task<IReadOnlyList<ServerReport>?> GateAsync(IReadOnlyList<DeployTarget> targets, IReadOnlyList<DeployTarget> servers, Func<DeployTarget, Task<IRemoteHost>> host, DeployOptions options, IDeployProgress progress, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<ServerReport>?> GateAsync(IReadOnlyList<ReservedAddress> reserved, IReadOnlyList<DeployTarget> targets, IReadOnlyList<DeployTarget> servers, Func<DeployTarget, Task<IRemoteHost>> host, DeployOptions options, IDeployProgress progress, CancellationToken cancellation)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var reserved = new List<ReservedAddress>();
-        foreach (var target in targets)
-        {
-            try
-            {
-                var comparisons = await LiveDiff.CompareAsync(await host(target).ConfigureAwait(false), target, cancellation, refuseOtherVersion: false).ConfigureAwait(false);
-                reserved.AddRange(NewOrMoved(comparisons));
-                foreach (var comparison in comparisons)
-                {
-                    comparison.Dispose();
-                }
-            }
-            catch (RemoteStepException)
-            {
-            }
-        }
-
         if (reserved.Count == 0)
         {
             return null;

@@ -17,12 +17,13 @@ public static class LiveDiff
     /// </summary>
     /// <param name="refuseOtherVersion">whether a server running another Kea version than the inventory renders for is an error (diff, deploy) rather than a finding (status).</param>
     /// <param name="version">that check (<see cref="RequireKeaVersionAsync"/>) when the caller started it already.</param>
-    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true, Task? version = null)
+    /// <param name="started">the reads of <see cref="LivePaths"/>, when the caller started them already (deploy, with its lock).</param>
+    public static async Task<IReadOnlyList<ConfigComparison>> CompareAsync(IRemoteHost host, DeployTarget target, CancellationToken cancellation, bool refuseOtherVersion = true, Task? version = null, IReadOnlyList<Task<byte[]?>>? started = null)
     {
         // The version check (a command) and the file reads (transfers) run side by side: each is a round
         // trip to the server, and a no-op deploy is little else.
         version ??= refuseOtherVersion ? RequireKeaVersionAsync(host, target, cancellation) : Task.CompletedTask;
-        var reads = target.Rendered.Files.Select(file => host.ReadFileAsync(target.LivePath(file.Name), cancellation)).ToList();
+        var reads = started ?? LivePaths(target).Select(path => host.ReadFileAsync(path, cancellation)).ToList();
         try
         {
             await version.ConfigureAwait(false);
@@ -42,6 +43,9 @@ public static class LiveDiff
 
         return comparisons;
     }
+
+    /// <summary>The live path of each rendered file, in the order of <see cref="RenderedServer.Files"/>.</summary>
+    public static IReadOnlyList<string> LivePaths(DeployTarget target) => target.Rendered.Files.Select(file => target.LivePath(file.Name)).ToList();
 
     /// <summary>
     /// A config rendered for one Kea version is not offered to another (2.6.3 refuses 3.0's pool classes,

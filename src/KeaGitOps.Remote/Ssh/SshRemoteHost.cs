@@ -117,6 +117,108 @@ public sealed class SshRemoteHost : IRemoteHost
         return content.ToArray();
     }
 
+    /// <summary>One exec (<see cref="Frames.Script"/>): a second round trip per file would cost as much as the reading.</summary>
+    public async Task<(CommandResult First, IReadOnlyList<Task<byte[]?>> Files)> RunThenReadAsync(string first, IReadOnlyList<string> paths, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var command = _ssh.CreateCommand(Frames.Script(first, paths));
+        command.CommandTimeout = timeout;
+        try
+        {
+            await command.ExecuteAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw new RemoteStepException($"could not read {string.Join(", ", paths)} on {ServerName}: timed out after {timeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is SshException or IOException)
+        {
+            throw new RemoteStepException($"the SSH connection to {ServerName} dropped: {e.Message.TrimEnd('.')}");
+        }
+
+        using var content = new MemoryStream();
+        await command.OutputStream.CopyToAsync(content, cancellation).ConfigureAwait(false);
+        return Frames.Parse(content.ToArray(), paths, new CommandResult(command.ExitStatus ?? 255, string.Empty, command.Error), ServerName);
+    }
+
+    /// <summary><see cref="RunThenReadAsync"/>'s shell script, and the reading of what it writes.</summary>
+    internal static class Frames
+    {
+        /// <summary>
+        /// Runs first, then writes "K" (first succeeded), per path "M" (missing) or "F" (there), the size of each
+        /// file there (stat), and their bytes one after the other (one cat). Three processes in all: each costs
+        /// about as much as the round trip itself on a small server. A file that changes between stat and cat
+        /// makes the lengths disagree, which <see cref="Parse"/> reports rather than misreads.
+        /// </summary>
+        public static string Script(string first, IReadOnlyList<string> paths)
+        {
+            var script = new System.Text.StringBuilder();
+            script.Append("{ ").Append(first).Append("\n} >/dev/null || exit $?\nprintf 'K\\n'\nset --\n");
+            script.Append("for p in").AppendJoin(string.Empty, paths.Select(p => " " + ShellQuote.Quote(p))).Append("; do\n");
+            script.Append("  if [ -e \"$p\" ]; then printf 'F\\n'; set -- \"$@\" \"$p\"; else printf 'M\\n'; fi\ndone\n");
+            script.Append("[ $# -eq 0 ] || { stat -L -c %s -- \"$@\" && exec cat -- \"$@\"; }\n");
+            return script.ToString();
+        }
+
+        public static (CommandResult First, IReadOnlyList<Task<byte[]?>> Files) Parse(byte[] output, IReadOnlyList<string> paths, CommandResult script, string server)
+        {
+            var at = 0;
+            if (Line(output, ref at) != "K")
+            {
+                return (script, []);
+            }
+
+            var there = new List<bool>();
+            foreach (var _ in paths)
+            {
+                there.Add(Line(output, ref at) == "F");
+            }
+
+            var sizes = new List<int>();
+            for (var n = there.Count(t => t); n > 0 && Line(output, ref at) is { } line && int.TryParse(line, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size); n--)
+            {
+                sizes.Add(size);
+            }
+
+            // Every byte accounted for, or none is trusted: cat stopped (an unreadable file), or a file changed size.
+            var complete = script.Succeeded && sizes.Count == there.Count(t => t) && at + sizes.Sum(s => (long)s) == output.Length;
+            var why = !script.Succeeded ? script.Summary() : "a file changed while it was read; deploy again";
+            var files = new List<Task<byte[]?>>();
+            var next = 0;
+            foreach (var (path, present) in paths.Zip(there))
+            {
+                if (!present)
+                {
+                    files.Add(Task.FromResult<byte[]?>(null));
+                }
+                else if (complete)
+                {
+                    files.Add(Task.FromResult<byte[]?>(output[at..(at + sizes[next])]));
+                    at += sizes[next++];
+                }
+                else
+                {
+                    files.Add(Task.FromException<byte[]?>(new RemoteStepException($"cannot read {path} on {server}: {why}")));
+                }
+            }
+
+            return (new CommandResult(0, string.Empty, string.Empty), files);
+        }
+
+        /// <summary>The ASCII line at <paramref name="at"/> (moved past its newline), or null at the end.</summary>
+        private static string? Line(byte[] output, ref int at)
+        {
+            var end = Array.IndexOf(output, (byte)'\n', at);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            var line = System.Text.Encoding.ASCII.GetString(output, at, end - at);
+            at = end + 1;
+            return line;
+        }
+    }
+
     public async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellation)
     {
         // A write is never cut short (Ctrl-C): half a file would be left beside the live one. The deploy
