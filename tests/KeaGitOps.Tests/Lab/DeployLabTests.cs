@@ -1010,6 +1010,61 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Contains(phones, l => l.Address >= 160);
     }
 
+    [Fact]
+    public void A_shared_network_gives_clients_on_its_link_the_addresses_of_its_other_subnet_from_both_servers()
+    {
+        // The lab's subnet becomes one of a shared network with a second subnet the servers have no address in; its own
+        // pool is tiny (and mostly held by earlier tests' clients), so new clients can only be served from the second.
+        _inventory.Replace("site.yaml", LabSubnet, string.Empty);
+        _inventory.Append("site.yaml", """
+
+            shared-networks:
+              - name: lab-link
+                subnets:
+                  - id: 1
+                    subnet: 198.51.100.0/24
+                    comment: lab clients
+                    pools: [198.51.100.10 - 198.51.100.15]
+                    reservations:
+                      - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.201, hostname: lab-fixed-1 }
+                      - { hw-address: "02:00:00:00:99:02", ip-address: 198.51.100.202, hostname: lab-fixed-2 }
+                  - id: 2
+                    subnet: 203.0.113.0/24
+                    pools: [203.0.113.10 - 203.0.113.200]
+
+            """);
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory, probe: false).ExitCode);
+        WaitForLoadBalancing();
+        try
+        {
+            Ask("0c:0c:00:00:00:00");
+
+            var leases = LeasesOf(2);
+            output.WriteLine(string.Join("\n", leases.Select(l => $"{l.Mac} {l.Address}")));
+            var fromTheOtherSubnet = leases.Where(l => l.Mac.StartsWith("0c:0c:", StringComparison.Ordinal)).Select(l => System.Net.IPAddress.Parse(l.Address).GetAddressBytes()).ToList();
+            Assert.True(fromTheOtherSubnet.Count >= 10, $"only {fromTheOtherSubnet.Count} clients got an address of the network's second subnet");
+            Assert.All(fromTheOtherSubnet, a => Assert.InRange(a[3], 10, 200));
+            // Both servers serve their half of the second subnet's pool (load-balancing by MAC).
+            Assert.Contains(fromTheOtherSubnet, a => a[3] <= 105);
+            Assert.Contains(fromTheOtherSubnet, a => a[3] >= 106);
+            Assert.All(LeasesOf(1).Where(l => l.Mac.StartsWith("0c:0c:", StringComparison.Ordinal)), l => Assert.InRange(System.Net.IPAddress.Parse(l.Address).GetAddressBytes()[3], 10, 15));
+        }
+        finally
+        {
+            // The clean inventory has no subnet 2: its leases go first, or a partner would be sent leases of a subnet it lacks.
+            foreach (var (_, address) in LeasesOf(2))
+            {
+                KeaShell(LabFixture.Server1, "lease4-del", $$"""{ "ip-address": "{{address}}" }""");
+            }
+        }
+    }
+
+    private List<(string Mac, string Address)> LeasesOf(long subnet) =>
+        System.Text.Json.JsonDocument.Parse(KeaShell(LabFixture.Server1, "lease4-get-all", $$"""{ "subnets": [ {{subnet}} ] }""")).RootElement[0]
+            .GetProperty("arguments").GetProperty("leases").EnumerateArray()
+            .Select(l => (l.GetProperty("hw-address").GetString()!, l.GetProperty("ip-address").GetString()!))
+            .ToList();
+
     /// <summary>30 clients from the lab's client namespace, MACs from <paramref name="baseMac"/> on, each through DISCOVER to ACK; bounded by perfdhcp's -p and a timeout.</summary>
     private void Ask(string baseMac)
     {
