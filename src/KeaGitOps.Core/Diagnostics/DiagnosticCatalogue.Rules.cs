@@ -47,6 +47,9 @@ public static partial class DiagnosticCatalogue
     public static Diagnostic PoolScopeClass(SourceLocation at, string name) =>
         Create(PoolScopeClassByHand, at, $"pool class '{name}' is an HA scope class, which keagitops adds to each half of every pool in load-balancing; remove it and keep only your own classes.");
 
+    public static Diagnostic PoolClassOfNoScope(SourceLocation at, string name, string scope, IReadOnlyList<string> servers) =>
+        Create(PoolClassOfAbsentScope, at, $"pool class '{name}' tests the HA scope class '{scope}', which no server of this pair has (the servers are {string.Join(" and ", servers)}): no client is ever in it, so the pool is never used. Name one of the servers' scopes, or remove the restriction.");
+
     public static Diagnostic PoolScopeClassInside(SourceLocation at, string name) =>
         Create(PoolScopeClassByHand, at, $"pool class '{name}' tests an HA scope class (member('HA_…')); keagitops splits every pool between the servers' scopes itself, so half of this pool would never be used. Restrict the pool to the class without the scope.");
 

@@ -107,6 +107,8 @@ public static partial class DiagnosticCatalogue
         "Kea names each shared network once (it refuses the config otherwise), and diff and import match networks by name.");
     public static readonly RuleInfo DispensableSharedNetwork = Rule("KGO227", Severity.Warning, "Shared network with one subnet or none",
         "A shared network exists to offer clients on one link the addresses of several subnets; with one subnet (or none) it only adds a scope to read.", stork: "dispensable_shared_network");
+    public static readonly RuleInfo PoolClassOfAbsentScope = Rule("KGO228", Severity.Warning, "Pool restricted to the HA scope of no server of the pair",
+        "A class testing member('HA_x') for a server x outside the pair never matches (the HA hook only assigns its own servers' scopes): the pool it guards is never used.");
 
     // ---- High availability and control: KGO3xx --------------------------------------------------
     public static readonly RuleInfo HaRoles = Rule("KGO301", Severity.Error, "HA roles do not fit the mode",

@@ -229,6 +229,15 @@ public static partial class ImportRoundTrip
             ? classes.EnumerateArray().Where(c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c)) is not null && Text(c, "name") is not null)
                 .ToDictionary(c => Text(c, "name")!, c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c))!.Classes, StringComparer.Ordinal)
             : [];
+
+        // A class that is only the HA scope of one of the pair's servers says how a pool is split (import reads it
+        // so), never which clients it serves.
+        var peers = JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } d ? PeerScopes(d) : [];
+        foreach (var scopeOnly in JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } d2 && JsonValues.Member(d2, "client-classes", JsonValueKind.Array) is { } all
+            ? all.EnumerateArray().Where(c => PoolClasses.ScopeOnly(c) is { } scope && peers.Contains(scope) && Text(c, "name") is not null) : [])
+        {
+            combined.TryAdd(Text(scopeOnly, "name")!, []);
+        }
         using (var writer = new Utf8JsonWriter(buffer))
         {
             Write(writer, root, "$", combined);
@@ -236,6 +245,16 @@ public static partial class ImportRoundTrip
 
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
+
+    /// <summary>The HA scope classes of the config's HA peers (HA_ and each peer's name).</summary>
+    private static HashSet<string> PeerScopes(JsonElement dhcp4) =>
+        [.. (JsonValues.Member(dhcp4, "hooks-libraries", JsonValueKind.Array)?.EnumerateArray() ?? default)
+            .Select(h => JsonValues.Member(h, "parameters", JsonValueKind.Object) is { } p && JsonValues.Member(p, "high-availability", JsonValueKind.Array) is { } ha && ha.GetArrayLength() > 0
+                ? JsonValues.Member(ha[0], "peers", JsonValueKind.Array) : null)
+            .OfType<JsonElement>()
+            .SelectMany(peers => peers.EnumerateArray())
+            .Select(peer => Text(peer, "name")).OfType<string>()
+            .Select(name => PoolClasses.ScopePrefix + name)];
 
     private static void Write(Utf8JsonWriter writer, JsonElement element, string name, IReadOnlyDictionary<string, IReadOnlyList<string>> combined)
     {
@@ -389,7 +408,12 @@ public static partial class ImportRoundTrip
             }
         }
 
-        var settings = pool.EnumerateObject().Where(m => m.Name is not ("pool" or "client-classes" or "client-class")).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        // An empty list or map is Kea's default for a pool's settings (option-data: []), never a meaning of its own.
+        var settings = pool.EnumerateObject()
+            .Where(m => m.Name is not ("pool" or "client-classes" or "client-class")
+                && !(m.Value.ValueKind == JsonValueKind.Array && m.Value.GetArrayLength() == 0)
+                && !(m.Value.ValueKind == JsonValueKind.Object && !m.Value.EnumerateObject().Any()))
+            .OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         if (classes.Count == 0 && settings.Count == 0)
         {
             return null;

@@ -108,6 +108,21 @@ public static partial class PoolClasses
             : firstIsScope ? new Combined([second], first) : new Combined([first], second);
     }
 
+    /// <summary>
+    /// The HA scope a class stands for when its test is only that scope's membership (<c>member('HA_s')</c>, as in
+    /// ISC's all-keys example, whatever else the class sets); null for any other class. A pool guarded by such a
+    /// class is pinned to one server, where keagitops splits every pool between both: import reads it as the
+    /// pool's split, and keeps the class for what else it gives the scope's clients.
+    /// </summary>
+    public static string? ScopeOnly(JsonElement definition) =>
+        definition.ValueKind == JsonValueKind.Object && definition.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.String
+        && MemberOnly().Match(test.GetString()!) is { Success: true } match && match.Groups[1].Value.StartsWith(ScopePrefix, StringComparison.Ordinal)
+            ? match.Groups[1].Value
+            : null;
+
+    [GeneratedRegex(@"^\s*member\('([^']+)'\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberOnly();
+
     /// <summary>The prefix of the classes the HA hook assigns (HA_ and the server's name): one server's scope.</summary>
     public const string ScopePrefix = "HA_";
 

@@ -312,6 +312,23 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public void A_pool_pinned_to_one_servers_HA_scope_is_imported_as_a_pool_keagitops_splits_and_its_class_kept()
+    {
+        // ISC's all-keys pins pools to a class whose test is only member('HA_server1'); here the pair's own scope.
+        var config = File.ReadAllText(Server1)
+            .Replace("\"renew-timer\": 43200,", "\"renew-timer\": 43200, \"client-classes\": [ { \"name\": \"first-only\", \"test\": \"member('HA_kea-dhcp-1')\", \"next-server\": \"10.2.3.4\" } ],", StringComparison.Ordinal)
+            .Replace("{ \"pool\": \"192.168.1.225 - 192.168.1.250\" }", "{ \"pool\": \"192.168.1.225 - 192.168.1.250\", \"client-classes\": [ \"first-only\" ] }", StringComparison.Ordinal);
+        Assert.Contains("first-only\" ]", config, StringComparison.Ordinal);
+        var (plan, output) = ImportOne(config);
+
+        var site = output.Files[ImportOutput.SiteFile];
+        Assert.Contains("\"192.168.1.225 - 192.168.1.250\"", site, StringComparison.Ordinal);
+        Assert.DoesNotContain("client-classes: [\"first-only\"]", site, StringComparison.Ordinal);
+        Assert.Contains("name: \"first-only\"", site, StringComparison.Ordinal); // the class stays, for what else it gives the scope's clients
+        Assert.Contains(plan.RenderedDifferently["kea-dhcp-1"], n => n.Reason.Contains("imported as a whole pool, which keagitops splits between the servers", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_secret_inside_a_Kea_value_is_left_out_and_named()
     {
         var config = File.ReadAllText(Server1)

@@ -599,6 +599,20 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void A_pool_restricted_to_the_HA_scope_of_a_server_outside_the_pair_is_KGO228_as_it_is_never_used()
+    {
+        using var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "subnets:\n", "client-classes:\n  - { name: phones_server1, test: \"member('HA_server1')\", next-server: 10.2.3.4 }\nsubnets:\n");
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phones_server1 ] }");
+
+        var result = inventory.Validate();
+
+        var warning = result.AssertReported("KGO228", Severity.Warning, inventory.At(Site, "[ phones_server1 ]", "phones_server1"));
+        Assert.Contains("tests the HA scope class 'HA_server1', which no server of this pair has (the servers are kea-dhcp-1 and kea-dhcp-2)", warning.Message, StringComparison.Ordinal);
+        result.AssertCodes("KGO228", "KGO204");
+    }
+
+    [Fact]
     public void A_pool_class_with_a_quote_cannot_be_combined_with_the_HA_scope()
     {
         using var inventory = TempInventory.FromExample();

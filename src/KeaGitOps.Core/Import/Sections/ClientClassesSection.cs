@@ -43,6 +43,12 @@ internal static class ClientClassesSection
                 continue;
             }
 
+            if (PoolClasses.ScopeOnly(definition) is { } scope && Text(definition, "name") is { } scopeName && c.Scopes is { } pair && (scope == pair.First || scope == pair.Second))
+            {
+                // Kept for what it gives the scope's clients; the pools it guards are read as split, not restricted (SubnetSection.Guard).
+                c.ScopeOnlyClasses[scopeName] = scope;
+            }
+
             kept.Add(c.WithoutSecrets(definition, at));
         }
 

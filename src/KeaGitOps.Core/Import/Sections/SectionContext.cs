@@ -40,6 +40,9 @@ internal sealed class SectionContext(ServerSnapshot snapshot)
     /// </summary>
     public Dictionary<string, (IReadOnlyList<string> Classes, string? Scope)> CombinedPoolClasses { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Classes whose test is only one server's HA scope (<see cref="Rendering.PoolClasses.ScopeOnly"/>), by name, with that scope.</summary>
+    public Dictionary<string, string> ScopeOnlyClasses { get; } = new(StringComparer.Ordinal);
+
     public void NotImported(string path, string why) => snapshot.Notes.Add(new ImportNote(File, path, NoteKind.NotImported, why));
 
     /// <summary>Left out because Kea does not apply it either.</summary>

@@ -182,6 +182,10 @@ internal static class SubnetSection
             {
                 scope ??= name;
             }
+            else if (c.ScopeOnlyClasses.TryGetValue(name, out var pinned))
+            {
+                scope ??= pinned; // a pool pinned to one server: read as one half of keagitops's split
+            }
             else if (!classes.Contains(name, StringComparer.Ordinal))
             {
                 classes.Add(name);
