@@ -78,7 +78,7 @@ restart_by_hand() {
   echo "restarted by hand: both load-balancing"
 }
 
-# Full deploy: each round moves the renew timer between two values (a commit), which needs a restart.
+# Full deploy: each round moves the renew timer between two values (a commit): a DHCPv4-only change, reloaded into each running server under the hand-over.
 timer_flip=0
 change_timer() {
   local from=43200 to=43201

@@ -225,19 +225,29 @@ public static partial class ImportRoundTrip
     private static JsonDocument Normalised(JsonElement root)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var combined = JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } dhcp4 && JsonValues.Member(dhcp4, "client-classes", JsonValueKind.Array) is { } classes
-            ? classes.EnumerateArray().Where(c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c)) is not null && Text(c, "name") is not null)
-                .ToDictionary(c => Text(c, "name")!, c => (PoolClasses.Read(c) ?? PoolClasses.ReadHandWritten(c))!.Classes, StringComparer.Ordinal)
-            : [];
-
-        // A class that is only the HA scope of one of the pair's servers says how a pool is split (import reads it
-        // so), never which clients it serves.
-        var peers = JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } d ? PeerScopes(d) : [];
-        foreach (var scopeOnly in JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } d2 && JsonValues.Member(d2, "client-classes", JsonValueKind.Array) is { } all
-            ? all.EnumerateArray().Where(c => PoolClasses.ScopeOnly(c) is { } scope && peers.Contains(scope) && Text(c, "name") is not null) : [])
+        var combined = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is { } dhcp4 && JsonValues.Member(dhcp4, "client-classes", JsonValueKind.Array) is { } classes)
         {
-            combined.TryAdd(Text(scopeOnly, "name")!, []);
+            var peers = PeerScopes(dhcp4);
+            foreach (var definition in classes.EnumerateArray())
+            {
+                if (Text(definition, "name") is not { } name)
+                {
+                    continue;
+                }
+
+                if ((PoolClasses.Read(definition) ?? PoolClasses.ReadHandWritten(definition)) is { } made)
+                {
+                    combined.TryAdd(name, made.Classes);
+                }
+                else if (PoolClasses.ScopeOnly(definition) is { } scope && peers.Contains(scope))
+                {
+                    // Only the HA scope of one of the pair's servers: it says how a pool is split (import reads it so), never which clients it serves.
+                    combined.TryAdd(name, []);
+                }
+            }
         }
+
         using (var writer = new Utf8JsonWriter(buffer))
         {
             Write(writer, root, "$", combined);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using KeaGitOps.Core.Addressing;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
-using KeaGitOps.Core.Sources;
 using KeaGitOps.Remote.Deploy;
 using KeaGitOps.Remote.Kea;
 using KeaGitOps.Tests.Support;
@@ -216,11 +215,7 @@ public sealed class LeasePreflightTests(Xunit.Abstractions.ITestOutputHelper out
     private static IReadOnlyList<ReservedAddress> NewOrMoved(Action<TempInventory> edit)
     {
         using var copy = TempInventory.FromExample();
-        var live = Render(copy);
-        edit(copy);
-        var wanted = Render(copy);
-        var root = new DiskFileSource("/");
-        var comparisons = wanted.Files.Select(f => ConfigComparison.Of(f, "/etc/kea/" + f.Name, live.File(f.Name).Utf8.ToArray(), root)).ToList();
+        var comparisons = LiveComparisons.Of(copy, edit);
         try
         {
             return LeasePreflight.NewOrMoved(comparisons);
@@ -231,12 +226,6 @@ public sealed class LeasePreflightTests(Xunit.Abstractions.ITestOutputHelper out
         }
     }
 
-    private static RenderedServer Render(TempInventory inventory)
-    {
-        var result = RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
-        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        return result.Servers![0];
-    }
 
     [Fact]
     public void Only_reservations_whose_address_or_client_is_new_are_checked()

@@ -1,6 +1,5 @@
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
-using KeaGitOps.Core.Sources;
 using KeaGitOps.Remote.Deploy;
 using KeaGitOps.Tests.Support;
 
@@ -15,18 +14,7 @@ public sealed class RuntimeReservationsTests
     private static List<ConfigComparison> Compare(Action<TempInventory> edit)
     {
         using var copy = TempInventory.FromExample();
-        var live = Render(copy);
-        edit(copy);
-        var wanted = Render(copy);
-        var root = new DiskFileSource("/");
-        return wanted.Files.Select(f => ConfigComparison.Of(f, "/etc/kea/" + f.Name, live.File(f.Name).Utf8.ToArray(), root)).ToList();
-    }
-
-    private static RenderedServer Render(TempInventory inventory)
-    {
-        var result = RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
-        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        return result.Servers![0];
+        return LiveComparisons.Of(copy, edit);
     }
 
     private static RuntimeReservations PlanOf(Action<TempInventory> edit)

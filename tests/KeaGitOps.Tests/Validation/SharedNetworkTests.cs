@@ -1,7 +1,4 @@
-using KeaGitOps.Core.Diagnostics;
-using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
-using KeaGitOps.Core.Sources;
 using KeaGitOps.Remote.Deploy;
 using KeaGitOps.Tests.Support;
 
@@ -133,23 +130,13 @@ public sealed class SharedNetworkTests
     public void A_reservation_changed_in_a_network_subnet_applies_at_runtime()
     {
         using var inventory = WithNetwork();
-        var live = Render(inventory);
-        inventory.Replace(Site, "ip-address: 10.2.0.5, hostname: floor2-printer", "ip-address: 10.2.0.6, hostname: floor2-printer");
-        var wanted = Render(inventory);
-        var root = new DiskFileSource("/");
-        var comparisons = wanted.Files.Select(f => ConfigComparison.Of(f, "/etc/kea/" + f.Name, live.File(f.Name).Utf8.ToArray(), root)).ToList();
+        var comparisons = LiveComparisons.Of(inventory, i => i.Replace(Site, "ip-address: 10.2.0.5, hostname: floor2-printer", "ip-address: 10.2.0.6, hostname: floor2-printer"));
 
         var (plan, reason) = RuntimeReservations.Plan(comparisons);
+        comparisons.ForEach(c => c.Dispose());
 
         Assert.True(plan is not null, reason);
         Assert.Equal((0, 0, 1), (plan.Added, plan.Removed, plan.Changed));
         Assert.Contains(plan.Steps, s => s.Add && s.Arguments.Contains("\"ip-address\": \"10.2.0.6\"", StringComparison.Ordinal) && s.Arguments.Contains("\"subnet-id\": 20", StringComparison.Ordinal));
-    }
-
-    private static RenderedServer Render(TempInventory inventory)
-    {
-        var result = RenderPipeline.Default(inventory.Folder).Run(inventory.Folder, null, () => null);
-        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        return result.Servers![0];
     }
 }

@@ -15,7 +15,8 @@ public sealed class OptionDeliveryTests
     private const string BootFile = @"\\wds01\reminst\boot\x64\wdsnbp.com,1";
     private const string TftpServer = "tftp-büro.corp.example, \"nächster\" 😀";
 
-    private const string Site = """
+    /// <summary>The hot-standby pair both sites serve from.</summary>
+    private const string Pair = """
         kea: { version: "3.0" }
         servers:
           - { name: wire-1, address: 203.0.113.1, role: primary, interfaces: [eth0] }
@@ -23,6 +24,10 @@ public sealed class OptionDeliveryTests
         high-availability: { mode: hot-standby, port: 8000 }
         control-agent: { port: 8001 }
         logging: { severity: INFO, output: stdout }
+        """;
+
+    private const string Site = Pair + """
+
         option-data:
           root-path: "192.168.1.5:/srv/nfsroot,vers=3,tcp"
           boot-file-name: '\\wds01\reminst\boot\x64\wdsnbp.com,1'
@@ -75,14 +80,8 @@ public sealed class OptionDeliveryTests
     }
 
     /// <summary>Options of the inventory's own option-def: a string with a comma, and a record whose last (string) field holds one.</summary>
-    private const string DefinedSite = """
-        kea: { version: "3.0" }
-        servers:
-          - { name: wire-1, address: 203.0.113.1, role: primary, interfaces: [eth0] }
-          - { name: wire-2, address: 203.0.113.2, role: standby, interfaces: [eth0] }
-        high-availability: { mode: hot-standby, port: 8000 }
-        control-agent: { port: 8001 }
-        logging: { severity: INFO, output: stdout }
+    private const string DefinedSite = Pair + """
+
         option-def:
           - { name: pxe-url, code: 224, type: string }
           - { name: site-info, code: 225, type: record, record-types: "uint8, ipv4-address, string" }
