@@ -29,8 +29,8 @@ public static class KeaVersions
     /// <summary>A pool's <c>client-classes</c> list (2.7.5 on); older versions only take one <c>client-class</c>, which 3.0 still reads with a deprecation warning.</summary>
     public static bool TakesPoolClientClasses(this KeaVersion version) => version >= KeaVersion.V3_0;
 
-    /// <summary>Whether the open-source packages ship libdhcp_host_cmds.so (reservation-add and -del at runtime): from 3.0.</summary>
-    public static bool ShipsHostCmds(this KeaVersion version) => version >= KeaVersion.V3_0;
+    /// <summary>Whether the open-source packages ship libdhcp_host_cmds.so and libdhcp_subnet_cmds.so (reservations and subnet settings changed at runtime): from 3.0.</summary>
+    public static bool ShipsRuntimeCommands(this KeaVersion version) => version >= KeaVersion.V3_0;
 
     /// <summary>
     /// Whether a server that reports <paramref name="running"/> (what <c>kea-dhcp4 -V</c> prints first, "3.0.4")

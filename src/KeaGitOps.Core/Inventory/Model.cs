@@ -200,7 +200,12 @@ public sealed class DeploySettings : ModelObject
     [Key("agent-status-command")] public string? AgentStatusCommand { get; set; }
     [Key("stop-command")] public string? StopCommand { get; set; }
     [Key("ha-timeout")] public long? HaTimeout { get; set; }
+    [Key("runtime-changes")] public bool? RuntimeChanges { get; set; }
+
+    /// <summary>The older name of runtime-changes (reservations only, before subnet_cmds); runtime-changes wins when both are set.</summary>
     [Key("runtime-reservations")] public bool? RuntimeReservations { get; set; }
+
+    public bool? RuntimeChangesOrOlderName => RuntimeChanges ?? RuntimeReservations;
 }
 
 /// <summary>The deploy settings in force for one server: its own, else the inventory's, else Debian's packaging defaults.</summary>
@@ -212,15 +217,16 @@ public sealed record EffectiveDeploy(
     string StatusCommand,
     string AgentRestartCommand,
     TimeSpan HaTimeout,
-    bool RuntimeReservations)
+    bool RuntimeChanges)
 {
     /// <summary>
-    /// Whether the rendered configs load libdhcp_host_cmds.so, so that deploy can apply reservation
-    /// changes without a restart: the inventory's top-level deploy.runtime-reservations (default on) where
-    /// the Kea version ships the hook. One value for the pair, since both servers render the same hooks.
+    /// Whether the rendered configs load libdhcp_host_cmds.so and libdhcp_subnet_cmds.so, so that deploy
+    /// can apply reservation and subnet changes without a restart or a reload: the inventory's top-level
+    /// deploy.runtime-changes (default on) where the Kea version ships the hooks. One value for the pair,
+    /// since both servers render the same hooks.
     /// </summary>
-    public static bool LoadsHostCmds(InventoryModel inventory) =>
-        inventory.Kea.Version.ShipsHostCmds() && inventory.Deploy.RuntimeReservations != false;
+    public static bool LoadsRuntimeCommands(InventoryModel inventory) =>
+        inventory.Kea.Version.ShipsRuntimeCommands() && inventory.Deploy.RuntimeChangesOrOlderName != false;
 
     private const string DefaultAgentStatusCommand = "systemctl is-active --quiet isc-kea-ctrl-agent";
     private const string DefaultStopCommand = "systemctl stop isc-kea-dhcp4-server";
@@ -243,7 +249,7 @@ public sealed record EffectiveDeploy(
             own?.StatusCommand ?? shared.StatusCommand ?? "systemctl is-active --quiet isc-kea-dhcp4-server",
             own?.AgentRestartCommand ?? shared.AgentRestartCommand ?? "systemctl restart isc-kea-ctrl-agent",
             TimeSpan.FromSeconds(own?.HaTimeout ?? shared.HaTimeout ?? 60),
-            LoadsHostCmds(inventory) && (own?.RuntimeReservations ?? true))
+            LoadsRuntimeCommands(inventory) && (own?.RuntimeChangesOrOlderName ?? true))
         {
             AgentStatusCommand = own?.AgentStatusCommand ?? shared.AgentStatusCommand ?? DefaultAgentStatusCommand,
             StopCommand = own?.StopCommand ?? shared.StopCommand ?? DefaultStopCommand,

@@ -29,14 +29,14 @@ public sealed record RenderModel(
 /// <summary>Version-specific syntax, decided once (KeaVersions) so templates only ask yes/no questions.</summary>
 /// <param name="PoolClientClasses">a pool's class as a <c>client-classes</c> list (3.0) rather than one <c>client-class</c>.</param>
 /// <param name="OutputOptions">loggers' <c>output-options</c> (2.6, 3.0) rather than <c>output_options</c> (2.2).</param>
-/// <param name="HostCmdsLibrary">libdhcp_host_cmds.so, or null when the config does not load it (deploy.runtime-reservations: false, or a version without it).</param>
+/// <param name="RuntimeCommandLibraries">libdhcp_host_cmds.so and libdhcp_subnet_cmds.so as the config names them, or none when it does not load them (deploy.runtime-changes: false, or a version without them).</param>
 public sealed record KeaTarget(
     string Version,
     bool PoolClientClasses,
     bool OutputOptions,
     string LeaseCmdsLibrary,
     string HaLibrary,
-    string? HostCmdsLibrary = null);
+    IReadOnlyList<string>? RuntimeCommandLibraries = null);
 
 public sealed record ServerView(string Name, string Address, string Role, string PeerUrl, IReadOnlyList<string> Interfaces, bool IsThisServer);
 

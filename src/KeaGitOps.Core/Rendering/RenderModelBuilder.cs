@@ -47,7 +47,7 @@ public sealed class RenderModelBuilder
             version.TakesOutputOptions(),
             Quote(Library(inventory.Kea, KeaHooks.LeaseCommands)),
             Quote(Library(inventory.Kea, KeaHooks.HighAvailability)),
-            EffectiveDeploy.LoadsHostCmds(inventory) ? Quote(Library(inventory.Kea, KeaHooks.HostCommands)) : null);
+            EffectiveDeploy.LoadsRuntimeCommands(inventory) ? KeaHooks.RuntimeCommands.Select(l => Quote(Library(inventory.Kea, l))).ToList() : []);
         var auth = inventory.ControlAgent.Authentication;
         var scopes = PoolClasses.Scopes(inventory);
         var catalogue = OptionCatalogue.Of(inventory);

@@ -350,18 +350,18 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         string? fallback = null;
         if (plan.Runtime is { } runtime)
         {
-            // No restart, so neither the host's facts nor the partner's health can change what the
-            // server serves: the file is tested as always (while preparing, beside the other servers), the
-            // reservations applied in memory.
+            // No restart and no reload, so neither the host's facts nor the partner's health can change what
+            // the server serves: the file is tested as always (while preparing, beside the other servers), the
+            // change applied in memory.
 
             enter("runtime apply");
-            fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
+            fallback = await ApplyAtRuntimeAsync(target, host, runtime, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4)).ConfigureAwait(false);
             if (fallback is null)
             {
                 enter("replace");
                 // The file says what memory now holds, so a later restart starts from the same state (backed up while preparing).
                 await ReplaceAsync(target, host, plan).ConfigureAwait(false);
-                return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} (host_cmds, read back)", plan.ChangedNames);
+                return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} ({runtime.By}, read back)", plan.ChangedNames);
             }
 
             progress.Step(target.Name, "runtime apply", $"{fallback}; restarting with the new file instead");
@@ -380,11 +380,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>
-    /// Applies <paramref name="runtime"/> through the running server's host_cmds and reads it back. Null on
-    /// success; else why not, with the server's memory restored to its live file's reservations (each
+    /// Applies <paramref name="runtime"/> through the running server's command hooks and reads it back.
+    /// Null on success; else why not, with the server's memory restored to its live file's settings (each
     /// step already applied undone, newest first) as far as the server lets it.
     /// </summary>
-    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeReservations runtime)
+    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeChanges runtime, RenderedFile rendered)
     {
         using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
         if (channel is null)
@@ -399,27 +399,26 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         }
 
         var available = names.EnumerateArray().Select(n => n.GetString()).ToHashSet(StringComparer.Ordinal);
-        if (!available.Contains("reservation-add") || !available.Contains("reservation-del"))
+        if (runtime.Needs.FirstOrDefault(n => !n.Commands.All(available.Contains)) is { Library: { } missing })
         {
-            return "the running server has not loaded libdhcp_host_cmds.so";
+            return $"the running server has not loaded {missing}";
         }
 
-        var applied = new List<ReservationStep>();
+        var applied = new List<IRuntimeStep>();
         foreach (var step in runtime.Steps)
         {
-            progress.Step(target.Name, "runtime apply", step.ToString());
-            var command = step.Add ? "reservation-add" : "reservation-del";
-            var answer = await channel.CommandAsync(command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            progress.Step(target.Name, "runtime apply", step.ToString()!);
+            var answer = await channel.CommandAsync(step.Command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
             if (answer.Result != KeaAnswer.Success)
             {
-                return $"{command} ({step}) failed: {answer.Text}{await UndoAsync(channel, applied).ConfigureAwait(false)}";
+                return $"{step.Command} ({step}) failed: {answer.Text}{await UndoAsync(channel, applied).ConfigureAwait(false)}";
             }
 
             applied.Add(step);
         }
 
-        progress.Step(target.Name, "runtime apply", "reservation-get of each reservation changed");
-        if (await runtime.VerifyAsync(channel, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
+        progress.Step(target.Name, "runtime apply", runtime.SubnetSteps.Count > 0 ? "config-get, compared with the render" : "reservation-get of each reservation changed");
+        if (await runtime.VerifyAsync(channel, rendered, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
         {
             return mismatch + await UndoAsync(channel, applied).ConfigureAwait(false);
         }
@@ -428,12 +427,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>Undoes <paramref name="applied"/>, newest first; the text to append to the failure (empty when all undone).</summary>
-    private static async Task<string> UndoAsync(KeaControlChannel channel, List<ReservationStep> applied)
+    private static async Task<string> UndoAsync(KeaControlChannel channel, List<IRuntimeStep> applied)
     {
         var failed = new List<string>();
         foreach (var step in Enumerable.Reverse(applied).Select(s => s.Inverse()))
         {
-            var answer = await channel.CommandAsync(step.Add ? "reservation-add" : "reservation-del", step.Arguments, CancellationToken.None).ConfigureAwait(false);
+            var answer = await channel.CommandAsync(step.Command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
             if (answer.Result != KeaAnswer.Success)
             {
                 failed.Add($"{step}: {answer.Text}");
@@ -442,7 +441,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         return failed.Count == 0
             ? applied.Count == 0 ? string.Empty : $"; its {applied.Count} applied step(s) were undone"
-            : $"; undoing failed for {string.Join("; ", failed)} (the restart reloads every reservation from the file)";
+            : $"; undoing failed for {string.Join("; ", failed)} (the restart reloads every setting from the file)";
     }
 
     /// <summary>Steps 4 to 10 of the safety contract: the path of every change that needs a restart.</summary>
@@ -527,10 +526,10 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
-    /// <param name="Runtime">the host_cmds steps when the change is reservations only and the server takes them at runtime.</param>
+    /// <param name="Runtime">the command-hook steps when the change is subnet settings and reservations only and the server takes them at runtime (<see cref="RuntimeChanges"/>).</param>
     /// <param name="ReconfigureObstacle">why the change cannot be applied by a reload of the running server (null: it can; see <see cref="Reconfiguration"/>).</param>
     /// <param name="Reserved">the reservations it adds or moves (<see cref="LeasePreflight.NewOrMoved"/>).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeReservations? Runtime, string? ReconfigureObstacle, IReadOnlyList<ReservedAddress> Reserved)
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeChanges? Runtime, string? ReconfigureObstacle, IReadOnlyList<ReservedAddress> Reserved)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
@@ -549,7 +548,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
             _agentLive[target.Name] = agent;
             _agentNow[target.Name] = agent;
-            var runtime = target.Settings.RuntimeReservations ? RuntimeReservations.Plan(comparisons).Plan : null;
+            var runtime = target.Settings.RuntimeChanges ? RuntimeChanges.Plan(comparisons).Plan : null;
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
@@ -781,7 +780,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             if (notReloaded is null)
             {
                 progress.Step(target.Name, "reconfigure", "config-get: the running config against the rendered one");
-                if (await Reconfiguration.RunningDiffersAsync(channel!, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4), CancellationToken.None).ConfigureAwait(false) is { } differs)
+                if (await Reconfiguration.RunningDiffersAsync(channel!, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4), "config-reload", CancellationToken.None).ConfigureAwait(false) is { } differs)
                 {
                     return (differs, string.Empty);
                 }

@@ -41,13 +41,14 @@ public sealed partial class ReadmeTests
         Assert.All(StorkCheckers.Except(matched), name => Assert.Contains($"`{name}`", Readme[parity..], StringComparison.Ordinal));
     }
 
+    /// <remarks>A key the schema marks deprecated (an older name still read) is described there only.</remarks>
     [Fact]
     public void Every_inventory_key_of_the_schema_is_a_key_of_the_READMEs_inventory_examples()
     {
         var schema = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "schemas", "inventory.schema.json")));
         var keys = schema.Descendants().OfType<JProperty>()
             .Where(p => p.Name == "properties" && p.Value is JObject)
-            .SelectMany(p => ((JObject)p.Value).Properties().Select(k => k.Name))
+            .SelectMany(p => ((JObject)p.Value).Properties().Where(k => k.Value["deprecated"]?.Value<bool>() != true).Select(k => k.Name))
             .Distinct()
             .ToList();
         var documented = InventoryExampleKeys();

@@ -233,6 +233,52 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public void A_subnets_timers_and_options_change_at_runtime_with_no_reload_and_no_request_lost()
+    {
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        var reloadedBefore = LabFixture.Servers.Select(SecondsSinceReconfiguration).ToList();
+        _inventory.Replace("site.yaml", "    comment: lab clients\n", "    comment: lab clients\n    valid-lifetime: 7300\n    renew-timer: 1800\n    rebind-timer: 3600\n    option-data:\n      domain-name: lab.example\n");
+
+        var clock = Stopwatch.StartNew();
+        var (code, text) = Deploy(_inventory);
+        output.WriteLine($"subnet-settings deploy of two servers: {clock.Elapsed.TotalSeconds:0.00} s (probe included)");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, @"Applied .* at runtime, no restart: settings of subnet 1 updated \(subnet_cmds, read back\)"));
+        // No hook was reloaded, so the partner's lease updates never failed and no lease sync disabled it.
+        Assert.Equal(0, _lastProbe!.Unanswered);
+        Assert.True(_lastProbe.Discover.Received > 0, "the probe's clients were answered at all");
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+        for (var i = 0; i < LabFixture.Servers.Count; i++)
+        {
+            // status-get's "reload" counts the seconds since the last reconfiguration: it kept counting.
+            var server = LabFixture.Servers[i];
+            Assert.True(SecondsSinceReconfiguration(server) >= reloadedBefore[i] + (long)clock.Elapsed.TotalSeconds - 1, $"{server} was reconfigured during the deploy");
+            Assert.Equal("load-balancing", HaState(server));
+            using var subnet = System.Text.Json.JsonDocument.Parse(KeaShell(server, "subnet4-get", """{ "id": 1 }"""));
+            var running = subnet.RootElement[0].GetProperty("arguments").GetProperty("subnet4")[0];
+            Assert.Equal(7300, running.GetProperty("valid-lifetime").GetInt32());
+            Assert.Equal(1800, running.GetProperty("renew-timer").GetInt32());
+            Assert.Contains("lab.example", running.GetProperty("option-data").GetRawText(), StringComparison.Ordinal);
+            Assert.Contains("\"valid-lifetime\": 7300", Live(server), StringComparison.Ordinal);
+        }
+
+        // The file and the running server agree: deploying again finds nothing to do.
+        var (again, againText) = Deploy(_inventory, probe: false);
+        Assert.Equal(ExitCodes.Success, again);
+        Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+    }
+
+    /// <summary>status-get's "reload": the seconds since the running server last read a config (start, config-reload or config-set).</summary>
+    private long SecondsSinceReconfiguration(string server)
+    {
+        using var answer = System.Text.Json.JsonDocument.Parse(KeaShell(server, "status-get"));
+        return answer.RootElement[0].GetProperty("arguments").GetProperty("reload").GetInt64();
+    }
+
+    [Fact]
     public void Changing_the_agents_port_deploys_through_the_agents_live_port_and_hands_clients_over()
     {
         Assert.Equal(ExitCodes.Success, Deploy(_inventory, probe: false).ExitCode);

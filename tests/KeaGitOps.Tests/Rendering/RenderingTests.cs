@@ -168,17 +168,20 @@ public sealed class RenderingTests
     [InlineData("3.0", "false", false)]
     [InlineData("2.6", null, false)]
     [InlineData("2.2", "true", false)]
-    public void Host_cmds_is_loaded_where_the_version_ships_it_unless_runtime_reservations_is_off(string version, string? runtimeReservations, bool loaded)
+    [InlineData("3.0", "runtime-reservations: false", false)]
+    [InlineData("3.0", "runtime-changes: true\n  runtime-reservations: false", true)]
+    public void Host_cmds_and_subnet_cmds_are_loaded_where_the_version_ships_them_unless_runtime_changes_is_off(string version, string? runtimeChanges, bool loaded)
     {
         using var copy = TempInventory.FromFolder(RepositoryLayout.ExampleInventory, version);
-        if (runtimeReservations is not null)
+        if (runtimeChanges is not null)
         {
-            copy.Append("site.yaml", $"\ndeploy:\n  runtime-reservations: {runtimeReservations}\n");
+            copy.Append("site.yaml", $"\ndeploy:\n  {(runtimeChanges.Contains(':', StringComparison.Ordinal) ? runtimeChanges : $"runtime-changes: {runtimeChanges}")}\n");
         }
 
         var servers = Render(copy.Folder);
 
         Assert.All(servers, server => Assert.Equal(loaded, server.File(TemplateSet.Dhcp4).Text.Contains("libdhcp_host_cmds.so", StringComparison.Ordinal)));
+        Assert.All(servers, server => Assert.Equal(loaded, server.File(TemplateSet.Dhcp4).Text.Contains("libdhcp_subnet_cmds.so", StringComparison.Ordinal)));
     }
 
     [Fact]

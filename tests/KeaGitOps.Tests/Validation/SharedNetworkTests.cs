@@ -132,11 +132,11 @@ public sealed class SharedNetworkTests
         using var inventory = WithNetwork();
         var comparisons = LiveComparisons.Of(inventory, i => i.Replace(Site, "ip-address: 10.2.0.5, hostname: floor2-printer", "ip-address: 10.2.0.6, hostname: floor2-printer"));
 
-        var (plan, reason) = RuntimeReservations.Plan(comparisons);
+        var (plan, reason) = RuntimeChanges.Plan(comparisons);
         comparisons.ForEach(c => c.Dispose());
 
         Assert.True(plan is not null, reason);
         Assert.Equal((0, 0, 1), (plan.Added, plan.Removed, plan.Changed));
-        Assert.Contains(plan.Steps, s => s.Add && s.Arguments.Contains("\"ip-address\": \"10.2.0.6\"", StringComparison.Ordinal) && s.Arguments.Contains("\"subnet-id\": 20", StringComparison.Ordinal));
+        Assert.Contains(plan.ReservationSteps, s => s.Add && s.Arguments.Contains("\"ip-address\": \"10.2.0.6\"", StringComparison.Ordinal) && s.Arguments.Contains("\"subnet-id\": 20", StringComparison.Ordinal));
     }
 }

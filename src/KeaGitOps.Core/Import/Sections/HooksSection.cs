@@ -59,8 +59,8 @@ internal static class HooksSection
                 c.Set("kea.hooks-directory", YamlValue.String(directory));
             }
 
-            // host_cmds is loaded by deploy.runtime-reservations (on by default where the version ships it).
-            if (name is KeaHooks.LeaseCommands or KeaHooks.HostCommands)
+            // host_cmds and subnet_cmds are loaded by deploy.runtime-changes (on by default where the version ships them).
+            if (name is KeaHooks.LeaseCommands or KeaHooks.HostCommands or KeaHooks.SubnetCommands)
             {
                 if (c.OnlyKnown(hook, path, "library", "parameters") && hook.TryGetProperty("parameters", out var commandParameters))
                 {
@@ -100,7 +100,7 @@ internal static class HooksSection
     }
 
     /// <summary>
-    /// lease_cmds' and host_cmds' parameters: an empty map is what Kea reads when there is none; Kea 3.0's
+    /// lease_cmds', host_cmds' and subnet_cmds' parameters: an empty map is what Kea reads when there is none; Kea 3.0's
     /// lease_cmds reads binding-variables (the inventory's lease-cmds), and nothing else is read by either.
     /// </summary>
     private static void ReadCommandsParameters(SectionContext c, string library, JsonElement parameters, string path)

@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using KeaGitOps.Core.Addressing;
+using KeaGitOps.Core.Diffing;
+using KeaGitOps.Core.Kea;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Remote.Kea;
+
+namespace KeaGitOps.Remote.Deploy;
+
+/// <summary>One control-channel command that changes what a running kea-dhcp4 serves, and the one that undoes it.</summary>
+public interface IRuntimeStep
+{
+    /// <summary>The command's name (for example reservation-add or subnet4-update).</summary>
+    string Command { get; }
+
+    /// <summary>Its arguments, as JSON text.</summary>
+    string Arguments { get; }
+
+    /// <summary>The step that undoes this one.</summary>
+    IRuntimeStep Inverse();
+}
+
+/// <summary>One host_cmds step: a reservation deleted (by its identifier) or added, in one subnet.</summary>
+public sealed record ReservationStep(bool Add, long SubnetId, ReservationIdentity Identity, string ReservationJson) : IRuntimeStep
+{
+    public string Command => Add ? "reservation-add" : "reservation-del";
+
+    /// <summary>The arguments of reservation-add, or of reservation-del and reservation-get (which take the same ones).</summary>
+    public string Arguments => Add
+        ? $"{{ \"reservation\": {WithSubnetId()}, \"operation-target\": \"memory\" }}"
+        : IdentityArguments();
+
+    public string IdentityArguments() =>
+        $"{{ \"subnet-id\": {SubnetId.ToString(CultureInfo.InvariantCulture)}, \"identifier-type\": {JsonSerializer.Serialize(Identity.KeaName)}, \"identifier\": {JsonSerializer.Serialize(Identity.Value)}, \"operation-target\": \"memory\" }}";
+
+    public IRuntimeStep Inverse() => this with { Add = !Add };
+
+    public override string ToString() => $"{(Add ? "add" : "delete")} {Identity} in subnet {SubnetId}";
+
+    private string WithSubnetId()
+    {
+        using var document = JsonDocument.Parse(ReservationJson);
+        var members = document.RootElement.EnumerateObject().Where(m => m.Name != "subnet-id").Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Value.GetRawText()}");
+        return $"{{ {string.Join(", ", members.Append($"\"subnet-id\": {SubnetId.ToString(CultureInfo.InvariantCulture)}"))} }}";
+    }
+}
+
+/// <summary>
+/// One subnet_cmds step: the settings of one subnet (everything but its reservations, which Kea keeps
+/// apart and subnet4-update refuses) replaced by <paramref name="SubnetJson"/>; <paramref name="Before"/>
+/// is what it replaces, sent back to undo it.
+/// </summary>
+public sealed record SubnetStep(long SubnetId, string SubnetJson, string Before) : IRuntimeStep
+{
+    public string Command => "subnet4-update";
+
+    public string Arguments => $"{{ \"subnet4\": [ {SubnetJson} ] }}";
+
+    public IRuntimeStep Inverse() => this with { SubnetJson = Before, Before = SubnetJson };
+
+    public override string ToString() => $"update the settings of subnet {SubnetId}";
+}
+
+/// <summary>
+/// A DHCPv4 change that Kea 3.0's command hooks apply to the running server, with no reload and no
+/// restart, so that the HA service keeps running and no client goes unanswered: settings of existing
+/// subnets (timers, options, pools, ...) through subnet_cmds, then reservations through host_cmds (every
+/// delete first: a changed reservation is deleted and added again, and an address may move between two
+/// of them; then every add). The replaced file says the same, so a later restart starts from this state.
+///
+/// Why subnet4-update gives the state a reload of the file gives (subnet_cmds.cc:654-820 in Kea 3.0.4):
+/// the subnet is parsed as in a config, with the server's configured globals derived into it
+/// (simple_parser4.cc:531, INHERIT_TO_SUBNET4), and replaced in place, in its shared network too; its
+/// reservations live in the host store by subnet id and stay. A config parse derives a network subnet's
+/// inherited settings from its network first; subnet_cmds knows only the globals, so each step carries
+/// the network's values of those settings that the subnet does not set itself.
+/// </summary>
+public sealed partial class RuntimeChanges
+{
+    /// <summary>The settings a subnet inherits, which a config parse copies into it (simple_parser4.cc:312, Kea 3.0.4).</summary>
+    private static readonly string[] InheritedBySubnets =
+    [
+        "rebind-timer", "relay", "renew-timer", "valid-lifetime", "min-valid-lifetime", "max-valid-lifetime",
+        "calculate-tee-times", "t1-percent", "t2-percent", "store-extended-info", "cache-threshold",
+        "cache-max-age", "allocator", "offer-lifetime",
+    ];
+
+    private RuntimeChanges(IReadOnlyList<SubnetStep> subnets, IReadOnlyList<ReservationStep> reservations, int added, int removed, int changed)
+    {
+        SubnetSteps = subnets;
+        ReservationSteps = reservations;
+        Added = added;
+        Removed = removed;
+        Changed = changed;
+    }
+
+    public IReadOnlyList<SubnetStep> SubnetSteps { get; }
+
+    public IReadOnlyList<ReservationStep> ReservationSteps { get; }
+
+    /// <summary>Every step in the order they are sent: the subnets' settings, then the reservations.</summary>
+    public IReadOnlyList<IRuntimeStep> Steps => [.. SubnetSteps, .. ReservationSteps];
+
+    public int Added { get; }
+
+    public int Removed { get; }
+
+    public int Changed { get; }
+
+    /// <summary>The hook libraries the steps need, by file name, with the commands each must offer.</summary>
+    public IReadOnlyList<(string Library, string[] Commands)> Needs =>
+    [
+        .. SubnetSteps.Count > 0 ? [(KeaHooks.SubnetCommands, new[] { "subnet4-update" })] : Array.Empty<(string, string[])>(),
+        .. ReservationSteps.Count > 0 ? [(KeaHooks.HostCommands, new[] { "reservation-add", "reservation-del", "reservation-get" })] : Array.Empty<(string, string[])>(),
+    ];
+
+    public string Summary => string.Join("; ", new[]
+    {
+        SubnetSteps.Count > 0 ? $"settings of subnet {string.Join(", ", SubnetSteps.Select(s => s.SubnetId))} updated" : null,
+        ReservationSteps.Count > 0 ? $"{Added} reservation(s) added, {Removed} removed, {Changed} changed" : null,
+    }.OfType<string>());
+
+    /// <summary>The hooks that applied it, for the report (for example "subnet_cmds, host_cmds").</summary>
+    public string By => string.Join(", ", Needs.Select(n => n.Library.Replace("libdhcp_", string.Empty, StringComparison.Ordinal).Replace(".so", string.Empty, StringComparison.Ordinal)));
+
+    /// <summary>
+    /// The steps that take the live config to the rendered one, or null with the reason when the change is
+    /// more than settings of existing subnets and reservations (then a reload or a restart applies it).
+    /// </summary>
+    public static (RuntimeChanges? Plan, string? Reason) Plan(IReadOnlyList<ConfigComparison> comparisons)
+    {
+        if (comparisons.Any(c => c.Rendered.Name != TemplateSet.Dhcp4 && c.Status != LiveStatus.Unchanged))
+        {
+            return (null, "the Control Agent's config changed too");
+        }
+
+        var dhcp4 = comparisons.FirstOrDefault(c => c.Rendered.Name == TemplateSet.Dhcp4);
+        if (dhcp4 is not { Status: LiveStatus.Changed, Live: { } live })
+        {
+            return (null, dhcp4 is null ? "no DHCPv4 config" : $"the live config is {dhcp4.Status.ToString().ToLowerInvariant()}");
+        }
+
+        var withReservations = new SortedSet<long>();
+        var withSettings = new SortedSet<long>();
+        foreach (var change in dhcp4.Changes)
+        {
+            var match = SubnetMemberPath().Match(change.Path);
+            if (!match.Success)
+            {
+                return (null, $"{change.Path} changed, which neither host_cmds nor subnet_cmds apply");
+            }
+
+            var subnet = long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture);
+            switch (match.Groups["key"].Value)
+            {
+                case "reservations":
+                    withReservations.Add(subnet);
+                    break;
+                case "subnet":
+                    return (null, $"{change.Path} changed: the prefix of subnet {subnet} moves, which a reload applies");
+                default:
+                    withSettings.Add(subnet);
+                    break;
+            }
+        }
+
+        using var wanted = KeaConfig.FromRendered(dhcp4.Rendered.Utf8, dhcp4.Rendered.Name);
+        var subnetSteps = new List<SubnetStep>();
+        foreach (var subnet in withSettings)
+        {
+            if (SubnetSettings(wanted.Root, subnet) is not { } after || SubnetSettings(live.Root, subnet) is not { } before)
+            {
+                return (null, $"subnet {subnet} is not found once in both configs");
+            }
+
+            subnetSteps.Add(new SubnetStep(subnet, after, before));
+        }
+
+        var deletes = new List<ReservationStep>();
+        var adds = new List<ReservationStep>();
+        int added = 0, removed = 0, changed = 0;
+        foreach (var subnet in withReservations)
+        {
+            var before = Reservations(live.Root, subnet);
+            var after = Reservations(wanted.Root, subnet);
+            if (before is null || after is null)
+            {
+                return (null, $"the reservations of subnet {subnet} cannot be matched by identifier");
+            }
+
+            foreach (var (identity, json) in before)
+            {
+                if (!after.TryGetValue(identity, out var next))
+                {
+                    deletes.Add(new ReservationStep(false, subnet, identity, json));
+                    removed++;
+                }
+                else if (!SameJson(json, next))
+                {
+                    deletes.Add(new ReservationStep(false, subnet, identity, json));
+                    adds.Add(new ReservationStep(true, subnet, identity, next));
+                    changed++;
+                }
+            }
+
+            foreach (var (identity, json) in after.Where(a => !before.ContainsKey(a.Key)))
+            {
+                adds.Add(new ReservationStep(true, subnet, identity, json));
+                added++;
+            }
+        }
+
+        List<ReservationStep> reservationSteps = [.. deletes, .. adds];
+        return subnetSteps.Count + reservationSteps.Count > 0
+            ? (new RuntimeChanges(subnetSteps, reservationSteps, added, removed, changed), null)
+            : (null, "no subnet setting or reservation differs");
+    }
+
+    /// <summary>
+    /// Asks the running server whether it holds what the steps left. Each reservation the steps leave:
+    /// present with its address where one was added, absent where one was only deleted (reservation-get);
+    /// when a subnet's settings changed, the whole running config against the render (config-get). Null
+    /// when all hold, else what does not.
+    /// </summary>
+    public async Task<string?> VerifyAsync(KeaControlChannel channel, RenderedFile rendered, CancellationToken cancellation)
+    {
+        if (SubnetSteps.Count > 0 && await Reconfiguration.RunningDiffersAsync(channel, rendered, "subnet4-update", cancellation).ConfigureAwait(false) is { } differs)
+        {
+            return differs;
+        }
+
+        var last = ReservationSteps.GroupBy(s => (s.SubnetId, s.Identity)).Select(g => g.Last());
+        foreach (var step in last)
+        {
+            var answer = await channel.CommandAsync("reservation-get", step.IdentityArguments(), cancellation).ConfigureAwait(false);
+            if (step.Add)
+            {
+                var expected = Address(step.ReservationJson);
+                var got = answer.Arguments is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty("ip-address", out var ip) ? ip.GetString() : null;
+                if (answer.Result != KeaAnswer.Success || got != expected)
+                {
+                    return $"reservation-get of {step.Identity} in subnet {step.SubnetId} answered {answer.Result} ({answer.Text}){(got is null ? string.Empty : $", address {got}")}, not the added reservation for {expected}";
+                }
+            }
+            else if (answer.Result != KeaAnswer.Empty)
+            {
+                return $"reservation-get of {step.Identity} in subnet {step.SubnetId} still finds it after its deletion ({answer.Text})";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Address(string reservationJson)
+    {
+        using var document = JsonDocument.Parse(reservationJson);
+        return document.RootElement.TryGetProperty("ip-address", out var ip) ? ip.GetString() : null;
+    }
+
+    private static bool SameJson(string a, string b)
+    {
+        using var left = JsonDocument.Parse(a);
+        using var right = JsonDocument.Parse(b);
+        return JsonDiff.Compare(left.RootElement, right.RootElement).Count == 0;
+    }
+
+    /// <summary>
+    /// The subnet with id <paramref name="subnetId"/> as subnet4-update takes it (JSON text): without its
+    /// reservations, with its shared network's inherited settings it does not set itself. Null when the
+    /// config has it not exactly once.
+    /// </summary>
+    private static string? SubnetSettings(JsonElement root, long subnetId)
+    {
+        if (JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is not { } dhcp4)
+        {
+            return null;
+        }
+
+        var found = new List<(JsonElement Subnet, JsonElement? Network)>();
+        foreach (var subnet in JsonValues.Member(dhcp4, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default)
+        {
+            found.AddRange(HasId(subnet, subnetId) ? [(subnet, null)] : []);
+        }
+
+        foreach (var network in JsonValues.Member(dhcp4, "shared-networks", JsonValueKind.Array)?.EnumerateArray() ?? default)
+        {
+            foreach (var subnet in JsonValues.Member(network, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default)
+            {
+                found.AddRange(HasId(subnet, subnetId) ? [(subnet, network)] : []);
+            }
+        }
+
+        if (found is not [var (own, parent)])
+        {
+            return null;
+        }
+
+        var members = own.EnumerateObject().Where(m => m.Name != "reservations").Select(m => (m.Name, Json: m.Value.GetRawText())).ToList();
+        if (parent is { } network1)
+        {
+            members.AddRange(InheritedBySubnets
+                .Where(key => !own.TryGetProperty(key, out _) && network1.TryGetProperty(key, out _))
+                .Select(key => (key, network1.GetProperty(key).GetRawText())));
+        }
+
+        return $"{{ {string.Join(", ", members.Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Json}"))} }}";
+    }
+
+    private static bool HasId(JsonElement subnet, long subnetId) =>
+        subnet.ValueKind == JsonValueKind.Object && subnet.TryGetProperty("id", out var id) && id.TryGetInt64(out var value) && value == subnetId;
+
+    /// <summary>The subnet's reservations by identity (none: empty), or null when one has no identifier or two share one.</summary>
+    private static Dictionary<ReservationIdentity, string>? Reservations(JsonElement root, long subnetId)
+    {
+        var result = new Dictionary<ReservationIdentity, string>();
+        if (JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is not { } dhcp4)
+        {
+            return result;
+        }
+
+        foreach (var subnet in JsonValues.Subnets(dhcp4).Where(s => HasId(s, subnetId)))
+        {
+            if (!subnet.TryGetProperty("reservations", out var reservations) || reservations.ValueKind != JsonValueKind.Array)
+            {
+                return result;
+            }
+
+            foreach (var reservation in reservations.EnumerateArray())
+            {
+                if (ReservationIdentity.Of(reservation) is not { } identity || !result.TryAdd(identity, reservation.GetRawText()))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // A member of a subnet, of a shared network's subnet too (a network whose name holds ']' does not
+    // match: that change is reloaded). A subnet added, removed or moved between networks has no member
+    // in its path, and is reloaded too.
+    [GeneratedRegex(@"^Dhcp4\.(?:shared-networks\[[^\]]*\]\.)?subnet4\[id=(?<id>\d+)\]\.(?<key>[^.\[]+)")]
+    private static partial Regex SubnetMemberPath();
+}

@@ -1,0 +1,150 @@
+using KeaGitOps.Core.Kea;
+using KeaGitOps.Core.Rendering;
+using KeaGitOps.Remote.Deploy;
+using KeaGitOps.Tests.Support;
+
+namespace KeaGitOps.Tests.Remote;
+
+/// <summary>Which changes deploy may apply through subnet_cmds and host_cmds without a reload or a restart, and the steps it sends.</summary>
+public sealed class RuntimeChangesTests
+{
+    private const string Infrastructure = "reservations/infrastructure.yaml";
+
+    /// <summary>The example rendered as it is (the live config) and after <paramref name="edit"/> (the wanted one), compared as deploy compares them.</summary>
+    private static List<ConfigComparison> Compare(Action<TempInventory> edit)
+    {
+        using var copy = TempInventory.FromExample();
+        return LiveComparisons.Of(copy, edit);
+    }
+
+    private static RuntimeChanges PlanOf(Action<TempInventory> edit)
+    {
+        var (plan, reason) = RuntimeChanges.Plan(Compare(edit));
+        Assert.True(plan is not null, reason);
+        return plan;
+    }
+
+    [Fact]
+    public void Added_removed_and_changed_reservations_become_deletes_then_adds()
+    {
+        var plan = PlanOf(copy =>
+        {
+            copy.Replace(Infrastructure, "ip-address: 192.168.1.21, hostname: nas", "ip-address: 192.168.1.121, hostname: nas");
+            copy.Replace(Infrastructure, "- { hw-address: \"02:00:00:00:00:09\", ip-address: 192.168.1.30, hostname: printer }\n", "- { hw-address: \"02:00:00:00:00:99\", ip-address: 192.168.1.199, hostname: scanner }\n");
+        });
+
+        Assert.Equal((1, 1, 1), (plan.Added, plan.Removed, plan.Changed));
+        Assert.Equal(
+            ["delete hw-address=02:00:00:00:00:01 in subnet 1", "delete hw-address=02:00:00:00:00:09 in subnet 1", "add hw-address=02:00:00:00:00:01 in subnet 1", "add hw-address=02:00:00:00:00:99 in subnet 1"],
+            plan.ReservationSteps.Select(s => s.ToString()).Order(StringComparer.Ordinal).OrderBy(s => s.StartsWith("add", StringComparison.Ordinal)).ToList());
+        Assert.True(plan.ReservationSteps.TakeWhile(s => !s.Add).Count() == 2, "every delete comes before every add");
+        Assert.Empty(plan.SubnetSteps);
+        Assert.Equal("host_cmds", plan.By);
+        var add = plan.ReservationSteps.Single(s => s.Add && s.Identity.Value == "02:00:00:00:00:99");
+        Assert.Contains("\"ip-address\": \"192.168.1.199\"", add.Arguments, StringComparison.Ordinal);
+        Assert.Contains("\"subnet-id\": 1 }", add.Arguments, StringComparison.Ordinal);
+        Assert.Contains("\"operation-target\": \"memory\"", add.Arguments, StringComparison.Ordinal);
+        Assert.Equal("""{ "subnet-id": 1, "identifier-type": "hw-address", "identifier": "02:00:00:00:00:99", "operation-target": "memory" }""", add.Inverse().Arguments);
+    }
+
+    [Theory]
+    [InlineData("valid-lifetime: 86400", "valid-lifetime: 90000", "Dhcp4.valid-lifetime")]
+    [InlineData("heartbeat-delay: 10000", "heartbeat-delay: 5000", "hooks-libraries")]
+    [InlineData("    subnet: 192.168.1.0/24\n", "    subnet: 192.168.0.0/23\n", "the prefix of subnet 1 moves")]
+    public void A_change_beyond_subnet_settings_and_reservations_is_reloaded_and_says_which(string from, string to, string named)
+    {
+        var comparisons = Compare(copy =>
+        {
+            copy.Replace("site.yaml", from, to);
+            copy.Replace(Infrastructure, "ip-address: 192.168.1.21, hostname: nas", "ip-address: 192.168.1.121, hostname: nas");
+        });
+
+        var (plan, reason) = RuntimeChanges.Plan(comparisons);
+
+        Assert.Null(plan);
+        Assert.Contains(named, reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_changed_Control_Agent_config_needs_a_restart()
+    {
+        var (plan, reason) = RuntimeChanges.Plan(Compare(copy =>
+        {
+            copy.Replace("site.yaml", "  port: 8001", "  port: 8002");
+            copy.Replace(Infrastructure, "ip-address: 192.168.1.21, hostname: nas", "ip-address: 192.168.1.121, hostname: nas");
+        }));
+
+        Assert.Null(plan);
+        Assert.Equal("the Control Agent's config changed too", reason);
+    }
+
+    [Fact]
+    public void A_subnets_timer_pool_and_option_become_one_subnet4_update_sent_before_the_reservations()
+    {
+        var plan = PlanOf(copy =>
+        {
+            copy.Replace("site.yaml", "    comment: home LAN\n", "    comment: home LAN\n    valid-lifetime: 90000\n");
+            copy.Replace("site.yaml", "      - 192.168.1.225 - 192.168.1.250\n", "");
+            copy.Replace("site.yaml", "      routers: 192.168.1.1\n", "      routers: 192.168.1.2\n");
+            copy.Replace(Infrastructure, "ip-address: 192.168.1.21, hostname: nas", "ip-address: 192.168.1.121, hostname: nas");
+        });
+
+        var subnet = Assert.Single(plan.SubnetSteps);
+        Assert.Equal(("subnet4-update", 1L), (subnet.Command, subnet.SubnetId));
+        Assert.IsType<SubnetStep>(plan.Steps[0]);
+        Assert.Equal(2, plan.ReservationSteps.Count);
+        Assert.Equal("settings of subnet 1 updated; 0 reservation(s) added, 0 removed, 1 changed", plan.Summary);
+        Assert.Equal("subnet_cmds, host_cmds", plan.By);
+
+        using var sent = System.Text.Json.JsonDocument.Parse(subnet.Arguments);
+        var settings = Assert.Single(sent.RootElement.GetProperty("subnet4").EnumerateArray().ToList());
+        Assert.Equal(90000, settings.GetProperty("valid-lifetime").GetInt32());
+        Assert.False(settings.TryGetProperty("reservations", out _), "subnet4-update refuses reservations; they stay in Kea's host store");
+        Assert.DoesNotContain("192.168.1.225", settings.GetProperty("pools").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("192.168.1.2\"", settings.GetProperty("option-data").GetRawText(), StringComparison.Ordinal);
+
+        // Undoing sends the live subnet back.
+        using var undo = System.Text.Json.JsonDocument.Parse(subnet.Inverse().Arguments);
+        var before = undo.RootElement.GetProperty("subnet4")[0];
+        Assert.False(before.TryGetProperty("valid-lifetime", out _));
+        Assert.Contains("192.168.1.225", before.GetProperty("pools").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_network_subnets_update_carries_the_networks_inherited_settings_that_subnet_cmds_cannot_see()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Append("site.yaml", """
+
+            shared-networks:
+              - name: floor-2
+                relay: { ip-addresses: [10.2.0.1] }
+                renew-timer: 1800
+                rebind-timer: 3600
+                valid-lifetime: 7200
+                subnets:
+                  - { id: 20, subnet: 10.2.0.0/24, rebind-timer: 3000, pools: [10.2.0.10 - 10.2.0.200] }
+                  - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }
+
+            """);
+        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "pools: [10.2.0.10 - 10.2.0.200]", "pools: [10.2.0.20 - 10.2.0.200]")));
+
+        Assert.True(plan is not null, reason);
+        using var sent = System.Text.Json.JsonDocument.Parse(Assert.Single(plan.SubnetSteps).Arguments);
+        var settings = sent.RootElement.GetProperty("subnet4")[0];
+        // A config parse derives these from the network; subnet4-update would derive the global ones instead.
+        Assert.Equal(7200, settings.GetProperty("valid-lifetime").GetInt32());
+        Assert.Equal(1800, settings.GetProperty("renew-timer").GetInt32());
+        Assert.Equal("10.2.0.1", settings.GetProperty("relay").GetProperty("ip-addresses")[0].GetString());
+        // The subnet's own value stands.
+        Assert.Equal(3000, settings.GetProperty("rebind-timer").GetInt32());
+    }
+
+    [Fact]
+    public void A_subnet_added_or_a_networks_own_setting_changed_is_reloaded()
+    {
+        var (added, addedReason) = RuntimeChanges.Plan(Compare(copy => copy.Append("site.yaml", "  - { id: 9, subnet: 10.9.0.0/24, pools: [10.9.0.10 - 10.9.0.20] }\n")));
+        Assert.Null(added);
+        Assert.Contains("Dhcp4.subnet4[id=9] changed", addedReason, StringComparison.Ordinal);
+    }
+}
