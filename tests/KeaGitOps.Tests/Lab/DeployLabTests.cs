@@ -313,16 +313,18 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         WaitForLoadBalancing();
         var pids = LabFixture.Servers.Select(DaemonPid).ToList();
         // kea-dhcp-1 (deployed second) already holds, in memory only, a reservation for the device the
-        // change adds: its reservation-add fails half-way through, after the deletes.
+        // change adds: its reservation-add fails half-way through, after the subnet's update and the deletes.
         var planted = KeaShell(LabFixture.Server1, "reservation-add", """{ "reservation": { "hw-address": "02:00:00:00:99:03", "ip-address": "198.51.100.219", "subnet-id": 1 }, "operation-target": "memory" }""");
         Assert.Contains("\"result\": 0", planted, StringComparison.Ordinal);
         ChangeLabReservations();
+        _inventory.Replace("site.yaml", "    comment: lab clients\n", "    comment: lab clients\n    valid-lifetime: 7300\n    renew-timer: 1800\n    rebind-timer: 3600\n");
 
         var (code, text) = Deploy(_inventory);
 
         Assert.Equal(ExitCodes.Success, code);
-        Assert.Matches("kea-dhcp-2 +Applied .* at runtime, no restart", text);
-        Assert.Matches("kea-dhcp-1 +Applied .* runtime apply not possible \\(reservation-add \\(add hw-address=02:00:00:00:99:03 in subnet 1\\) failed: .*undone\\)", text);
+        Assert.Matches("kea-dhcp-2 +Applied .* at runtime, no restart: settings of subnet 1 updated; 1 reservation\\(s\\) added, 1 removed, 1 changed \\(subnet_cmds, host_cmds, read back\\)", text);
+        // The subnet's update and three reservation steps were applied, then undone (subnet4-update of the live subnet last).
+        Assert.Matches("kea-dhcp-1 +Applied .* runtime apply not possible \\(reservation-add \\(add hw-address=02:00:00:00:99:03 in subnet 1\\) failed: .*its 4 applied step\\(s\\) were undone\\)", text);
         Assert.Equal(pids[1], DaemonPid(LabFixture.Server2));
         Assert.NotEqual(pids[0], DaemonPid(LabFixture.Server1));
         WaitForLoadBalancing();
@@ -331,6 +333,8 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
             Assert.Equal("198.51.100.211", RunningReservation(server, "02:00:00:00:99:01"));
             Assert.Equal("none", RunningReservation(server, "02:00:00:00:99:02"));
             Assert.Equal("198.51.100.203", RunningReservation(server, "02:00:00:00:99:03"));
+            using var subnet = System.Text.Json.JsonDocument.Parse(KeaShell(server, "subnet4-get", """{ "id": 1 }"""));
+            Assert.Equal(7300, subnet.RootElement[0].GetProperty("arguments").GetProperty("subnet4")[0].GetProperty("valid-lifetime").GetInt32());
         }
     }
 
