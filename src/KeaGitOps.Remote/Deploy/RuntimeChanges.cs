@@ -47,28 +47,78 @@ public sealed record ReservationStep(bool Add, long SubnetId, ReservationIdentit
     }
 }
 
-/// <summary>
-/// One subnet_cmds step: the settings of one subnet (everything but its reservations, which Kea keeps
-/// apart and subnet4-update refuses) replaced by <paramref name="SubnetJson"/>; <paramref name="Before"/>
-/// is what it replaces, sent back to undo it.
-/// </summary>
-public sealed record SubnetStep(long SubnetId, string SubnetJson, string Before) : IRuntimeStep
+/// <summary>What a subnet_cmds step does to one subnet.</summary>
+public enum SubnetAction
 {
-    public string Command => "subnet4-update";
+    /// <summary>subnet4-update: its settings replaced.</summary>
+    Update,
 
-    public string Arguments => $"{{ \"subnet4\": [ {SubnetJson} ] }}";
+    /// <summary>subnet4-add: a new subnet (at the top level; <see cref="Join"/> puts it in its network).</summary>
+    Add,
 
-    public IRuntimeStep Inverse() => this with { SubnetJson = Before, Before = SubnetJson };
+    /// <summary>subnet4-del: the subnet gone (Kea deletes its reservations with it).</summary>
+    Delete,
 
-    public override string ToString() => $"update the settings of subnet {SubnetId}";
+    /// <summary>network4-subnet-add: the subnet put into a shared network.</summary>
+    Join,
+
+    /// <summary>network4-subnet-del: the subnet taken out of its shared network.</summary>
+    Leave,
+}
+
+/// <summary>
+/// One subnet_cmds step on one subnet. <paramref name="SubnetJson"/> is the subnet as subnet4-update and
+/// subnet4-add take it (everything but its reservations, which Kea keeps apart and these commands refuse):
+/// the new settings, or for a deletion the live ones (which undoing it adds back); <paramref name="Before"/>
+/// is what an update replaces; <paramref name="Network"/> the shared network a join or a leave names.
+/// </summary>
+public sealed record SubnetStep(SubnetAction Action, long SubnetId, string SubnetJson, string? Before = null, string? Network = null) : IRuntimeStep
+{
+    public string Command => Action switch
+    {
+        SubnetAction.Update => "subnet4-update",
+        SubnetAction.Add => "subnet4-add",
+        SubnetAction.Delete => "subnet4-del",
+        SubnetAction.Join => "network4-subnet-add",
+        _ => "network4-subnet-del",
+    };
+
+    public string Arguments => Action switch
+    {
+        SubnetAction.Update or SubnetAction.Add => $"{{ \"subnet4\": [ {SubnetJson} ] }}",
+        SubnetAction.Delete => $"{{ \"id\": {Id} }}",
+        _ => $"{{ \"name\": {JsonSerializer.Serialize(Network)}, \"id\": {Id} }}",
+    };
+
+    public IRuntimeStep Inverse() => Action switch
+    {
+        SubnetAction.Update => this with { SubnetJson = Before!, Before = SubnetJson },
+        SubnetAction.Add => this with { Action = SubnetAction.Delete },
+        SubnetAction.Delete => this with { Action = SubnetAction.Add },
+        SubnetAction.Join => this with { Action = SubnetAction.Leave },
+        _ => this with { Action = SubnetAction.Join },
+    };
+
+    public override string ToString() => Action switch
+    {
+        SubnetAction.Update => $"update the settings of subnet {SubnetId}",
+        SubnetAction.Add => $"add subnet {SubnetId}",
+        SubnetAction.Delete => $"delete subnet {SubnetId}",
+        SubnetAction.Join => $"put subnet {SubnetId} into shared network {Network}",
+        _ => $"take subnet {SubnetId} out of shared network {Network}",
+    };
+
+    private string Id => SubnetId.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>
 /// A DHCPv4 change that Kea 3.0's command hooks apply to the running server, with no reload and no
-/// restart, so that the HA service keeps running and no client goes unanswered: settings of existing
-/// subnets (timers, options, pools, ...) through subnet_cmds, then reservations through host_cmds (every
-/// delete first: a changed reservation is deleted and added again, and an address may move between two
-/// of them; then every add). The replaced file says the same, so a later restart starts from this state.
+/// restart, so that the HA service keeps running and no client goes unanswered: subnets through
+/// subnet_cmds (settings of existing ones updated, new ones added and put into their shared network),
+/// then reservations through host_cmds (every delete first: a changed reservation is deleted and added
+/// again, and an address may move between two of them; then every add), then subnets deleted (after their
+/// reservations, so that undoing the deletion can add them back). The replaced file says the same, so a
+/// later restart starts from this state.
 ///
 /// Why subnet4-update gives the state a reload of the file gives (subnet_cmds.cc:654-820 in Kea 3.0.4):
 /// the subnet is parsed as in a config, with the server's configured globals derived into it
@@ -100,8 +150,13 @@ public sealed partial class RuntimeChanges
 
     public IReadOnlyList<ReservationStep> ReservationSteps { get; }
 
-    /// <summary>Every step in the order they are sent: the subnets' settings, then the reservations.</summary>
-    public IReadOnlyList<IRuntimeStep> Steps => [.. SubnetSteps, .. ReservationSteps];
+    /// <summary>Every step in the order they are sent: subnets updated and added, reservations, subnets deleted.</summary>
+    public IReadOnlyList<IRuntimeStep> Steps =>
+    [
+        .. SubnetSteps.Where(s => !IsDeletion(s)),
+        .. ReservationSteps,
+        .. SubnetSteps.Where(IsDeletion),
+    ];
 
     public int Added { get; }
 
@@ -112,22 +167,29 @@ public sealed partial class RuntimeChanges
     /// <summary>The hook libraries the steps need, by file name, with the commands each must offer.</summary>
     public IReadOnlyList<(string Library, string[] Commands)> Needs =>
     [
-        .. SubnetSteps.Count > 0 ? [(KeaHooks.SubnetCommands, new[] { "subnet4-update" })] : Array.Empty<(string, string[])>(),
+        .. SubnetSteps.Count > 0 ? [(KeaHooks.SubnetCommands, SubnetSteps.Select(s => s.Command).Distinct().ToArray())] : Array.Empty<(string, string[])>(),
         .. ReservationSteps.Count > 0 ? [(KeaHooks.HostCommands, new[] { "reservation-add", "reservation-del", "reservation-get" })] : Array.Empty<(string, string[])>(),
     ];
 
     public string Summary => string.Join("; ", new[]
     {
-        SubnetSteps.Count > 0 ? $"settings of subnet {string.Join(", ", SubnetSteps.Select(s => s.SubnetId))} updated" : null,
+        Subnets(SubnetAction.Add, "added"),
+        Subnets(SubnetAction.Update, "updated", "settings of "),
+        Subnets(SubnetAction.Delete, "deleted"),
         ReservationSteps.Count > 0 ? $"{Added} reservation(s) added, {Removed} removed, {Changed} changed" : null,
     }.OfType<string>());
 
     /// <summary>The hooks that applied it, for the report (for example "subnet_cmds, host_cmds").</summary>
     public string By => string.Join(", ", Needs.Select(n => n.Library.Replace("libdhcp_", string.Empty, StringComparison.Ordinal).Replace(".so", string.Empty, StringComparison.Ordinal)));
 
+    private string? Subnets(SubnetAction action, string done, string prefix = "") =>
+        SubnetSteps.Where(s => s.Action == action).Select(s => s.SubnetId).ToList() is { Count: > 0 } ids ? $"{prefix}subnet {string.Join(", ", ids)} {done}" : null;
+
+    private static bool IsDeletion(SubnetStep step) => step.Action is SubnetAction.Delete or SubnetAction.Leave;
+
     /// <summary>
     /// The steps that take the live config to the rendered one, or null with the reason when the change is
-    /// more than settings of existing subnets and reservations (then a reload or a restart applies it).
+    /// more than subnets and reservations (then a reload or a restart applies it).
     /// </summary>
     public static (RuntimeChanges? Plan, string? Reason) Plan(IReadOnlyList<ConfigComparison> comparisons)
     {
@@ -144,9 +206,10 @@ public sealed partial class RuntimeChanges
 
         var withReservations = new SortedSet<long>();
         var withSettings = new SortedSet<long>();
+        var whole = new SortedSet<long>();
         foreach (var change in dhcp4.Changes)
         {
-            var match = SubnetMemberPath().Match(change.Path);
+            var match = SubnetPath().Match(change.Path);
             if (!match.Success)
             {
                 return (null, $"{change.Path} changed, which neither host_cmds nor subnet_cmds apply");
@@ -155,6 +218,11 @@ public sealed partial class RuntimeChanges
             var subnet = long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture);
             switch (match.Groups["key"].Value)
             {
+                case "":
+                    // The subnet itself added or removed at this path (or both, moved between networks).
+                    whole.Add(subnet);
+                    withReservations.Add(subnet);
+                    break;
                 case "reservations":
                     withReservations.Add(subnet);
                     break;
@@ -170,17 +238,41 @@ public sealed partial class RuntimeChanges
         var subnetSteps = new List<SubnetStep>();
         foreach (var subnet in withSettings)
         {
-            if (SubnetSettings(wanted.Root, subnet) is not { } after || SubnetSettings(live.Root, subnet) is not { } before)
+            if (Subnet(wanted.Root, subnet) is not { } after || Subnet(live.Root, subnet) is not { } before)
             {
                 return (null, $"subnet {subnet} is not found once in both configs");
             }
 
-            subnetSteps.Add(new SubnetStep(subnet, after, before));
+            subnetSteps.Add(new SubnetStep(SubnetAction.Update, subnet, after.Json, before.Json));
+        }
+
+        foreach (var subnet in whole)
+        {
+            var (after, before) = (Subnet(wanted.Root, subnet), Subnet(live.Root, subnet));
+            if (after is not null && before is not null)
+            {
+                return (null, $"subnet {subnet} moves {(before.Network is null ? "into" : "out of")} a shared network, which a reload applies");
+            }
+
+            if (after is { } added)
+            {
+                subnetSteps.Add(new SubnetStep(SubnetAction.Add, subnet, added.Json));
+                subnetSteps.AddRange(added.Network is { } network ? [new SubnetStep(SubnetAction.Join, subnet, added.Json, Network: network)] : []);
+            }
+            else if (before is { } deleted)
+            {
+                subnetSteps.AddRange(deleted.Network is { } network ? [new SubnetStep(SubnetAction.Leave, subnet, deleted.Json, Network: network)] : []);
+                subnetSteps.Add(new SubnetStep(SubnetAction.Delete, subnet, deleted.Json));
+            }
+            else
+            {
+                return (null, $"subnet {subnet} is not found once in either config");
+            }
         }
 
         var deletes = new List<ReservationStep>();
         var adds = new List<ReservationStep>();
-        int added = 0, removed = 0, changed = 0;
+        int added1 = 0, removed = 0, changed = 0;
         foreach (var subnet in withReservations)
         {
             var before = Reservations(live.Root, subnet);
@@ -208,14 +300,14 @@ public sealed partial class RuntimeChanges
             foreach (var (identity, json) in after.Where(a => !before.ContainsKey(a.Key)))
             {
                 adds.Add(new ReservationStep(true, subnet, identity, json));
-                added++;
+                added1++;
             }
         }
 
         List<ReservationStep> reservationSteps = [.. deletes, .. adds];
         return subnetSteps.Count + reservationSteps.Count > 0
-            ? (new RuntimeChanges(subnetSteps, reservationSteps, added, removed, changed), null)
-            : (null, "no subnet setting or reservation differs");
+            ? (new RuntimeChanges(subnetSteps, reservationSteps, added1, removed, changed), null)
+            : (null, "no subnet or reservation differs");
     }
 
     /// <summary>
@@ -266,12 +358,14 @@ public sealed partial class RuntimeChanges
         return JsonDiff.Compare(left.RootElement, right.RootElement).Count == 0;
     }
 
+    /// <summary>A subnet as subnet4-update and subnet4-add take it (JSON text), and the shared network it is in (null: none).</summary>
+    private sealed record SubnetFound(string Json, string? Network);
+
     /// <summary>
-    /// The subnet with id <paramref name="subnetId"/> as subnet4-update takes it (JSON text): without its
-    /// reservations, with its shared network's inherited settings it does not set itself. Null when the
-    /// config has it not exactly once.
+    /// The subnet with id <paramref name="subnetId"/>: without its reservations, with its shared network's
+    /// inherited settings it does not set itself. Null when the config has it not exactly once.
     /// </summary>
-    private static string? SubnetSettings(JsonElement root, long subnetId)
+    private static SubnetFound? Subnet(JsonElement root, long subnetId)
     {
         if (JsonValues.Member(root, "Dhcp4", JsonValueKind.Object) is not { } dhcp4)
         {
@@ -305,7 +399,8 @@ public sealed partial class RuntimeChanges
                 .Select(key => (key, network1.GetProperty(key).GetRawText())));
         }
 
-        return $"{{ {string.Join(", ", members.Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Json}"))} }}";
+        var json = $"{{ {string.Join(", ", members.Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Json}"))} }}";
+        return new SubnetFound(json, parent is { } n ? JsonValues.Text(n, "name") ?? string.Empty : null);
     }
 
     private static bool HasId(JsonElement subnet, long subnetId) =>
@@ -339,9 +434,8 @@ public sealed partial class RuntimeChanges
         return result;
     }
 
-    // A member of a subnet, of a shared network's subnet too (a network whose name holds ']' does not
-    // match: that change is reloaded). A subnet added, removed or moved between networks has no member
-    // in its path, and is reloaded too.
-    [GeneratedRegex(@"^Dhcp4\.(?:shared-networks\[[^\]]*\]\.)?subnet4\[id=(?<id>\d+)\]\.(?<key>[^.\[]+)")]
-    private static partial Regex SubnetMemberPath();
+    // A subnet (added or removed) or a member of one, of a shared network's subnet too (a network whose
+    // name holds ']' does not match: that change is reloaded).
+    [GeneratedRegex(@"^Dhcp4\.(?:shared-networks\[[^\]]*\]\.)?subnet4\[id=(?<id>\d+)\](?:$|\.(?<key>[^.\[]+))")]
+    private static partial Regex SubnetPath();
 }

@@ -271,6 +271,52 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
         Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void A_subnet_added_with_a_reservation_and_deleted_again_applies_at_runtime_with_no_request_lost()
+    {
+        // A subnet no lab server has an address in: nothing leases from it, so no lease update ever names it.
+        const string Seventh = "  - id: 7\n    subnet: 203.0.113.0/24\n    pools: [203.0.113.10 - 203.0.113.99]\n    reservations:\n      - { hw-address: \"02:00:00:00:77:01\", ip-address: 203.0.113.5, hostname: lab-seven }\n";
+        Assert.Equal(ExitCodes.Success, Deploy(_inventory).ExitCode);
+        WaitForLoadBalancing();
+        var pids = LabFixture.Servers.Select(DaemonPid).ToList();
+        _inventory.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + Seventh);
+
+        var (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, @"Applied .* at runtime, no restart: subnet 7 added; 1 reservation\(s\) added, 0 removed, 0 changed \(subnet_cmds, host_cmds, read back\)"));
+        Assert.Equal(0, _lastProbe!.Unanswered);
+        foreach (var server in LabFixture.Servers)
+        {
+            using (var subnet = System.Text.Json.JsonDocument.Parse(KeaShell(server, "subnet4-get", """{ "id": 7 }""")))
+            {
+                var running = subnet.RootElement[0].GetProperty("arguments").GetProperty("subnet4")[0];
+                Assert.Equal("203.0.113.0/24", running.GetProperty("subnet").GetString());
+                Assert.Contains("203.0.113.99", running.GetProperty("pools").GetRawText(), StringComparison.Ordinal);
+            }
+
+            Assert.Contains("\"ip-address\": \"203.0.113.5\"", KeaShell(server, "reservation-get", """{ "subnet-id": 7, "identifier-type": "hw-address", "identifier": "02:00:00:00:77:01", "operation-target": "memory" }"""), StringComparison.Ordinal);
+            Assert.Equal("load-balancing", HaState(server));
+        }
+
+        _inventory.Replace("site.yaml", Seventh, string.Empty);
+        (code, text) = Deploy(_inventory);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, @"Applied .* at runtime, no restart: subnet 7 deleted; 0 reservation\(s\) added, 1 removed, 0 changed \(subnet_cmds, host_cmds, read back\)"));
+        Assert.Equal(0, _lastProbe!.Unanswered);
+        Assert.Equal(pids, LabFixture.Servers.Select(DaemonPid).ToList());
+        foreach (var server in LabFixture.Servers)
+        {
+            Assert.Contains("\"result\": 3", KeaShell(server, "subnet4-get", """{ "id": 7 }"""), StringComparison.Ordinal);
+            Assert.Equal("load-balancing", HaState(server));
+        }
+
+        var (again, againText) = Deploy(_inventory, probe: false);
+        Assert.Equal(ExitCodes.Success, again);
+        Assert.Equal(2, againText.Split('\n').Count(l => l.Contains("Unchanged", StringComparison.Ordinal)));
+    }
+
     /// <summary>status-get's "reload": the seconds since the running server last read a config (start, config-reload or config-set).</summary>
     private long SecondsSinceReconfiguration(string server)
     {

@@ -140,11 +140,81 @@ public sealed class RuntimeChangesTests
         Assert.Equal(3000, settings.GetProperty("rebind-timer").GetInt32());
     }
 
+    private const string SecondSubnet = "  - id: 9\n    subnet: 10.9.0.0/24\n    pools: [10.9.0.10 - 10.9.0.20]\n    reservations:\n      - { hw-address: \"0a:09:00:00:00:01\", ip-address: 10.9.0.5, hostname: lab-9 }\n";
+
+    private const string FloorNetwork = """
+
+        shared-networks:
+          - name: floor-2
+            renew-timer: 1800
+            rebind-timer: 3600
+            valid-lifetime: 7200
+            subnets:
+              - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }
+              - { id: 23, subnet: 10.2.3.0/24, pools: [10.2.3.10 - 10.2.3.200] }
+
+        """;
+
     [Fact]
-    public void A_subnet_added_or_a_networks_own_setting_changed_is_reloaded()
+    public void A_new_subnet_is_added_then_given_its_reservations()
     {
-        var (added, addedReason) = RuntimeChanges.Plan(Compare(copy => copy.Append("site.yaml", "  - { id: 9, subnet: 10.9.0.0/24, pools: [10.9.0.10 - 10.9.0.20] }\n")));
-        Assert.Null(added);
-        Assert.Contains("Dhcp4.subnet4[id=9] changed", addedReason, StringComparison.Ordinal);
+        var plan = PlanOf(copy => copy.Append("site.yaml", SecondSubnet));
+
+        Assert.Equal(["add subnet 9", "add hw-address=0a:09:00:00:00:01 in subnet 9"], plan.Steps.Select(s => s.ToString()).ToList());
+        Assert.Equal("subnet 9 added; 1 reservation(s) added, 0 removed, 0 changed", plan.Summary);
+        var add = plan.SubnetSteps[0];
+        Assert.Equal("subnet4-add", add.Command);
+        Assert.DoesNotContain("reservations", add.Arguments, StringComparison.Ordinal);
+        Assert.Equal("""{ "id": 9 }""", add.Inverse().Arguments);
+        Assert.Equal("subnet4-del", add.Inverse().Command);
+    }
+
+    [Fact]
+    public void A_deleted_subnets_reservations_go_first_and_the_subnet_last_so_undoing_adds_both_back()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
+        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", SecondSubnet, string.Empty)));
+
+        Assert.True(plan is not null, reason);
+        Assert.Equal(["delete hw-address=0a:09:00:00:00:01 in subnet 9", "delete subnet 9"], plan.Steps.Select(s => s.ToString()).ToList());
+        Assert.Equal("subnet 9 deleted; 0 reservation(s) added, 1 removed, 0 changed", plan.Summary);
+        var undo = plan.Steps[^1].Inverse();
+        Assert.Equal("subnet4-add", undo.Command);
+        Assert.Contains("10.9.0.0/24", undo.Arguments, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_subnet_added_to_a_shared_network_joins_it_with_the_networks_inherited_settings()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Append("site.yaml", FloorNetwork);
+        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n      - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }\n")));
+
+        Assert.True(plan is not null, reason);
+        Assert.Equal(["add subnet 21", "put subnet 21 into shared network floor-2"], plan.Steps.Select(s => s.ToString()).ToList());
+        Assert.Contains("\"valid-lifetime\": 7200", plan.SubnetSteps[0].Arguments, StringComparison.Ordinal);
+        Assert.Equal("""{ "name": "floor-2", "id": 21 }""", plan.SubnetSteps[1].Arguments);
+        Assert.Equal("network4-subnet-del", plan.SubnetSteps[1].Inverse().Command);
+    }
+
+    [Fact]
+    public void A_subnet_moved_into_a_network_a_new_network_or_a_networks_own_setting_is_reloaded()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Append("site.yaml", FloorNetwork);
+        var subnet20 = "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n";
+
+        var (moved, movedReason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i =>
+        {
+            i.Replace("site.yaml", subnet20, "      - { id: 22, subnet: 10.2.2.0/24, pools: [10.2.2.10 - 10.2.2.200] }\n");
+            i.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n  - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n");
+        }));
+        Assert.Null(moved);
+        Assert.Equal("subnet 20 moves out of a shared network, which a reload applies", movedReason);
+
+        var (network, networkReason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "    valid-lifetime: 7200\n", "    valid-lifetime: 7300\n")));
+        Assert.Null(network);
+        Assert.Contains("Dhcp4.shared-networks[floor-2].valid-lifetime changed", networkReason, StringComparison.Ordinal);
     }
 }
