@@ -254,10 +254,10 @@ public sealed partial class RuntimeChanges
                 return (null, $"subnet {subnet} moves {(before.Network is null ? "into" : "out of")} a shared network, which a reload applies");
             }
 
-            if (after is { } added)
+            if (after is { } created)
             {
-                subnetSteps.Add(new SubnetStep(SubnetAction.Add, subnet, added.Json));
-                subnetSteps.AddRange(added.Network is { } network ? [new SubnetStep(SubnetAction.Join, subnet, added.Json, Network: network)] : []);
+                subnetSteps.Add(new SubnetStep(SubnetAction.Add, subnet, created.Json));
+                subnetSteps.AddRange(created.Network is { } network ? [new SubnetStep(SubnetAction.Join, subnet, created.Json, Network: network)] : []);
             }
             else if (before is { } deleted)
             {
@@ -272,7 +272,7 @@ public sealed partial class RuntimeChanges
 
         var deletes = new List<ReservationStep>();
         var adds = new List<ReservationStep>();
-        int added1 = 0, removed = 0, changed = 0;
+        int added = 0, removed = 0, changed = 0;
         foreach (var subnet in withReservations)
         {
             var before = Reservations(live.Root, subnet);
@@ -300,13 +300,13 @@ public sealed partial class RuntimeChanges
             foreach (var (identity, json) in after.Where(a => !before.ContainsKey(a.Key)))
             {
                 adds.Add(new ReservationStep(true, subnet, identity, json));
-                added1++;
+                added++;
             }
         }
 
         List<ReservationStep> reservationSteps = [.. deletes, .. adds];
         return subnetSteps.Count + reservationSteps.Count > 0
-            ? (new RuntimeChanges(subnetSteps, reservationSteps, added1, removed, changed), null)
+            ? (new RuntimeChanges(subnetSteps, reservationSteps, added, removed, changed), null)
             : (null, "no subnet or reservation differs");
     }
 
@@ -392,15 +392,15 @@ public sealed partial class RuntimeChanges
         }
 
         var members = own.EnumerateObject().Where(m => m.Name != "reservations").Select(m => (m.Name, Json: m.Value.GetRawText())).ToList();
-        if (parent is { } network1)
+        if (parent is { } itsNetwork)
         {
             members.AddRange(InheritedBySubnets
-                .Where(key => !own.TryGetProperty(key, out _) && network1.TryGetProperty(key, out _))
-                .Select(key => (key, network1.GetProperty(key).GetRawText())));
+                .Where(key => !own.TryGetProperty(key, out _) && itsNetwork.TryGetProperty(key, out _))
+                .Select(key => (key, itsNetwork.GetProperty(key).GetRawText())));
         }
 
         var json = $"{{ {string.Join(", ", members.Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Json}"))} }}";
-        return new SubnetFound(json, parent is { } n ? JsonValues.Text(n, "name") ?? string.Empty : null);
+        return new SubnetFound(json, parent is { } named ? JsonValues.Text(named, "name") ?? string.Empty : null);
     }
 
     private static bool HasId(JsonElement subnet, long subnetId) =>
