@@ -32,7 +32,8 @@ namespace KeaGitOps.Remote.Deploy;
 /// where after a restart they fail from the stop until the partner's next heartbeat notices (up to
 /// heartbeat-delay); Kea drops the client's answer when its lease update fails (ha_service.cc:1557). Measured
 /// with the lab's probe (10 exchanges/s, the partner serving every scope): 0-2 unanswered per two-server
-/// deploy, 0 in 11 of 21, against 1-3 in each of 6 restart deploys measured beside them.
+/// deploy, 0 in 11 of 21, against 1-3 in each of 6 restart deploys measured beside them. Changes of subnets
+/// and reservations avoid all this: <see cref="RuntimeChanges"/> applies them without reconfiguring.
 /// </summary>
 public static class Reconfiguration
 {
