@@ -364,10 +364,11 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
                 return report(ServerOutcome.Applied, $"applied {string.Join(", ", plan.ChangedNames)} at runtime, no restart: {runtime.Summary} ({runtime.By}, read back)", plan.ChangedNames);
             }
 
-            progress.Step(target.Name, "runtime apply", $"{fallback}; restarting with the new file instead");
+            // A reload reads every subnet and reservation from the file again, whatever the steps left behind.
+            progress.Step(target.Name, "runtime apply", $"{fallback}; {(plan.ReconfigureObstacle is null ? "reloading" : "restarting")} with the new file instead");
             try
             {
-                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation, fallback).ConfigureAwait(false);
+                return await RestartPathAsync(target, host, partners, hosts, options, enter, report, plan, $"runtime apply not possible ({fallback}): ", cancellation).ConfigureAwait(false);
             }
             finally
             {
@@ -430,7 +431,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     private static async Task<string> UndoAsync(KeaControlChannel channel, List<IRuntimeStep> applied)
     {
         var failed = new List<string>();
-        foreach (var step in Enumerable.Reverse(applied).Select(s => s.Inverse()))
+        foreach (var step in Enumerable.Reverse(applied).SelectMany(s => s.Undo()))
         {
             var answer = await channel.CommandAsync(step.Command, step.Arguments, CancellationToken.None).ConfigureAwait(false);
             if (answer.Result != KeaAnswer.Success)
@@ -455,8 +456,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         Func<ServerOutcome, string, IReadOnlyList<string>?, ServerReport> report,
         DeployPlan plan,
         string why,
-        CancellationToken cancellation,
-        string? fallbackFromRuntime = null)
+        CancellationToken cancellation)
     {
         enter("host facts");
         progress.Step(target.Name, "host facts", "addresses, interfaces, ports");
@@ -480,7 +480,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
 
         // A server that runs re-reads a DHCPv4-only change (see Reconfiguration); one that does not is started.
         var reload = false;
-        if (plan.ReconfigureObstacle is null && fallbackFromRuntime is null)
+        if (plan.ReconfigureObstacle is null)
         {
             var (own, ownProblem) = await ServerStateAsync(target, host, CancellationToken.None).ConfigureAwait(false);
             reload = own is not null;
@@ -526,14 +526,18 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     }
 
     /// <summary>What a server needs: the rendered files that differ from its live ones, and which live files exist.</summary>
-    /// <param name="Runtime">the command-hook steps when the change is subnet settings and reservations only and the server takes them at runtime (<see cref="RuntimeChanges"/>).</param>
+    /// <param name="Runtime">the command-hook steps when the change is subnets and reservations only and the server takes them at runtime (<see cref="RuntimeChanges"/>).</param>
+    /// <param name="RuntimeObstacle">why it is not applied at runtime (null: it is, or deploy.runtime-changes is off).</param>
     /// <param name="ReconfigureObstacle">why the change cannot be applied by a reload of the running server (null: it can; see <see cref="Reconfiguration"/>).</param>
     /// <param name="Reserved">the reservations it adds or moves (<see cref="LeasePreflight.NewOrMoved"/>).</param>
-    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeChanges? Runtime, string? ReconfigureObstacle, IReadOnlyList<ReservedAddress> Reserved)
+    private sealed record DeployPlan(IReadOnlyList<RenderedFile> Changed, IReadOnlySet<string> LiveExists, RuntimeChanges? Runtime, string? RuntimeObstacle, string? ReconfigureObstacle, IReadOnlyList<ReservedAddress> Reserved)
     {
         public IReadOnlyList<string> ChangedNames { get; } = Changed.Select(f => f.Name).ToList();
 
-        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : ReconfigureObstacle is null ? "with a reload (config-reload, no restart)" : "with a restart";
+        public string How => Runtime is not null ? $"at runtime ({Runtime.Summary})" : ReconfigureObstacle is null ? $"with a reload (config-reload, no restart{NotAtRuntime})" : "with a restart";
+
+        /// <summary>", not at runtime: why" when deploy.runtime-changes is on but cannot take this change; else empty.</summary>
+        public string NotAtRuntime => RuntimeObstacle is null ? string.Empty : $"; not at runtime: {RuntimeObstacle}";
     }
 
     /// <summary>Step 3: reads each live file as Kea would (includes followed on the server) and keeps those that differ.</summary>
@@ -548,11 +552,12 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             var agent = target.LiveControlAgent(comparisons.SingleOrDefault(c => c.Rendered.Name == TemplateSet.ControlAgent)?.Live);
             _agentLive[target.Name] = agent;
             _agentNow[target.Name] = agent;
-            var runtime = target.Settings.RuntimeChanges ? RuntimeChanges.Plan(comparisons).Plan : null;
+            var (runtime, notAtRuntime) = target.Settings.RuntimeChanges ? RuntimeChanges.Plan(comparisons) : (null, null);
             return new DeployPlan(
                 comparisons.Where(c => c.Status != LiveStatus.Unchanged).Select(c => c.Rendered).ToList(),
                 comparisons.Where(c => c.Status != LiveStatus.Missing).Select(c => c.Rendered.Name).ToHashSet(StringComparer.Ordinal),
                 runtime,
+                notAtRuntime,
                 Reconfiguration.Obstacle(comparisons),
                 LeasePreflight.NewOrMoved(comparisons));
         }
@@ -793,7 +798,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             return (await RestartAndVerifyAsync(target, host, plan.ChangedNames, requireHealthyHa, handOver).ConfigureAwait(false), $" with a restart ({notReloaded})");
         }
 
-        return (await VerifyAsync(target, host, requireHealthyHa, handOver).ConfigureAwait(false), " without a restart (config-reload, running config read back)");
+        return (await VerifyAsync(target, host, requireHealthyHa, handOver).ConfigureAwait(false), $" without a restart (config-reload, running config read back{plan.NotAtRuntime})");
     }
 
     /// <summary>Waits (bounded) until the service runs, answers, and HA is healthy (with the hand-back done). Null on success.</summary>

@@ -18,8 +18,8 @@ public interface IRuntimeStep
     /// <summary>Its arguments, as JSON text.</summary>
     string Arguments { get; }
 
-    /// <summary>The step that undoes this one.</summary>
-    IRuntimeStep Inverse();
+    /// <summary>The steps that undo this one, in order.</summary>
+    IReadOnlyList<IRuntimeStep> Undo();
 }
 
 /// <summary>One host_cmds step: a reservation deleted (by its identifier) or added, in one subnet.</summary>
@@ -35,7 +35,7 @@ public sealed record ReservationStep(bool Add, long SubnetId, ReservationIdentit
     public string IdentityArguments() =>
         $"{{ \"subnet-id\": {SubnetId.ToString(CultureInfo.InvariantCulture)}, \"identifier-type\": {JsonSerializer.Serialize(Identity.KeaName)}, \"identifier\": {JsonSerializer.Serialize(Identity.Value)}, \"operation-target\": \"memory\" }}";
 
-    public IRuntimeStep Inverse() => this with { Add = !Add };
+    public IReadOnlyList<IRuntimeStep> Undo() => [this with { Add = !Add }];
 
     public override string ToString() => $"{(Add ? "add" : "delete")} {Identity} in subnet {SubnetId}";
 
@@ -62,7 +62,7 @@ public enum SubnetAction
     /// <summary>network4-subnet-add: the subnet put into a shared network.</summary>
     Join,
 
-    /// <summary>network4-subnet-del: the subnet taken out of its shared network.</summary>
+    /// <summary>network4-subnet-del: the subnet taken out of its shared network (undoing a join; subnet4-del takes a subnet out itself).</summary>
     Leave,
 }
 
@@ -70,9 +70,11 @@ public enum SubnetAction
 /// One subnet_cmds step on one subnet. <paramref name="SubnetJson"/> is the subnet as subnet4-update and
 /// subnet4-add take it (everything but its reservations, which Kea keeps apart and these commands refuse):
 /// the new settings, or for a deletion the live ones (which undoing it adds back); <paramref name="Before"/>
-/// is what an update replaces; <paramref name="Network"/> the shared network a join or a leave names.
+/// is what an update replaces; <paramref name="Network"/> the shared network a join or a leave names;
+/// <paramref name="Reservations"/> those of a deleted subnet (subnet4-del deletes them with it), which
+/// undoing it adds back.
 /// </summary>
-public sealed record SubnetStep(SubnetAction Action, long SubnetId, string SubnetJson, string? Before = null, string? Network = null) : IRuntimeStep
+public sealed record SubnetStep(SubnetAction Action, long SubnetId, string SubnetJson, string? Before = null, string? Network = null, IReadOnlyList<ReservationStep>? Reservations = null) : IRuntimeStep
 {
     public string Command => Action switch
     {
@@ -90,13 +92,18 @@ public sealed record SubnetStep(SubnetAction Action, long SubnetId, string Subne
         _ => $"{{ \"name\": {JsonSerializer.Serialize(Network)}, \"id\": {Id} }}",
     };
 
-    public IRuntimeStep Inverse() => Action switch
+    public IReadOnlyList<IRuntimeStep> Undo() => Action switch
     {
-        SubnetAction.Update => this with { SubnetJson = Before!, Before = SubnetJson },
-        SubnetAction.Add => this with { Action = SubnetAction.Delete },
-        SubnetAction.Delete => this with { Action = SubnetAction.Add },
-        SubnetAction.Join => this with { Action = SubnetAction.Leave },
-        _ => this with { Action = SubnetAction.Join },
+        SubnetAction.Update => [this with { SubnetJson = Before!, Before = SubnetJson }],
+        SubnetAction.Add => [this with { Action = SubnetAction.Delete }],
+        SubnetAction.Delete =>
+        [
+            this with { Action = SubnetAction.Add, Reservations = null },
+            .. Network is null ? [] : new[] { this with { Action = SubnetAction.Join, Reservations = null } },
+            .. Reservations ?? [],
+        ],
+        SubnetAction.Join => [this with { Action = SubnetAction.Leave }],
+        _ => [this with { Action = SubnetAction.Join }],
     };
 
     public override string ToString() => Action switch
@@ -116,8 +123,8 @@ public sealed record SubnetStep(SubnetAction Action, long SubnetId, string Subne
 /// restart, so that the HA service keeps running and no client goes unanswered: subnets through
 /// subnet_cmds (settings of existing ones updated, new ones added and put into their shared network),
 /// then reservations through host_cmds (every delete first: a changed reservation is deleted and added
-/// again, and an address may move between two of them; then every add), then subnets deleted (after their
-/// reservations, so that undoing the deletion can add them back). The replaced file says the same, so a
+/// again, and an address may move between two of them; then every add), then subnets deleted (Kea deletes
+/// their reservations with them; undoing a deletion adds both back). The replaced file says the same, so a
 /// later restart starts from this state.
 ///
 /// Why subnet4-update gives the state a reload of the file gives (subnet_cmds.cc:654-820 in Kea 3.0.4):
@@ -185,7 +192,7 @@ public sealed partial class RuntimeChanges
     private string? Subnets(SubnetAction action, string done, string prefix = "") =>
         SubnetSteps.Where(s => s.Action == action).Select(s => s.SubnetId).ToList() is { Count: > 0 } ids ? $"{prefix}subnet {string.Join(", ", ids)} {done}" : null;
 
-    private static bool IsDeletion(SubnetStep step) => step.Action is SubnetAction.Delete or SubnetAction.Leave;
+    private static bool IsDeletion(SubnetStep step) => step.Action is SubnetAction.Delete;
 
     /// <summary>
     /// The steps that take the live config to the rendered one, or null with the reason when the change is
@@ -221,7 +228,6 @@ public sealed partial class RuntimeChanges
                 case "":
                     // The subnet itself added or removed at this path (or both, moved between networks).
                     whole.Add(subnet);
-                    withReservations.Add(subnet);
                     break;
                 case "reservations":
                     withReservations.Add(subnet);
@@ -246,28 +252,49 @@ public sealed partial class RuntimeChanges
             subnetSteps.Add(new SubnetStep(SubnetAction.Update, subnet, after.Json, before.Json));
         }
 
+        var created = new List<(long Id, SubnetFound Subnet)>();
+        var deleted = new List<(long Id, SubnetFound Subnet)>();
         foreach (var subnet in whole)
         {
-            var (after, before) = (Subnet(wanted.Root, subnet), Subnet(live.Root, subnet));
-            if (after is not null && before is not null)
+            switch (Subnet(wanted.Root, subnet), Subnet(live.Root, subnet))
             {
-                return (null, $"subnet {subnet} moves {(before.Network is null ? "into" : "out of")} a shared network, which a reload applies");
+                case ({ } after, { } before):
+                    var move = (before.Network, after.Network) switch
+                    {
+                        (null, _) => "into a shared network",
+                        (_, null) => "out of its shared network",
+                        _ => "between shared networks",
+                    };
+                    return (null, $"subnet {subnet} moves {move}, which a reload applies");
+                case ({ } after, null):
+                    created.Add((subnet, after));
+                    break;
+                case (null, { } before):
+                    deleted.Add((subnet, before));
+                    break;
+                default:
+                    return (null, $"subnet {subnet} is not found once in either config");
             }
+        }
 
-            if (after is { } created)
-            {
-                subnetSteps.Add(new SubnetStep(SubnetAction.Add, subnet, created.Json));
-                subnetSteps.AddRange(created.Network is { } network ? [new SubnetStep(SubnetAction.Join, subnet, created.Json, Network: network)] : []);
-            }
-            else if (before is { } deleted)
-            {
-                subnetSteps.AddRange(deleted.Network is { } network ? [new SubnetStep(SubnetAction.Leave, subnet, deleted.Json, Network: network)] : []);
-                subnetSteps.Add(new SubnetStep(SubnetAction.Delete, subnet, deleted.Json));
-            }
-            else
-            {
-                return (null, $"subnet {subnet} is not found once in either config");
-            }
+        // Kea refuses a second subnet with a prefix it has (cfg_subnets4.cc:33), so a subnet renumbered in
+        // place cannot be added before its old number is deleted; a reload replaces both at once.
+        if (created.FirstOrDefault(c => deleted.Any(d => d.Subnet.Prefix == c.Subnet.Prefix)) is ({ } renumbered, { } same))
+        {
+            return (null, $"subnet {same.Prefix} is renumbered to id {renumbered}, which a reload applies");
+        }
+
+        foreach (var (id, subnet) in created)
+        {
+            subnetSteps.Add(new SubnetStep(SubnetAction.Add, id, subnet.Json));
+            subnetSteps.AddRange(subnet.Network is { } network ? [new SubnetStep(SubnetAction.Join, id, subnet.Json, Network: network)] : []);
+            withReservations.Add(id);
+        }
+
+        foreach (var (id, subnet) in deleted)
+        {
+            var reservations = (Reservations(live.Root, id) ?? []).Select(r => new ReservationStep(true, id, r.Key, r.Value)).ToList();
+            subnetSteps.Add(new SubnetStep(SubnetAction.Delete, id, subnet.Json, Network: subnet.Network, Reservations: reservations));
         }
 
         var deletes = new List<ReservationStep>();
@@ -358,8 +385,8 @@ public sealed partial class RuntimeChanges
         return JsonDiff.Compare(left.RootElement, right.RootElement).Count == 0;
     }
 
-    /// <summary>A subnet as subnet4-update and subnet4-add take it (JSON text), and the shared network it is in (null: none).</summary>
-    private sealed record SubnetFound(string Json, string? Network);
+    /// <summary>A subnet as subnet4-update and subnet4-add take it (JSON text), its prefix, and the shared network it is in (null: none).</summary>
+    private sealed record SubnetFound(string Json, string? Prefix, string? Network);
 
     /// <summary>
     /// The subnet with id <paramref name="subnetId"/>: without its reservations, with its shared network's
@@ -400,7 +427,7 @@ public sealed partial class RuntimeChanges
         }
 
         var json = $"{{ {string.Join(", ", members.Select(m => $"{JsonSerializer.Serialize(m.Name)}: {m.Json}"))} }}";
-        return new SubnetFound(json, parent is { } named ? JsonValues.Text(named, "name") ?? string.Empty : null);
+        return new SubnetFound(json, JsonValues.Text(own, "subnet"), parent is { } named ? JsonValues.Text(named, "name") ?? string.Empty : null);
     }
 
     private static bool HasId(JsonElement subnet, long subnetId) =>

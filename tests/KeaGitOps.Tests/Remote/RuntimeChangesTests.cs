@@ -44,7 +44,7 @@ public sealed class RuntimeChangesTests
         Assert.Contains("\"ip-address\": \"192.168.1.199\"", add.Arguments, StringComparison.Ordinal);
         Assert.Contains("\"subnet-id\": 1 }", add.Arguments, StringComparison.Ordinal);
         Assert.Contains("\"operation-target\": \"memory\"", add.Arguments, StringComparison.Ordinal);
-        Assert.Equal("""{ "subnet-id": 1, "identifier-type": "hw-address", "identifier": "02:00:00:00:00:99", "operation-target": "memory" }""", add.Inverse().Arguments);
+        Assert.Equal("""{ "subnet-id": 1, "identifier-type": "hw-address", "identifier": "02:00:00:00:00:99", "operation-target": "memory" }""", Assert.Single(add.Undo()).Arguments);
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public sealed class RuntimeChangesTests
         Assert.Contains("192.168.1.2\"", settings.GetProperty("option-data").GetRawText(), StringComparison.Ordinal);
 
         // Undoing sends the live subnet back.
-        using var undo = System.Text.Json.JsonDocument.Parse(subnet.Inverse().Arguments);
+        using var undo = System.Text.Json.JsonDocument.Parse(Assert.Single(subnet.Undo()).Arguments);
         var before = undo.RootElement.GetProperty("subnet4")[0];
         Assert.False(before.TryGetProperty("valid-lifetime", out _));
         Assert.Contains("192.168.1.225", before.GetProperty("pools").GetRawText(), StringComparison.Ordinal);
@@ -165,23 +165,50 @@ public sealed class RuntimeChangesTests
         var add = plan.SubnetSteps[0];
         Assert.Equal("subnet4-add", add.Command);
         Assert.DoesNotContain("reservations", add.Arguments, StringComparison.Ordinal);
-        Assert.Equal("""{ "id": 9 }""", add.Inverse().Arguments);
-        Assert.Equal("subnet4-del", add.Inverse().Command);
+        Assert.Equal("""{ "id": 9 }""", Assert.Single(add.Undo()).Arguments);
+        Assert.Equal("subnet4-del", Assert.Single(add.Undo()).Command);
     }
 
     [Fact]
-    public void A_deleted_subnets_reservations_go_first_and_the_subnet_last_so_undoing_adds_both_back()
+    public void A_deleted_subnet_goes_with_its_reservations_and_undoing_it_adds_both_back()
     {
         using var copy = TempInventory.FromExample();
         copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
         var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", SecondSubnet, string.Empty)));
 
         Assert.True(plan is not null, reason);
-        Assert.Equal(["delete hw-address=0a:09:00:00:00:01 in subnet 9", "delete subnet 9"], plan.Steps.Select(s => s.ToString()).ToList());
-        Assert.Equal("subnet 9 deleted; 0 reservation(s) added, 1 removed, 0 changed", plan.Summary);
-        var undo = plan.Steps[^1].Inverse();
-        Assert.Equal("subnet4-add", undo.Command);
-        Assert.Contains("10.9.0.0/24", undo.Arguments, StringComparison.Ordinal);
+        // subnet4-del deletes the subnet's reservations itself (subnet_cmds.cc:908): no step of their own.
+        Assert.Equal(["delete subnet 9"], plan.Steps.Select(s => s.ToString()).ToList());
+        Assert.Equal("subnet 9 deleted", plan.Summary);
+        Assert.Equal("subnet_cmds", plan.By);
+        var undo = plan.Steps[0].Undo();
+        Assert.Equal(["subnet4-add", "reservation-add"], undo.Select(s => s.Command).ToList());
+        Assert.Contains("10.9.0.0/24", undo[0].Arguments, StringComparison.Ordinal);
+        Assert.Contains("\"ip-address\": \"10.9.0.5\"", undo[1].Arguments, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_subnet_renumbered_in_place_is_reloaded_since_Kea_refuses_a_second_subnet_with_its_prefix()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
+        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "  - id: 9\n", "  - id: 10\n")));
+
+        Assert.Null(plan);
+        Assert.Equal("subnet 10.9.0.0/24 is renumbered to id 10, which a reload applies", reason);
+    }
+
+    [Fact]
+    public void A_deleted_network_subnet_is_put_back_into_its_network_when_undone()
+    {
+        using var copy = TempInventory.FromExample();
+        copy.Append("site.yaml", FloorNetwork);
+        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "      - { id: 23, subnet: 10.2.3.0/24, pools: [10.2.3.10 - 10.2.3.200] }\n", "      - { id: 24, subnet: 10.2.4.0/24, pools: [10.2.4.10 - 10.2.4.200] }\n")));
+
+        Assert.True(plan is not null, reason);
+        Assert.Equal(["add subnet 24", "put subnet 24 into shared network floor-2", "delete subnet 23"], plan.Steps.Select(s => s.ToString()).ToList());
+        Assert.Equal(["subnet4-add", "network4-subnet-add"], plan.Steps[^1].Undo().Select(s => s.Command).ToList());
+        Assert.Equal("""{ "name": "floor-2", "id": 23 }""", plan.Steps[^1].Undo()[1].Arguments);
     }
 
     [Fact]
@@ -195,7 +222,7 @@ public sealed class RuntimeChangesTests
         Assert.Equal(["add subnet 21", "put subnet 21 into shared network floor-2"], plan.Steps.Select(s => s.ToString()).ToList());
         Assert.Contains("\"valid-lifetime\": 7200", plan.SubnetSteps[0].Arguments, StringComparison.Ordinal);
         Assert.Equal("""{ "name": "floor-2", "id": 21 }""", plan.SubnetSteps[1].Arguments);
-        Assert.Equal("network4-subnet-del", plan.SubnetSteps[1].Inverse().Command);
+        Assert.Equal("network4-subnet-del", Assert.Single(plan.SubnetSteps[1].Undo()).Command);
     }
 
     [Fact]
@@ -211,7 +238,7 @@ public sealed class RuntimeChangesTests
             i.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n  - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n");
         }));
         Assert.Null(moved);
-        Assert.Equal("subnet 20 moves out of a shared network, which a reload applies", movedReason);
+        Assert.Equal("subnet 20 moves out of its shared network, which a reload applies", movedReason);
 
         var (network, networkReason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "    valid-lifetime: 7200\n", "    valid-lifetime: 7300\n")));
         Assert.Null(network);
