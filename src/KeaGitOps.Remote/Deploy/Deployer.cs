@@ -496,7 +496,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
         {
             progress.Step(target.Name, "hand over", $"{partners[0].Name} takes every client (ha-scopes)");
             (handOver, var notHandedOver) = await HandOver.StartAsync(partnerChannel, partners[0].Name, target.Name, cancellation: CancellationToken.None).ConfigureAwait(false);
-            handOverNote = handOver is null ? $" (restarted without a hand-over: {notHandedOver})" : $" (clients {(handOver.PartnerState == "partner-down" ? "served by" : "handed over to")} {partners[0].Name} and back)";
+            handOverNote = handOver is null ? $" ({(reload ? "reloaded" : "restarted")} without a hand-over: {notHandedOver})" : $" (clients {(handOver.PartnerState == "partner-down" ? "served by" : "handed over to")} {partners[0].Name} and back)";
         }
 
         // The hand-over watches the partner until the hand-back; it stops on every way out, before the partner's channel closes.

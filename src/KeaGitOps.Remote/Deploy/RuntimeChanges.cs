@@ -6,6 +6,7 @@ using KeaGitOps.Core.Diffing;
 using KeaGitOps.Core.Kea;
 using KeaGitOps.Core.Rendering;
 using KeaGitOps.Remote.Kea;
+using KeaGitOps.Remote.Status;
 
 namespace KeaGitOps.Remote.Deploy;
 
@@ -339,7 +340,7 @@ public sealed partial class RuntimeChanges
 
     /// <summary>
     /// Asks the running server whether it holds what the steps left. Each reservation the steps leave:
-    /// present with its address where one was added, absent where one was only deleted (reservation-get);
+    /// present with every setting where one was added, absent where one was only deleted (reservation-get);
     /// when a subnet's settings changed, the whole running config against the render (config-get). Null
     /// when all hold, else what does not.
     /// </summary>
@@ -356,11 +357,17 @@ public sealed partial class RuntimeChanges
             var answer = await channel.CommandAsync("reservation-get", step.IdentityArguments(), cancellation).ConfigureAwait(false);
             if (step.Add)
             {
-                var expected = Address(step.ReservationJson);
-                var got = answer.Arguments is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty("ip-address", out var ip) ? ip.GetString() : null;
-                if (answer.Result != KeaAnswer.Success || got != expected)
+                // Every setting of the reservation (address, hostname, options, classes...) must be what runs,
+                // compared as status compares a running config with its file (Kea adds its defaults).
+                if (answer.Result != KeaAnswer.Success || answer.Arguments is not { ValueKind: JsonValueKind.Object } got)
                 {
-                    return $"reservation-get of {step.Identity} in subnet {step.SubnetId} answered {answer.Result} ({answer.Text}){(got is null ? string.Empty : $", address {got}")}, not the added reservation for {expected}";
+                    return $"reservation-get of {step.Identity} in subnet {step.SubnetId} answered {answer.Result} ({answer.Text}), not the added reservation";
+                }
+
+                using var wanted = JsonDocument.Parse(step.ReservationJson);
+                if (RunningConfigDrift.Compare(wanted.RootElement, got, limit: 3) is { Count: > 0 } differences)
+                {
+                    return $"reservation-get of {step.Identity} in subnet {step.SubnetId} does not answer the added reservation: {string.Join("; ", differences)}";
                 }
             }
             else if (answer.Result != KeaAnswer.Empty)
@@ -370,12 +377,6 @@ public sealed partial class RuntimeChanges
         }
 
         return null;
-    }
-
-    private static string? Address(string reservationJson)
-    {
-        using var document = JsonDocument.Parse(reservationJson);
-        return document.RootElement.TryGetProperty("ip-address", out var ip) ? ip.GetString() : null;
     }
 
     private static bool SameJson(string a, string b)

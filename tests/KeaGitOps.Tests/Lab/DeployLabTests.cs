@@ -187,7 +187,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
     private const string AddedChangedRemoved = """
               - { hw-address: "02:00:00:00:99:01", ip-address: 198.51.100.211, hostname: lab-fixed-1 }
-              - { hw-address: "02:00:00:00:99:03", ip-address: 198.51.100.203, hostname: lab-fixed-3 }
+              - { hw-address: "02:00:00:00:99:03", ip-address: 198.51.100.203, hostname: lab-fixed-3, option-data: { domain-name: lab3.example, routers: 198.51.100.1 } }
 
         """;
 

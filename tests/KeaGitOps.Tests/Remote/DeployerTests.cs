@@ -195,6 +195,29 @@ public sealed class DeployerTests : IDisposable
         System.Text.RegularExpressions.Regex.Replace(text, "\"valid-lifetime\": [0-9]+", $"\"valid-lifetime\": {value}");
 
     [Fact]
+    public async Task A_reservation_the_server_does_not_answer_as_rendered_after_reservation_add_is_undone_and_reloaded()
+    {
+        // The live file names the NAS "nas-old"; the render "nas". The server takes reservation-del and
+        // reservation-add but answers reservation-get with the old hostname: the runtime apply must not pass.
+        var config = RunningAsRendered("kea-dhcp-2");
+        _answer = command => command switch
+        {
+            "list-commands" => """[ { "result": 0, "arguments": [ "reservation-add", "reservation-del", "reservation-get", "config-reload", "config-get" ] } ]""",
+            "reservation-add" or "reservation-del" => """[ { "result": 0, "text": "done" } ]""",
+            "reservation-get" => """[ { "result": 0, "arguments": { "hw-address": "02:00:00:00:00:01", "ip-address": "192.168.1.21", "hostname": "nas-old", "subnet-id": 1, "option-data": [], "client-classes": [] } } ]""",
+            _ => config(command),
+        };
+
+        var (report, _) = await DeployOverLiveAsync(text => text.Replace("\"hostname\": \"nas\",", "\"hostname\": \"nas-old\",", StringComparison.Ordinal));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.Contains("runtime apply not possible (reservation-get of hw-address=02:00:00:00:00:01 in subnet 1 does not answer the added reservation: hostname: file \"nas\", running \"nas-old\"; its 2 applied step(s) were undone)", report.Message, StringComparison.Ordinal);
+        Assert.Contains("applied kea-dhcp4.conf without a restart (config-reload, running config read back)", report.Message, StringComparison.Ordinal);
+        // Applied, verified, undone (the add deleted, the delete added back), then the file reloaded.
+        Assert.Equal(["reservation-del", "reservation-add", "reservation-get", "reservation-del", "reservation-add", "config-reload"], _agentCommands.Where(c => c.StartsWith("reservation-", StringComparison.Ordinal) || c == "config-reload").ToList());
+    }
+
+    [Fact]
     public async Task A_DHCPv4_only_change_is_reloaded_into_the_running_server_and_read_back_without_a_restart()
     {
         _answer = RunningAsRendered("kea-dhcp-2");
