@@ -26,7 +26,7 @@ public sealed class DeployCommand
 
     public Command Build()
     {
-        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first), after checking every server's leases for the reservations added or moved (refused when another client holds a reserved address, unless --allow-leased): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, reload (a change of kea-dhcp4.conf alone: config-reload, read back) or restart, verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
+        var command = new Command("deploy", "Apply the rendered configs over SSH, one server at a time (secondary first), after checking every server's leases for the reservations added or moved (refused when another client holds a reserved address, unless --allow-leased): lock, compare, check the host, check the partner, upload, kea-dhcp4 -t, back up, replace, then apply the cheapest way: subnets and reservations at runtime (subnet_cmds, host_cmds: no reload, no restart), another change of kea-dhcp4.conf alone by config-reload, anything else by a restart; read back and verify; roll back on failure. Exit 0: applied or nothing to do; 2: --dry-run found changes; 1: failed.")
         {
             _inventory, _format, _templates, _server, _dryRun, _force, _allowLeased, _allowDirty,
         };
