@@ -918,8 +918,8 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
 
             WaitForLoadBalancing(viaOwnAddress: true);
 
-            // import --server, as a new user would, then the lab's service shim and no host_cmds (these
-            // servers do not load it: it would be the one deliberate difference).
+            // import --server, as a new user would, then the lab's service shim and no host_cmds or subnet_cmds
+            // (these servers do not load them: they would be the one deliberate difference).
             using var imported = new ScratchFolder();
             var console = new StringWriter();
             var servers = LabFixture.Servers.Select(s => $"{s}=root@{LabFixture.Address(s)}").ToList();
@@ -928,7 +928,7 @@ public sealed class DeployLabTests(LabFixture lab, ITestOutputHelper output) : I
             Assert.Equal(ExitCodes.Success, importCode);
             Assert.Contains("- nothing: every key was mapped", console.ToString(), StringComparison.Ordinal);
             var site = Path.Combine(imported.Path, "site.yaml");
-            await File.AppendAllTextAsync(site, LabDeploySettings.Replace("  ha-timeout: 30", "  ha-timeout: 30\n  runtime-reservations: false", StringComparison.Ordinal));
+            await File.AppendAllTextAsync(site, LabDeploySettings.Replace("  ha-timeout: 30", "  ha-timeout: 30\n  runtime-changes: false", StringComparison.Ordinal));
             Assert.Contains($"control-agent: {{ host: \"{LabFixture.Address(LabFixture.Server1)}\" }}", await File.ReadAllTextAsync(site), StringComparison.Ordinal);
 
             var diffConsole = new StringWriter();
