@@ -355,7 +355,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             // change applied in memory.
 
             enter("runtime apply");
-            fallback = await ApplyAtRuntimeAsync(target, host, runtime, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4)).ConfigureAwait(false);
+            fallback = await ApplyAtRuntimeAsync(target, host, runtime).ConfigureAwait(false);
             if (fallback is null)
             {
                 enter("replace");
@@ -385,7 +385,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
     /// Null on success; else why not, with the server's memory restored to its live file's settings (each
     /// step already applied undone, newest first) as far as the server lets it.
     /// </summary>
-    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeChanges runtime, RenderedFile rendered)
+    private async Task<string?> ApplyAtRuntimeAsync(DeployTarget target, IRemoteHost host, RuntimeChanges runtime)
     {
         using var channel = await OpenChannelAsync(host, target).ConfigureAwait(false);
         if (channel is null)
@@ -418,8 +418,8 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             applied.Add(step);
         }
 
-        progress.Step(target.Name, "runtime apply", runtime.SubnetSteps.Count > 0 ? "config-get, compared with the render" : "reservation-get of each reservation changed");
-        if (await runtime.VerifyAsync(channel, rendered, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
+        progress.Step(target.Name, "runtime apply", "subnet4-get and reservation-get of each subnet and reservation changed");
+        if (await runtime.VerifyAsync(channel, CancellationToken.None).ConfigureAwait(false) is { } mismatch)
         {
             return mismatch + await UndoAsync(channel, applied).ConfigureAwait(false);
         }
@@ -785,7 +785,7 @@ public sealed class Deployer(Func<DeployTarget, CancellationToken, Task<IRemoteH
             if (notReloaded is null)
             {
                 progress.Step(target.Name, "reconfigure", "config-get: the running config against the rendered one");
-                if (await Reconfiguration.RunningDiffersAsync(channel!, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4), "config-reload", CancellationToken.None).ConfigureAwait(false) is { } differs)
+                if (await Reconfiguration.RunningDiffersAsync(channel!, plan.Changed.Single(f => f.Name == TemplateSet.Dhcp4), CancellationToken.None).ConfigureAwait(false) is { } differs)
                 {
                     return (differs, string.Empty);
                 }

@@ -78,8 +78,7 @@ public static class Reconfiguration
     /// <c>status</c> compares a running config with its file; null when every rendered setting runs, else
     /// what differs (for example: the server was started with another file than the one replaced).
     /// </summary>
-    /// <param name="after">the command that was to make it run the render, for the message.</param>
-    public static async Task<string?> RunningDiffersAsync(KeaControlChannel channel, RenderedFile rendered, string after, CancellationToken cancellation)
+    public static async Task<string?> RunningDiffersAsync(KeaControlChannel channel, RenderedFile rendered, CancellationToken cancellation)
     {
         var answer = await channel.CommandAsync("config-get", null, cancellation).ConfigureAwait(false);
         if (answer is not { Problem: null, Arguments: { } running })
@@ -89,6 +88,6 @@ public static class Reconfiguration
 
         using var wanted = KeaConfig.FromRendered(rendered.Utf8, rendered.Name);
         var differences = RunningConfigDrift.Compare(wanted.Root, running, limit: 5);
-        return differences.Count == 0 ? null : $"the running config is not the one rendered after {after}: {string.Join("; ", differences)}";
+        return differences.Count == 0 ? null : $"the running config is not the one rendered after config-reload: {string.Join("; ", differences)}";
     }
 }

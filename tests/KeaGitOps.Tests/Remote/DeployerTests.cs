@@ -218,6 +218,28 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_subnet_the_server_does_not_run_as_rendered_after_subnet4_update_is_undone_and_reloaded()
+    {
+        // The live file calls subnet 1 "old LAN", the render "home LAN"; the server takes subnet4-update but
+        // answers subnet4-get with the old comment.
+        var config = RunningAsRendered("kea-dhcp-2");
+        _answer = command => command switch
+        {
+            "list-commands" => """[ { "result": 0, "arguments": [ "subnet4-update", "subnet4-get", "config-reload", "config-get" ] } ]""",
+            "subnet4-update" => """[ { "result": 0, "text": "IPv4 subnet updated" } ]""",
+            "subnet4-get" => """[ { "result": 0, "arguments": { "subnet4": [ { "id": 1, "subnet": "192.168.1.0/24", "user-context": { "comment": "old LAN" } } ] } } ]""",
+            _ => config(command),
+        };
+
+        var (report, _) = await DeployOverLiveAsync(text => text.Replace("\"comment\": \"home LAN\"", "\"comment\": \"old LAN\"", StringComparison.Ordinal));
+
+        Assert.Equal(ServerOutcome.Applied, report.Outcome);
+        Assert.Contains("runtime apply not possible (subnet 1 does not run as rendered after subnet4-update: user-context.comment: file \"home LAN\", running \"old LAN\";", report.Message, StringComparison.Ordinal);
+        Assert.Contains("its 1 applied step(s) were undone): applied kea-dhcp4.conf without a restart (config-reload, running config read back)", report.Message, StringComparison.Ordinal);
+        Assert.Equal(["subnet4-update", "subnet4-get", "subnet4-update", "config-reload"], _agentCommands.Where(c => c.StartsWith("subnet4-", StringComparison.Ordinal) || c == "config-reload").ToList());
+    }
+
+    [Fact]
     public async Task A_DHCPv4_only_change_is_reloaded_into_the_running_server_and_read_back_without_a_restart()
     {
         _answer = RunningAsRendered("kea-dhcp-2");
