@@ -340,7 +340,7 @@ public sealed partial class RuntimeChanges
 
     /// <summary>
     /// Asks the running server whether it holds what the steps left, one subnet and one reservation at a
-    /// time (a whole config-get would cost seconds at 100,000 reservations), each compared as status
+    /// time (a whole config-get carries every reservation of the config), each compared as status
     /// compares a running config with its file (Kea adds its defaults): each subnet updated or added
     /// present with every rendered setting, each deleted one absent (subnet4-get); each reservation
     /// present with every setting where one was added, absent where one was only deleted
