@@ -30,11 +30,13 @@ trap 'rm -rf "$work"' EXIT
 if [ -n "${KEAGITOPS_BIN:-}" ]; then
   keagitops=$KEAGITOPS_BIN
 else
-  echo "building (Release, ReadyToRun, as shipped)..."
+  echo "building (Release, as shipped: the self-contained single file, ReadyToRun, a few minutes)..."
   # Published from a copy of the sources: a linux-x64 publish would add a RID section to the lock files.
+  # As shipped (README "Install"): self-contained, so the runtime is compiled ahead of time together with
+  # keagitops (one composite image); the framework-dependent build left its generic instantiations to the JIT.
   mkdir -p "$work/src" && cp -r src schemas templates Directory.Build.props global.json "$work/src/"
   rm -rf "$work"/src/src/*/bin "$work"/src/src/*/obj
-  dotnet publish "$work/src/src/KeaGitOps.Cli" -c Release -r linux-x64 --self-contained false -o "$work/bin" -v q --nologo >/dev/null
+  dotnet publish "$work/src/src/KeaGitOps.Cli" -c Release -r linux-x64 -o "$work/bin" -v q --nologo >/dev/null
   keagitops="$work/bin/keagitops"
 fi
 dotnet build bench/KeaGitOps.Bench -c Release -v q --nologo >/dev/null

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime;
 
 namespace KeaGitOps.Core;
 
@@ -12,7 +13,7 @@ public static class PhaseTimer
     public const string Variable = "KEAGITOPS_TIMINGS";
 
     private static readonly bool Enabled = Environment.GetEnvironmentVariable(Variable) == "1";
-    private static readonly ConcurrentQueue<(string Phase, double Milliseconds)> Phases = new();
+    private static readonly ConcurrentQueue<(string Phase, double Milliseconds, double JitMilliseconds)> Phases = new();
 
     public static Scope Measure(string phase) => new(Enabled ? phase : null);
 
@@ -22,7 +23,7 @@ public static class PhaseTimer
         if (Enabled)
         {
             using var process = Process.GetCurrentProcess();
-            Phases.Enqueue((phase, (DateTime.Now - process.StartTime).TotalMilliseconds));
+            Phases.Enqueue((phase, (DateTime.Now - process.StartTime).TotalMilliseconds, JitInfo.GetCompilationTime().TotalMilliseconds));
         }
     }
 
@@ -30,19 +31,23 @@ public static class PhaseTimer
     {
         if (Enabled)
         {
-            output.WriteLine(string.Join("  ", Phases.Select(p => $"{p.Phase} {p.Milliseconds:0}ms")));
+            output.WriteLine(string.Join("  ", Phases.Select(p => $"{p.Phase} {p.Milliseconds:0}ms" + (p.JitMilliseconds >= 1 ? $" (jit {p.JitMilliseconds:0})" : ""))));
         }
     }
 
     public readonly struct Scope(string? phase) : IDisposable
     {
         private readonly long _start = phase is null ? 0 : Stopwatch.GetTimestamp();
+        private readonly TimeSpan _jitStart = phase is null ? default : JitInfo.GetCompilationTime(currentThread: true);
+        private readonly int _thread = phase is null ? 0 : Environment.CurrentManagedThreadId;
 
         public void Dispose()
         {
             if (phase is not null)
             {
-                Phases.Enqueue((phase, Stopwatch.GetElapsedTime(_start).TotalMilliseconds));
+                // The JIT's share of a phase that ran on one thread (an awaited phase moves between threads: none).
+                var jit = _thread == Environment.CurrentManagedThreadId ? (JitInfo.GetCompilationTime(currentThread: true) - _jitStart).TotalMilliseconds : 0;
+                Phases.Enqueue((phase, Stopwatch.GetElapsedTime(_start).TotalMilliseconds, jit));
             }
         }
     }

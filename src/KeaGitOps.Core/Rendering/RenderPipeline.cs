@@ -32,7 +32,11 @@ public sealed class RenderPipeline(InventoryValidator validator)
     {
         // The templates are read and parsed on another thread while the inventory is validated.
         var templateFindings = new DiagnosticBag();
-        var loading = Task.Run(() => loadTemplates(templateFindings));
+        var loading = Task.Run(() =>
+        {
+            using var timer = PhaseTimer.Measure("templates load");
+            return loadTemplates(templateFindings);
+        });
         var validation = validate();
         var templates = loading.GetAwaiter().GetResult();
         if (validation.HasErrors)

@@ -23,6 +23,7 @@ public sealed class SchemaValidator
     {
         _compiled = Task.Run(() =>
         {
+            using var timer = PhaseTimer.Measure("schema load");
             var schema = load();
             var reservation = schema.Definitions[ReservationDefinition];
             return new Compiled(schema, reservation, SchemaShortcut.Compile(reservation));
@@ -36,7 +37,10 @@ public sealed class SchemaValidator
     private SchemaShortcut? ReservationShortcut => _compiled.GetAwaiter().GetResult().ReservationShortcut;
 
     /// <summary>The schema built into the binary (the repository's schemas/inventory.schema.json).</summary>
-    public static SchemaValidator BuiltIn { get; } = new(() => JsonSchema.FromJsonAsync(BuiltInText()).GetAwaiter().GetResult());
+    public static SchemaValidator BuiltIn { get; } = new(() => Read(BuiltInText()));
+
+    /// <summary>A schema's text as NJsonSchema's model: by <see cref="SchemaReader"/> when it can, else by NJsonSchema itself.</summary>
+    public static JsonSchema Read(string json) => SchemaReader.TryRead(json) ?? JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
 
     public static string BuiltInText()
     {
