@@ -57,6 +57,8 @@ internal static class SchemaReader
                 "definitions" when isRoot => Schemas(value, references, schema.Definitions, () => new JsonSchema()),
                 "title" => Text(value, v => schema.Title = v),
                 "description" => Text(value, v => schema.Description = v),
+                // An annotation, kept where NJsonSchema's own reader keeps it (its IsDeprecated is "x-deprecated").
+                "deprecated" => Flag(value, v => (schema.ExtensionData ??= new Dictionary<string, object?>())["deprecated"] = v),
                 "$ref" => Text(value, v => references.Add((schema, v))),
                 "type" => Type(value, schema),
                 "format" => Text(value, v => schema.Format = v),
