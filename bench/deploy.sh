@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploy benchmark against the SSH test lab (tests/lab/lab.sh: two Kea 3.0 servers in HA, each with its
 # own sshd): end-to-end wall clock of a no-op `keagitops deploy` (both servers, nothing to change) and a
-# reservation-only deploy (one reservation changed, applied at runtime), beside the floor of any tool
+# reservation-only deploy (one reservation changed, applied at runtime) and a subnet-settings deploy (the lab
+# subnet's valid-lifetime changed, applied at runtime by subnet4-update), beside the floor of any tool
 # that logs in to both servers: `ssh host true` to each, one after the other; and a full deploy (a timer
 # changed: each server restarted in turn, its clients handed over) beside the floor of any restart:
 # restarting each server by hand over ssh, one after the other, each time waiting until both are back in
@@ -37,6 +38,7 @@ text = open(path).read()
 lab = """    reservations-from: reservations/
   - id: 1
     subnet: 198.51.100.0/24
+    valid-lifetime: 90000
     pools:
       - 198.51.100.10 - 198.51.100.129
     reservations:
@@ -88,6 +90,16 @@ change_timer() {
   commit "renew-timer $to"
 }
 
+# Subnet settings: each round moves the lab subnet's own valid-lifetime between two values (a commit): applied at runtime.
+subnet_flip=0
+change_subnet_timer() {
+  local from=90000 to=90001
+  [ $subnet_flip = 1 ] && { from=90001; to=90000; }
+  subnet_flip=$(( 1 - subnet_flip ))
+  sed -i "s/^    valid-lifetime: $from$/    valid-lifetime: $to/" "$inv/site.yaml"
+  commit "lab subnet valid-lifetime $to"
+}
+
 # Reservation-only: each round moves lab-fixed-1 between two addresses (a commit), so every deploy has one change.
 flip=0
 move_reservation() {
@@ -128,6 +140,8 @@ for _ in $(seq "$runs"); do
     measure "noop-$b" "Unchanged" "${builds[$b]}" deploy --inventory "$inv"
     move_reservation
     measure "reservation-$b" "Applied .* at runtime" "${builds[$b]}" deploy --inventory "$inv"
+    change_subnet_timer
+    measure "subnet-$b" "Applied .* at runtime, no restart: settings of subnet 1 updated" "${builds[$b]}" deploy --inventory "$inv"
     if [ "${FULL:-1}" != 0 ]; then
       change_timer
       measure "full-$b" "^kea-dhcp-[12] +Applied " "${builds[$b]}" deploy --inventory "$inv"
@@ -145,6 +159,7 @@ for b in "${!builds[@]}"; do
   name=$([ "$b" = 0 ] && echo "" || echo " [$other]")
   report "no-op deploy (target < 1 s)$name" "noop-$b"
   report "reservation-only deploy (target < 2 s)$name" "reservation-$b"
+  report "subnet-settings deploy, at runtime$name" "subnet-$b"
 done
 if [ "${FULL:-1}" != 0 ]; then
   report "floor: restart each server by hand, wait for HA" restart-floor
