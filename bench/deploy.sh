@@ -80,35 +80,20 @@ restart_by_hand() {
   echo "restarted by hand: both load-balancing"
 }
 
-# Full deploy: each round moves the renew timer between two values (a commit): a DHCPv4-only change, reloaded into each running server under the hand-over.
-timer_flip=0
-change_timer() {
-  local from=43200 to=43201
-  [ $timer_flip = 1 ] && { from=43201; to=43200; }
-  timer_flip=$(( 1 - timer_flip ))
-  sed -i "s/^renew-timer: $from$/renew-timer: $to/" "$inv/site.yaml"
-  commit "renew-timer $to"
+# Each round moves one setting between two values and commits, so every deploy has exactly one change:
+# toggle NAME BEFORE AFTER A B: the line BEFORE<value>AFTER of site.yaml goes from A to B, or back when it holds B.
+toggle() {
+  local name=$1 before=$2 after=$3 a=$4 b=$5 from to
+  if grep -q "$before$a$after" "$inv/site.yaml"; then from=$a; to=$b; else from=$b; to=$a; fi
+  sed -i "s/$before$from$after/$before$to$after/" "$inv/site.yaml"
+  commit "$name $to"
 }
-
-# Subnet settings: each round moves the lab subnet's own valid-lifetime between two values (a commit): applied at runtime.
-subnet_flip=0
-change_subnet_timer() {
-  local from=90000 to=90001
-  [ $subnet_flip = 1 ] && { from=90001; to=90000; }
-  subnet_flip=$(( 1 - subnet_flip ))
-  sed -i "s/^    valid-lifetime: $from$/    valid-lifetime: $to/" "$inv/site.yaml"
-  commit "lab subnet valid-lifetime $to"
-}
-
-# Reservation-only: each round moves lab-fixed-1 between two addresses (a commit), so every deploy has one change.
-flip=0
-move_reservation() {
-  local from=198.51.100.201 to=198.51.100.211
-  [ $flip = 1 ] && { from=198.51.100.211; to=198.51.100.201; }
-  flip=$(( 1 - flip ))
-  sed -i "s/ip-address: $from, hostname: lab-fixed-1/ip-address: $to, hostname: lab-fixed-1/" "$inv/site.yaml"
-  commit "lab-fixed-1 to $to"
-}
+# Full deploy: the global renew timer, a DHCPv4-only change reloaded into each running server under the hand-over.
+change_timer() { toggle renew-timer '^renew-timer: ' '$' 43200 43201; }
+# Subnet settings: the lab subnet's own valid-lifetime, applied at runtime (subnet4-update).
+change_subnet_timer() { toggle "lab subnet valid-lifetime" '^    valid-lifetime: ' '$' 90000 90001; }
+# Reservation-only: lab-fixed-1's address, applied at runtime (host_cmds).
+move_reservation() { toggle "lab-fixed-1 to" 'ip-address: ' ', hostname: lab-fixed-1' 198.51.100.201 198.51.100.211; }
 
 # measure KEY CHECK CMD...: runs CMD once, keeps its wall milliseconds in times[KEY]. CHECK is a pattern
 # the output must match twice (once per server), so a figure is never that of a failure.

@@ -14,12 +14,16 @@ public static class JsonValues
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var value) && value.ValueKind == kind ? value : null;
 
     /// <summary>Every subnet of a Dhcp4 object: those of its subnet4 list, then those of each shared network's.</summary>
-    public static IEnumerable<JsonElement> Subnets(JsonElement dhcp4)
+    public static IEnumerable<JsonElement> Subnets(JsonElement dhcp4) => SubnetsWithNetwork(dhcp4).Select(s => s.Subnet);
+
+    /// <summary>Every subnet of a Dhcp4 object with the shared network it is in (null: at the top level), in <see cref="Subnets"/>' order.</summary>
+    public static IEnumerable<(JsonElement Subnet, JsonElement? Network)> SubnetsWithNetwork(JsonElement dhcp4)
     {
         var top = Member(dhcp4, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default;
         var networks = Member(dhcp4, "shared-networks", JsonValueKind.Array)?.EnumerateArray() ?? default;
-        return top.Concat(networks.SelectMany(n => Member(n, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default))
-            .Where(s => s.ValueKind == JsonValueKind.Object);
+        return top.Select(s => (s, (JsonElement?)null))
+            .Concat(networks.SelectMany(n => (Member(n, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default).Select(s => (s, (JsonElement?)n))))
+            .Where(s => s.Item1.ValueKind == JsonValueKind.Object);
     }
 
     /// <summary>A scalar as Kea text: a string's value, true/false, a number or null as written.</summary>

@@ -422,21 +422,7 @@ public sealed partial class RuntimeChanges
             return null;
         }
 
-        var found = new List<(JsonElement Subnet, JsonElement? Network)>();
-        foreach (var subnet in JsonValues.Member(dhcp4, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default)
-        {
-            found.AddRange(HasId(subnet, subnetId) ? [(subnet, null)] : []);
-        }
-
-        foreach (var network in JsonValues.Member(dhcp4, "shared-networks", JsonValueKind.Array)?.EnumerateArray() ?? default)
-        {
-            foreach (var subnet in JsonValues.Member(network, "subnet4", JsonValueKind.Array)?.EnumerateArray() ?? default)
-            {
-                found.AddRange(HasId(subnet, subnetId) ? [(subnet, network)] : []);
-            }
-        }
-
-        if (found is not [var (own, parent)])
+        if (JsonValues.SubnetsWithNetwork(dhcp4).Where(s => HasId(s.Subnet, subnetId)).ToList() is not [var (own, parent)])
         {
             return null;
         }

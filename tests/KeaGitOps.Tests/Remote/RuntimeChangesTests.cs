@@ -10,12 +10,21 @@ public sealed class RuntimeChangesTests
 {
     private const string Infrastructure = "reservations/infrastructure.yaml";
 
-    /// <summary>The example rendered as it is (the live config) and after <paramref name="edit"/> (the wanted one), compared as deploy compares them.</summary>
-    private static List<ConfigComparison> Compare(Action<TempInventory> edit)
+    /// <summary>The example, after <paramref name="live"/> if given, rendered as it is (the live config) and after <paramref name="edit"/> (the wanted one), compared as deploy compares them.</summary>
+    private static List<ConfigComparison> Compare(Action<TempInventory> edit, Action<TempInventory>? live = null)
     {
         using var copy = TempInventory.FromExample();
+        live?.Invoke(copy);
         return LiveComparisons.Of(copy, edit);
     }
+
+    /// <summary>The plan (or the reason there is none) from the example after <paramref name="live"/> to it after <paramref name="edit"/> as well.</summary>
+    private static (RuntimeChanges? Plan, string? Reason) PlanFrom(Action<TempInventory> live, Action<TempInventory> edit) =>
+        RuntimeChanges.Plan(Compare(edit, live));
+
+    private static void WithFloorNetwork(TempInventory copy) => copy.Append("site.yaml", FloorNetwork);
+
+    private static void WithSecondSubnet(TempInventory copy) => copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
 
     private static RuntimeChanges PlanOf(Action<TempInventory> edit)
     {
@@ -113,8 +122,7 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_network_subnets_update_carries_the_networks_inherited_settings_that_subnet_cmds_cannot_see()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Append("site.yaml", """
+        var (plan, reason) = PlanFrom(copy => copy.Append("site.yaml", """
 
             shared-networks:
               - name: floor-2
@@ -126,8 +134,7 @@ public sealed class RuntimeChangesTests
                   - { id: 20, subnet: 10.2.0.0/24, rebind-timer: 3000, pools: [10.2.0.10 - 10.2.0.200] }
                   - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }
 
-            """);
-        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "pools: [10.2.0.10 - 10.2.0.200]", "pools: [10.2.0.20 - 10.2.0.200]")));
+            """), i => i.Replace("site.yaml", "pools: [10.2.0.10 - 10.2.0.200]", "pools: [10.2.0.20 - 10.2.0.200]"));
 
         Assert.True(plan is not null, reason);
         using var sent = System.Text.Json.JsonDocument.Parse(Assert.Single(plan.SubnetSteps).Arguments);
@@ -172,9 +179,7 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_deleted_subnet_goes_with_its_reservations_and_undoing_it_adds_both_back()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
-        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", SecondSubnet, string.Empty)));
+        var (plan, reason) = PlanFrom(WithSecondSubnet, i => i.Replace("site.yaml", SecondSubnet, string.Empty));
 
         Assert.True(plan is not null, reason);
         // subnet4-del deletes the subnet's reservations itself (subnet_cmds.cc:908): no step of their own.
@@ -190,9 +195,7 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_subnet_renumbered_in_place_is_reloaded_since_Kea_refuses_a_second_subnet_with_its_prefix()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n" + SecondSubnet);
-        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "  - id: 9\n", "  - id: 10\n")));
+        var (plan, reason) = PlanFrom(WithSecondSubnet, i => i.Replace("site.yaml", "  - id: 9\n", "  - id: 10\n"));
 
         Assert.Null(plan);
         Assert.Equal("subnet 10.9.0.0/24 is renumbered to id 10, which a reload applies", reason);
@@ -201,9 +204,7 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_deleted_network_subnet_is_put_back_into_its_network_when_undone()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Append("site.yaml", FloorNetwork);
-        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "      - { id: 23, subnet: 10.2.3.0/24, pools: [10.2.3.10 - 10.2.3.200] }\n", "      - { id: 24, subnet: 10.2.4.0/24, pools: [10.2.4.10 - 10.2.4.200] }\n")));
+        var (plan, reason) = PlanFrom(WithFloorNetwork, i => i.Replace("site.yaml", "      - { id: 23, subnet: 10.2.3.0/24, pools: [10.2.3.10 - 10.2.3.200] }\n", "      - { id: 24, subnet: 10.2.4.0/24, pools: [10.2.4.10 - 10.2.4.200] }\n"));
 
         Assert.True(plan is not null, reason);
         Assert.Equal(["add subnet 24", "put subnet 24 into shared network floor-2", "delete subnet 23"], plan.Steps.Select(s => s.ToString()).ToList());
@@ -214,9 +215,7 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_subnet_added_to_a_shared_network_joins_it_with_the_networks_inherited_settings()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Append("site.yaml", FloorNetwork);
-        var (plan, reason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n      - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }\n")));
+        var (plan, reason) = PlanFrom(WithFloorNetwork, i => i.Replace("site.yaml", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n", "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n      - { id: 21, subnet: 10.2.1.0/24, pools: [10.2.1.10 - 10.2.1.200] }\n"));
 
         Assert.True(plan is not null, reason);
         Assert.Equal(["add subnet 21", "put subnet 21 into shared network floor-2"], plan.Steps.Select(s => s.ToString()).ToList());
@@ -228,19 +227,17 @@ public sealed class RuntimeChangesTests
     [Fact]
     public void A_subnet_moved_into_a_network_a_new_network_or_a_networks_own_setting_is_reloaded()
     {
-        using var copy = TempInventory.FromExample();
-        copy.Append("site.yaml", FloorNetwork);
         var subnet20 = "      - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n";
 
-        var (moved, movedReason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i =>
+        var (moved, movedReason) = PlanFrom(WithFloorNetwork, i =>
         {
             i.Replace("site.yaml", subnet20, "      - { id: 22, subnet: 10.2.2.0/24, pools: [10.2.2.10 - 10.2.2.200] }\n");
             i.Replace("site.yaml", "\nsubnets:\n", "\nsubnets:\n  - { id: 20, subnet: 10.2.0.0/24, pools: [10.2.0.10 - 10.2.0.200] }\n");
-        }));
+        });
         Assert.Null(moved);
         Assert.Equal("subnet 20 moves out of its shared network, which a reload applies", movedReason);
 
-        var (network, networkReason) = RuntimeChanges.Plan(LiveComparisons.Of(copy, i => i.Replace("site.yaml", "    valid-lifetime: 7200\n", "    valid-lifetime: 7300\n")));
+        var (network, networkReason) = PlanFrom(WithFloorNetwork, i => i.Replace("site.yaml", "    valid-lifetime: 7200\n", "    valid-lifetime: 7300\n"));
         Assert.Null(network);
         Assert.Contains("Dhcp4.shared-networks[floor-2].valid-lifetime changed", networkReason, StringComparison.Ordinal);
     }

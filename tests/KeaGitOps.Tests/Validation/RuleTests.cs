@@ -569,12 +569,19 @@ public sealed class RuleTests
         Assert.Null(result.Model!.Subnets.SelectMany(s => s.Reservations).Single(r => r.Hostname == "bulb-porch").IpAddress);
     }
 
+    /// <summary>The example with top-level <c>client-classes:</c> followed by <paramref name="classes"/> (YAML), and its last pool restricted to <paramref name="poolClasses"/>.</summary>
+    private static TempInventory WithLastPoolRestricted(string classes, string poolClasses)
+    {
+        var inventory = TempInventory.FromExample();
+        inventory.Replace(Site, "subnets:\n", $"client-classes:{classes}\nsubnets:\n");
+        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", $"      - {{ pool: 192.168.1.225 - 192.168.1.250, client-classes: {poolClasses} }}");
+        return inventory;
+    }
+
     [Fact]
     public void A_pool_class_defined_nowhere_is_named_with_the_classes_that_are_and_an_HA_scope_class_is_refused()
     {
-        using var inventory = TempInventory.FromExample();
-        inventory.Replace(Site, "subnets:\n", "client-classes: [ { name: phones, test: \"option[60].exists\" } ]\nsubnets:\n");
-        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phone, HA_kea-dhcp-2, KNOWN, VENDOR_CLASS_docsis3.0 ] }");
+        using var inventory = WithLastPoolRestricted(" [ { name: phones, test: \"option[60].exists\" } ]", "[ phone, HA_kea-dhcp-2, KNOWN, VENDOR_CLASS_docsis3.0 ]");
 
         var result = inventory.Validate();
 
@@ -588,9 +595,7 @@ public sealed class RuleTests
     [Fact]
     public void A_pool_restricted_to_a_hand_written_split_class_is_refused_as_half_of_it_would_never_be_used()
     {
-        using var inventory = TempInventory.FromExample();
-        inventory.Replace(Site, "subnets:\n", "client-classes:\n  - { name: phones, test: \"option[60].exists\" }\n  - { name: phones_server1, test: \"member('phones') and member('HA_kea-dhcp-1')\" }\nsubnets:\n");
-        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phones_server1 ] }");
+        using var inventory = WithLastPoolRestricted("\n  - { name: phones, test: \"option[60].exists\" }\n  - { name: phones_server1, test: \"member('phones') and member('HA_kea-dhcp-1')\" }", "[ phones_server1 ]");
 
         var result = inventory.Validate();
 
@@ -601,9 +606,7 @@ public sealed class RuleTests
     [Fact]
     public void A_pool_restricted_to_the_HA_scope_of_a_server_outside_the_pair_is_KGO228_as_it_is_never_used()
     {
-        using var inventory = TempInventory.FromExample();
-        inventory.Replace(Site, "subnets:\n", "client-classes:\n  - { name: phones_server1, test: \"member('HA_server1')\", next-server: 10.2.3.4 }\nsubnets:\n");
-        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ phones_server1 ] }");
+        using var inventory = WithLastPoolRestricted("\n  - { name: phones_server1, test: \"member('HA_server1')\", next-server: 10.2.3.4 }", "[ phones_server1 ]");
 
         var result = inventory.Validate();
 
@@ -615,9 +618,7 @@ public sealed class RuleTests
     [Fact]
     public void A_pool_class_with_a_quote_cannot_be_combined_with_the_HA_scope()
     {
-        using var inventory = TempInventory.FromExample();
-        inventory.Replace(Site, "subnets:\n", "client-classes: [ { name: \"bob's\" } ]\nsubnets:\n");
-        inventory.Replace(Site, "      - 192.168.1.225 - 192.168.1.250", "      - { pool: 192.168.1.225 - 192.168.1.250, client-classes: [ \"bob's\" ] }");
+        using var inventory = WithLastPoolRestricted(" [ { name: \"bob's\" } ]", "[ \"bob's\" ]");
 
         var result = inventory.Validate();
 
