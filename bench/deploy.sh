@@ -81,11 +81,12 @@ restart_by_hand() {
 }
 
 # Each round moves one setting between two values and commits, so every deploy has exactly one change:
-# toggle NAME BEFORE AFTER A B: the line BEFORE<value>AFTER of site.yaml goes from A to B, or back when it holds B.
+# toggle NAME BEFORE AFTER A B: the text BEFORE<value>AFTER of site.yaml (patterns: ^ and $ anchor it) goes
+# from A to B, or back when it holds B.
 toggle() {
   local name=$1 before=$2 after=$3 a=$4 b=$5 from to
   if grep -q "$before$a$after" "$inv/site.yaml"; then from=$a; to=$b; else from=$b; to=$a; fi
-  sed -i "s/$before$from$after/$before$to$after/" "$inv/site.yaml"
+  sed -i "s/$before$from$after/${before#^}$to${after%\$}/" "$inv/site.yaml"
   commit "$name $to"
 }
 # Full deploy: the global renew timer, a DHCPv4-only change reloaded into each running server under the hand-over.
